@@ -1,0 +1,537 @@
+"""Argo CronWorkflow schedules: validation and run-time preview, as Argo's controller sees them.
+
+Argo parses each schedule with robfig/cron v3 ``ParseStandard`` and computes run times with its
+``SpecSchedule.Next`` / ``ConstantDelaySchedule.Next``; the v4 CRD also requires every schedule to
+match a pattern. Python cron libraries accept a different grammar (seconds, ``L``, ``#``, no
+``?``/``@hourly``) and handle daylight saving differently, so this module reimplements robfig's
+grammar (``parser.go``: ``getField``/``getRange``/``parseDescriptor``), its day rule
+(``spec.go``: ``dayMatches``), its ``Next`` including its DST quirks, and Go's ``time.Date``
+choice of offset for wall-clock times that do not exist or exist twice.
+
+Only the standard library is used, and nothing is computed at import time beyond small tables.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from datetime import timezone as _timezone
+from typing import NamedTuple
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+__all__ = ["DstTransition", "dst_transitions", "next_runs", "schedule_problem"]
+
+# robfig sets bit 63 when a field is `*` or `?` (without a step > 1); `dayMatches` reads it.
+_STAR_BIT = 1 << 63
+_MAX_INT64 = (1 << 63) - 1
+_SECOND_NS = 1_000_000_000
+_UTC = _timezone.utc
+_EPOCH = datetime(1970, 1, 1, tzinfo=_UTC)
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+# The CRD pattern, split into the pieces that give distinct messages. Go's RE2 `\s` is
+# [\t\n\f\r ] and its `$` (no multiline) only matches at the very end, hence fullmatch.
+_CRD_SPACE = "\t\n\f\r "
+_CRD_FIELD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*,/?-")
+_FIELD_SPLIT = re.compile(r"[\t\n\f\r ]+")
+# robfig accepts more (fractions, `\u03bcs`, a sign, a bare `0`), the CRD only this.
+_CRD_DURATION = re.compile(r"(?:[0-9]+(?:ns|us|\u00b5s|ms|s|m|h))+")
+_DURATION_PART = re.compile(r"([0-9]+)(ns|us|\u00b5s|ms|s|m|h)")
+_UNIT_NS = {
+    "ns": 1,
+    "us": 1_000,
+    "\u00b5s": 1_000,
+    "ms": 1_000_000,
+    "s": _SECOND_NS,
+    "m": 60 * _SECOND_NS,
+    "h": 3600 * _SECOND_NS,
+}
+_FIELDS_HINT = "minute hour day-of-month month day-of-week"
+
+
+class _CronError(ValueError):
+    """An expression Argo would refuse; the message is the one-line reason."""
+
+
+class _Bounds(NamedTuple):
+    name: str
+    low: int
+    high: int
+    names: Mapping[str, int] | None = None
+
+
+_MINUTE = _Bounds("minute", 0, 59)
+_HOUR = _Bounds("hour", 0, 23)
+_DOM = _Bounds("day-of-month", 1, 31)
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_DAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+_MONTH = _Bounds("month", 1, 12, {m: i for i, m in enumerate(_MONTH_NAMES, 1)})
+_DOW = _Bounds("day-of-week", 0, 6, {d: i for i, d in enumerate(_DAY_NAMES)})
+
+
+class _Spec(NamedTuple):
+    """robfig's SpecSchedule bit sets; the seconds field is always `0` under ParseStandard."""
+
+    minute: int
+    hour: int
+    dom: int
+    month: int
+    dow: int
+
+
+class _Every(NamedTuple):
+    """robfig's ConstantDelaySchedule: the delay is whole seconds, at least one."""
+
+    seconds: int
+
+
+def _bits(low: int, high: int, step: int = 1) -> int:
+    return sum(1 << i for i in range(low, high + 1, step))
+
+
+def _all(b: _Bounds) -> int:
+    return _bits(b.low, b.high) | _STAR_BIT
+
+
+def _descriptor(name: str) -> _Spec | None:
+    """The fixed schedules of robfig's parseDescriptor (built lazily: they are rarely needed)."""
+    if name in ("@yearly", "@annually"):
+        return _Spec(1, 1, 1 << 1, 1 << 1, _all(_DOW))
+    if name == "@monthly":
+        return _Spec(1, 1, 1 << 1, _all(_MONTH), _all(_DOW))
+    if name == "@weekly":
+        return _Spec(1, 1, _all(_DOM), _all(_MONTH), 1 << 0)
+    if name in ("@daily", "@midnight"):
+        return _Spec(1, 1, _all(_DOM), _all(_MONTH), _all(_DOW))
+    if name == "@hourly":
+        return _Spec(1, _all(_HOUR), _all(_DOM), _all(_MONTH), _all(_DOW))
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Parsing
+# --------------------------------------------------------------------------------------------
+
+
+def schedule_problem(expression: str) -> str | None:
+    """Why Argo would refuse `expression` (None when the CRD pattern and robfig both accept it).
+
+    Accepted is not the same as useful: robfig also accepts schedules that never fire, such as
+    `0 0 30 2 *`; `next_runs` returns an empty list for those.
+    """
+    try:
+        _parse(expression)
+    except _CronError as err:
+        return str(err)
+    return None
+
+
+def _parse(expression: str) -> _Spec | _Every:
+    if not expression or expression.isspace():
+        raise _CronError("schedule is empty")
+    if expression[0].isspace() or expression[-1].isspace():
+        raise _CronError("leading or trailing whitespace is not allowed")
+    if expression.startswith(("TZ=", "CRON_TZ=")):
+        raise _CronError("a TZ=/CRON_TZ= prefix is not allowed; set the time zone separately")
+    if expression.startswith("@"):
+        return _parse_descriptor(expression)
+    for char in expression:
+        if char.isspace() and char not in _CRD_SPACE:
+            raise _CronError(_bad_char(char))
+    fields = _FIELD_SPLIT.split(expression)
+    if len(fields) != 5:
+        extra = {
+            6: ": seconds field is not supported",
+            7: ": seconds and year fields are not supported",
+        }
+        raise _CronError(
+            f"expected 5 fields ({_FIELDS_HINT}), got {len(fields)}{extra.get(len(fields), '')}"
+        )
+    for char in expression:
+        if char not in _CRD_FIELD_CHARS and char not in _CRD_SPACE:
+            raise _CronError(_bad_char(char))
+    minute, hour, dom, month, dow = (
+        _get_field(text, bounds)
+        for text, bounds in zip(fields, (_MINUTE, _HOUR, _DOM, _MONTH, _DOW), strict=True)
+    )
+    return _Spec(minute, hour, dom, month, dow)
+
+
+def _bad_char(char: str) -> str:
+    if char == "#":
+        return "`#` (nth weekday of the month) is not supported by Argo's cron parser"
+    if char.isspace():
+        return f"whitespace {char!r} between fields is not allowed; use spaces or tabs"
+    return f"unexpected character {char!r} (fields use digits, names, and * , - / ?)"
+
+
+def _parse_descriptor(expression: str) -> _Spec | _Every:
+    spec = _descriptor(expression)
+    if spec is not None:
+        return spec
+    head = expression.split(maxsplit=1)[0]
+    if head != "@every":
+        if head != expression and _descriptor(head) is not None:
+            raise _CronError(f"descriptor {head} takes nothing after it")
+        if _descriptor(head.lower()) is not None or head.lower() == "@every":
+            raise _CronError(f"unknown descriptor {head} (descriptors are lowercase)")
+        raise _CronError(f"unknown descriptor {head}")
+    if expression == "@every":
+        raise _CronError("`@every` needs a duration, e.g. `@every 1h30m`")
+    # robfig strips exactly "@every " and hands the rest to time.ParseDuration, which refuses
+    # any further whitespace; the CRD would allow it.
+    if not expression.startswith("@every ") or expression[7].isspace():
+        raise _CronError("`@every` must be followed by exactly one space and a duration")
+    return _parse_every(expression[len("@every ") :])
+
+
+def _parse_every(duration: str) -> _Every:
+    if not _CRD_DURATION.fullmatch(duration):
+        if "." in duration:
+            reason = f"fractional duration {duration} is not allowed by Argo; use e.g. 1h30m"
+        elif re.fullmatch(r"[0-9]+[dwy]", duration):
+            reason = f"unit in {duration} is not a Go duration unit; use h, m, s, ms, us or ns"
+        else:
+            reason = (
+                f"invalid duration {duration!r}; use digits and units ns us ms s m h, e.g. 1h30m"
+            )
+        raise _CronError(f"@every: {reason}")
+    nanoseconds = sum(
+        int(count) * _UNIT_NS[unit] for count, unit in _DURATION_PART.findall(duration)
+    )
+    if nanoseconds > _MAX_INT64:
+        raise _CronError(
+            f"@every: duration {duration} is too large (Go durations end near 292 years)"
+        )
+    # Every(): below one second becomes one second, then sub-second parts are truncated.
+    return _Every(max(nanoseconds, _SECOND_NS) // _SECOND_NS)
+
+
+def _get_field(text: str, b: _Bounds) -> int:
+    """robfig's getField: a comma list of ranges; empty list items are silently dropped."""
+    bits = 0
+    for expr in text.split(","):
+        if expr:
+            bits |= _get_range(expr, b)
+    return bits
+
+
+def _get_range(expr: str, b: _Bounds) -> int:
+    """robfig's getRange: `*`, `?`, `a`, or `a-b`, each with an optional `/step`."""
+    range_and_step = expr.split("/")
+    low_and_high = range_and_step[0].split("-")
+    if len(range_and_step) > 2:
+        raise _CronError(f"{b.name} field {expr!r} has more than one `/`")
+    explicit: list[int] = []
+    if low_and_high[0] in ("*", "?"):
+        # robfig ignores anything after a leading `*-`, so `*-5` means `*`.
+        start, end, extra = b.low, b.high, _STAR_BIT
+    else:
+        if len(low_and_high) > 2:
+            raise _CronError(f"{b.name} field {expr!r} has more than one `-`")
+        explicit = [_int_or_name(value, b, expr) for value in low_and_high]
+        start, end, extra = explicit[0], explicit[-1], 0
+    step = 1
+    if len(range_and_step) == 2:
+        step = _step(range_and_step[1], b, expr)
+        if len(low_and_high) == 1:
+            end = b.high  # `a/n` means `a-max/n`
+        if step > 1:
+            extra = 0  # `*/2` is not a star for the day-of-month/day-of-week rule
+    for value in explicit:
+        if not b.low <= value <= b.high:
+            hint = " (Sunday is 0)" if b is _DOW and value == 7 else ""
+            raise _CronError(f"{b.name} value {value} out of range {b.low}-{b.high}{hint}")
+    if start > end:
+        raise _CronError(f"{b.name} range {expr!r} is reversed: {start} is after {end}")
+    if step == 0:
+        raise _CronError(f"{b.name} step in {expr!r} must be greater than 0")
+    return _bits(start, end, step) | extra
+
+
+def _atoi(text: str) -> int | None:
+    """Go's strconv.Atoi syntax (None for non-numbers); callers reject what overflows int64."""
+    return int(text) if re.fullmatch(r"[+-]?[0-9]+", text) else None
+
+
+def _int_or_name(text: str, b: _Bounds, expr: str) -> int:
+    if b.names is not None and text.lower() in b.names:
+        return b.names[text.lower()]
+    value = _atoi(text)
+    if value is None:
+        raise _CronError(_not_a_number(text, b, expr))
+    return value
+
+
+def _step(text: str, b: _Bounds, expr: str) -> int:
+    value = _atoi(text)
+    if value is None:
+        if not text:
+            raise _CronError(f"{b.name} field {expr!r} has an empty step after `/`")
+        raise _CronError(f"{b.name} step {text!r} in {expr!r} is not a number")
+    if value < 0:
+        raise _CronError(f"{b.name} step in {expr!r} must be greater than 0")
+    if value > _MAX_INT64:
+        raise _CronError(f"{b.name} step in {expr!r} is too large")
+    return value
+
+
+def _not_a_number(text: str, b: _Bounds, expr: str) -> str:
+    upper = text.upper()
+    if not text:
+        return f"{b.name} field {expr!r} has an empty value"
+    if upper in {"L", "LW"} or re.fullmatch(r"[0-9]+L", upper):
+        return "`L` is not supported by Argo's cron parser"
+    if re.fullmatch(r"[0-9]+W", upper):
+        return "`W` (nearest weekday) is not supported by Argo's cron parser"
+    if upper == "H":
+        return "`H` (hashed value) is not supported by Argo's cron parser"
+    if b.names is not None:
+        first, last = next(iter(b.names)), next(reversed(list(b.names)))
+        return f"{b.name} value {text!r} is not a number or a name ({first}-{last})"
+    return f"{b.name} value {text!r} is not a number"
+
+
+# --------------------------------------------------------------------------------------------
+# Go time arithmetic on Unix seconds, in one zone
+# --------------------------------------------------------------------------------------------
+
+
+def _zone(name: str | None) -> tzinfo:
+    if not name:
+        return _UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as err:
+        raise ValueError(f"unknown time zone {name!r}") from err
+
+
+def _unix(moment: datetime) -> int:
+    """Whole seconds since the epoch, rounded down like Go dropping t.Nanosecond()."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("start and end must be timezone-aware datetimes")
+    return (moment - _EPOCH) // timedelta(seconds=1)
+
+
+def _wall(t: int, tz: tzinfo) -> datetime:
+    return datetime.fromtimestamp(t, tz)
+
+
+def _offset(t: int, tz: tzinfo) -> int:
+    offset = _wall(t, tz).utcoffset()
+    return 0 if offset is None else offset // timedelta(seconds=1)
+
+
+def _go_date(
+    tz: tzinfo, year: int, month: int, day: int, *, hour: int = 0, minute: int = 0, second: int = 0
+) -> int:
+    """Go's time.Date: normalises overflowing months/days, then picks an offset its own way.
+
+    Go takes the offset in force at the wall time read as if it were UTC, and keeps it if the
+    result stays in that zone period, else uses the offset at the result. Skipped and repeated
+    wall times therefore resolve unlike Python's `fold` rule, and differently east and west of
+    UTC (a repeated 02:30 in Zurich is the later one, a repeated 01:30 in New York the earlier).
+    """
+    year += (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    days = date(year, month, 1).toordinal() - _EPOCH_ORDINAL + day - 1
+    unix = days * 86400 + hour * 3600 + minute * 60 + second
+    return unix - _offset(unix - _offset(unix, tz), tz)
+
+
+def _add_date(t: int, tz: tzinfo, months: int = 0, days: int = 0) -> int:
+    w = _wall(t, tz)
+    return _go_date(
+        tz, w.year, w.month + months, w.day + days, hour=w.hour, minute=w.minute, second=w.second
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Next
+# --------------------------------------------------------------------------------------------
+
+
+def _day_matches(s: _Spec, w: datetime) -> bool:
+    """robfig's dayMatches: AND when either day field is a star, else OR (classic cron)."""
+    dom_match = bool(1 << w.day & s.dom)
+    dow_match = bool(1 << (w.isoweekday() % 7) & s.dow)
+    if s.dom & _STAR_BIT or s.dow & _STAR_BIT:
+        return dom_match and dow_match
+    return dom_match or dow_match
+
+
+def _spec_next(s: _Spec, after: int, tz: tzinfo) -> int | None:
+    """SpecSchedule.Next, step for step (None where robfig returns the zero time)."""
+    t = after + 1
+    added = False
+    year_limit = _wall(t, tz).year + 5
+    while True:  # the WRAP label
+        w = _wall(t, tz)
+        if w.year > year_limit:
+            return None
+
+        wrapped = False
+        while not 1 << w.month & s.month:
+            if not added:
+                added = True
+                t = _go_date(tz, w.year, w.month, 1)
+            t = _add_date(t, tz, months=1)
+            w = _wall(t, tz)
+            if w.month == 1:
+                wrapped = True
+                break
+        if wrapped:
+            continue
+
+        while not _day_matches(s, w):
+            if not added:
+                added = True
+                t = _go_date(tz, w.year, w.month, w.day)
+            t = _add_date(t, tz, days=1)
+            w = _wall(t, tz)
+            # robfig's repair for days whose midnight a DST change skipped or doubled.
+            if w.hour != 0:
+                t += (24 - w.hour) * 3600 if w.hour > 12 else -w.hour * 3600
+                w = _wall(t, tz)
+            if w.day == 1:
+                wrapped = True
+                break
+        if wrapped:
+            continue
+
+        while not 1 << w.hour & s.hour:
+            if not added:
+                added = True
+                t = _go_date(tz, w.year, w.month, w.day, hour=w.hour)
+            t += 3600
+            w = _wall(t, tz)
+            if w.hour == 0:
+                wrapped = True
+                break
+        if wrapped:
+            continue
+
+        while not 1 << w.minute & s.minute:
+            if not added:
+                added = True
+                t -= t % 60
+            t += 60
+            w = _wall(t, tz)
+            if w.minute == 0:
+                wrapped = True
+                break
+        if wrapped:
+            continue
+
+        while w.second != 0:
+            added = True
+            t += 1
+            w = _wall(t, tz)
+            if w.second == 0:
+                wrapped = True
+                break
+        if wrapped:
+            continue
+        return t
+
+
+def next_runs(expression: str, timezone: str | None, start: datetime, count: int) -> list[datetime]:
+    """The next `count` run times strictly after `start`, as Argo's controller computes them.
+
+    Times are aware datetimes in the schedule's zone (`timezone`; None or "" means UTC here,
+    while Argo itself uses the controller's zone). Each run is robfig's Next() of the previous
+    one, so DST behaves like Argo: a run in a skipped wall-clock hour does not happen that day,
+    and a run in a repeated hour happens twice. `@every` counts from `start` (Argo counts from
+    when the controller registers the schedule). Fewer runs come back when robfig finds none
+    within five years (e.g. `0 0 30 2 *`). Raises ValueError for an invalid expression or zone.
+    """
+    schedule = _parse(expression)
+    tz = _zone(timezone)
+    if count < 0:
+        raise ValueError("count must not be negative")
+    t = _unix(start)
+    runs: list[datetime] = []
+    while len(runs) < count:
+        if isinstance(schedule, _Every):
+            t += schedule.seconds
+        else:
+            found = _spec_next(schedule, t, tz)
+            if found is None:
+                break
+            t = found
+        runs.append(_wall(t, tz))
+    return runs
+
+
+# --------------------------------------------------------------------------------------------
+# DST transitions
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DstTransition:
+    """One UTC-offset change: the wall-clock window it skips or repeats.
+
+    Runs listed by `next_runs` near such a change can look wrong (a daily run missing one day,
+    or listed twice), so callers use these to explain them.
+    """
+
+    at: datetime
+    """The first instant on the new offset, as an aware datetime in the zone."""
+    offset_before: timedelta
+    offset_after: timedelta
+
+    @property
+    def skipped(self) -> bool:
+        """True when clocks jump forward, so the window's wall-clock times never happen."""
+        return self.offset_after > self.offset_before
+
+    @property
+    def wall_start(self) -> datetime:
+        """Start of the skipped or repeated wall-clock window (naive local time)."""
+        utc = self.at.astimezone(_UTC).replace(tzinfo=None)
+        return utc + min(self.offset_before, self.offset_after)
+
+    @property
+    def wall_end(self) -> datetime:
+        """End (exclusive) of the skipped or repeated wall-clock window (naive local time)."""
+        return self.wall_start + abs(self.offset_after - self.offset_before)
+
+    def covers(self, moment: datetime) -> bool:
+        """Whether `moment`'s wall-clock reading (in its own zone) falls in the window."""
+        wall = moment.replace(tzinfo=None, fold=0)
+        return self.wall_start <= wall < self.wall_end
+
+
+def dst_transitions(timezone: str, start: datetime, end: datetime) -> list[DstTransition]:
+    """Offset changes of `timezone` in (start, end], oldest first, so previews can flag DST days.
+
+    Scans hourly and bisects to the second; two changes within one hour would be missed.
+    """
+    tz = _zone(timezone)
+    t, stop = _unix(start), _unix(end)
+    offset = _offset(t, tz)
+    found: list[DstTransition] = []
+    while t < stop:
+        probe = min(t + 3600, stop)
+        new_offset = _offset(probe, tz)
+        if new_offset != offset:
+            low, high = t, probe
+            while high - low > 1:
+                middle = (low + high) // 2
+                if _offset(middle, tz) == offset:
+                    low = middle
+                else:
+                    high = middle
+            found.append(
+                DstTransition(
+                    at=_wall(high, tz),
+                    offset_before=timedelta(seconds=offset),
+                    offset_after=timedelta(seconds=new_offset),
+                )
+            )
+            offset = new_offset
+        t = probe
+    return found

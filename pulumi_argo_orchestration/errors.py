@@ -1,0 +1,49 @@
+"""The one exception type for invalid input, carrying every problem with its field path."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a spec: where (a path like `stages[1][0].workflowTemplate`) and why."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+def format_path(loc: Iterable[str | int]) -> str:
+    """Render a location tuple the way users write it: `stages[1][0].workflowTemplate`."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif out:
+            out += f".{part}"
+        else:
+            out = part
+    return out
+
+
+class SpecError(ValueError):
+    """Raised when a pipeline spec is invalid; lists every problem found, each with its field path.
+
+    It subclasses ValueError so callers that already guard input errors catch it; nothing is
+    emitted or registered once it has been raised.
+    """
+
+    def __init__(self, problems: Sequence[Problem], source: str | None = None) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        self.source = source
+        super().__init__(self._summary())
+
+    def _summary(self) -> str:
+        where = f"{self.source}: " if self.source else ""
+        count = len(self.problems)
+        head = f"{where}invalid pipeline spec ({count} problem{'s' if count != 1 else ''})"
+        return "\n".join([head, *(f"  - {problem}" for problem in self.problems)])

@@ -1,0 +1,52 @@
+"""Every example is documentation that cannot rot: rendered, compared with its golden file,
+checked against Argo's schemas, and its Pulumi program registers the same manifests.
+
+Regenerate the golden files after an intended change:
+`UPDATE_GOLDEN=1 pytest tests/test_examples.py`.
+"""
+
+from __future__ import annotations
+
+import os
+import runpy
+
+import pytest
+import yaml
+
+from pulumi_argo_orchestration import dump_documents, pipeline_manifests
+from pulumi_argo_orchestration.spec_file import load_spec_file
+from pulumi_argo_orchestration.testing import manifest_sort_key, run_pulumi
+from tests.conftest import EXAMPLE_SPECS, ROOT
+
+GOLDEN = ROOT / "tests" / "golden"
+IDS = [spec.parent.name for spec in EXAMPLE_SPECS]
+
+
+def test_there_are_examples():
+    assert {"scheduled-sync", "parallel-sync", "daily-report", "retry-backoff"} <= set(IDS)
+
+
+@pytest.mark.parametrize("spec", EXAMPLE_SPECS, ids=IDS)
+def test_example_matches_golden_file(spec):
+    text = dump_documents(pipeline_manifests(load_spec_file(spec)))
+    golden = GOLDEN / f"{spec.parent.name}.yaml"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(text, encoding="utf-8")
+    assert golden.is_file(), f"missing {golden}: run with UPDATE_GOLDEN=1"
+    assert text == golden.read_text(encoding="utf-8")
+    assert list(yaml.safe_load_all(text)) == pipeline_manifests(load_spec_file(spec))
+
+
+@pytest.mark.parametrize("spec", EXAMPLE_SPECS, ids=IDS)
+def test_example_conforms_to_argo_schemas(spec, argo_schemas):
+    documents = pipeline_manifests(load_spec_file(spec))
+    problems = [p for document in documents for p in argo_schemas.problems(document)]
+    assert problems == []
+
+
+@pytest.mark.parametrize("spec", EXAMPLE_SPECS, ids=IDS)
+def test_example_program_registers_the_spec_files_manifests(spec):
+    program = spec.parent / "__main__.py"
+    run = run_pulumi(lambda: runpy.run_path(str(program), run_name="__main__"))
+    expected = sorted(pipeline_manifests(load_spec_file(spec)), key=manifest_sort_key)
+    assert run.manifests() == expected

@@ -1,0 +1,177 @@
+"""Validation of the pipeline spec: every problem, each with its field path."""
+
+from __future__ import annotations
+
+import pytest
+
+from pulumi_argo_orchestration import ConcurrencyPolicy, Pipeline, SpecError, load_pipeline
+from tests.conftest import minimal_spec
+
+
+def problems(spec) -> dict[str, str]:
+    with pytest.raises(SpecError) as caught:
+        load_pipeline(spec)
+    return {p.path: p.message for p in caught.value.problems}
+
+
+def test_minimal_spec_gets_documented_defaults():
+    pipeline = load_pipeline(minimal_spec())
+    assert pipeline.namespace == "argo"
+    assert pipeline.concurrency_policy is ConcurrencyPolicy.ALLOW
+    assert pipeline.successful_jobs_history_limit == 3
+    assert pipeline.failed_jobs_history_limit == 1
+    assert pipeline.suspend is False
+    assert pipeline.account_name == "nightly-orchestrator"
+    assert pipeline.all_schedules == ["0 2 * * *"]
+
+
+def test_snake_case_and_camel_case_keys_are_the_same_spec():
+    camel = load_pipeline(minimal_spec(concurrencyPolicy="Forbid", startingDeadlineSeconds=5))
+    snake = load_pipeline(
+        {
+            **minimal_spec(),
+            "concurrency_policy": "Forbid",
+            "starting_deadline_seconds": 5,
+        }
+    )
+    assert camel == snake
+
+
+def test_every_problem_is_reported_with_its_path():
+    found = problems(
+        minimal_spec(
+            name="Scheduled_Sync",
+            schedule="0 */4 * *",
+            timezone="Europe/Zurichh",
+            concurrencyPolicy="replace",
+            startingDeadlineSeconds=-1,
+            stages=[[{"name": "a", "workflowTemplate": "t", "extra": 1}], []],
+        )
+    )
+    assert set(found) == {
+        "name",
+        "schedule",
+        "timezone",
+        "concurrencyPolicy",
+        "startingDeadlineSeconds",
+        "stages[0][0].extra",
+        "stages[1]",
+    }
+    assert "DNS-1123" in found["name"]
+    assert "0 */4 * *" in found["schedule"]
+    assert "Europe/Zurichh" in found["timezone"]
+    assert "'Allow', 'Forbid' or 'Replace'" in found["concurrencyPolicy"]
+    assert found["stages[0][0].extra"] == "unknown field"
+
+
+def test_name_longer_than_52_characters_is_rejected():
+    found = problems(minimal_spec(name="a" * 53))
+    assert "52" in found["name"]
+    load_pipeline(minimal_spec(name="a" * 52))
+
+
+def test_whole_pipeline_rules_report_each_path():
+    found = problems(
+        minimal_spec(
+            parameters=[{"name": "day", "value": "x"}, {"name": "day", "value": "y"}],
+            stages=[
+                [
+                    {"name": "a", "workflowTemplate": "t"},
+                    {"name": "a", "workflowTemplate": "t"},
+                ],
+                [
+                    {"name": "b", "arguments": {"x": "{{workflow.parameters.missing}}"}},
+                    {"name": "c", "workflowTemplate": "t", "clusterWorkflowTemplate": "u"},
+                ],
+            ],
+        )
+    )
+    assert "duplicate parameter name 'day'" in found["parameters[1].name"]
+    assert "duplicate step name 'a' (first at stages[0][0].name)" in found["stages[0][1].name"]
+    assert "exactly one of" in found["stages[1][0]"]
+    assert "exactly one of" in found["stages[1][1]"]
+    assert "undeclared parameter 'missing'" in found["stages[1][0].arguments.x"]
+
+
+def test_schedule_and_schedules_are_exclusive_and_one_is_required():
+    assert (
+        "at least one"
+        in problems({k: v for k, v in minimal_spec().items() if k != "schedule"})["schedule"]
+    )
+    assert "not both" in problems(minimal_spec(schedules=["@daily"]))["schedules"]
+    found = problems(minimal_spec(schedule=None, schedules=["@daily", "61 * * * *"]))
+    assert set(found) == {"schedules[1]"}
+
+
+def test_template_rules():
+    found = problems(
+        minimal_spec(
+            templates=[
+                {
+                    "name": "worker",
+                    "image": "alpine",
+                    "args": ["{{workflow.parameters.nope}}"],
+                    "env": [{"name": "A"}, {"name": "B", "valueFrom": {}}],
+                    "resources": {"limits": {"memory": "lots"}},
+                    "retryStrategy": {"limit": -1, "retryPolicy": "Sometimes"},
+                },
+                {"name": "worker", "image": "alpine"},
+            ]
+        )
+    )
+    assert set(found) == {
+        "templates[0].resources.limits.memory",
+        "templates[0].retryStrategy.limit",
+        "templates[0].retryStrategy.retryPolicy",
+    }
+    found = problems(
+        minimal_spec(
+            templates=[
+                {
+                    "name": "worker",
+                    "image": "alpine",
+                    "args": ["{{workflow.parameters.nope}}"],
+                    "env": [{"name": "A"}, {"name": "B", "valueFrom": {}}],
+                },
+                {"name": "worker", "image": "alpine"},
+            ]
+        )
+    )
+    assert set(found) == {
+        "templates[0].args[0]",
+        "templates[0].env[0]",
+        "templates[0].env[1].valueFrom",
+        "templates[1].name",
+    }
+
+
+def test_reserved_and_malformed_labels_are_rejected():
+    found = problems(minimal_spec(labels={"app.kubernetes.io/part-of": "x"}))
+    assert "'app.kubernetes.io/part-of' is set by pulumi-argo-orchestration" in found["labels"]
+    found = problems(minimal_spec(labels={"bad key!": "v"}))
+    assert "label 'bad key!': the name must be" in found["labels"]
+    found = problems(minimal_spec(labels={"team": "has space"}))
+    assert "label 'team': the value must be" in found["labels"]
+
+
+def test_pipeline_parameters_need_a_value():
+    assert (
+        "needs a value" in problems(minimal_spec(parameters=[{"name": "p"}]))["parameters[0].value"]
+    )
+
+
+def test_not_a_mapping():
+    for value in (None, [1, 2], "text"):
+        found = problems(value)
+        assert "must be a mapping" in found[""]
+
+
+def test_pipeline_model_can_be_built_in_python():
+    from pulumi_argo_orchestration import Child
+
+    pipeline = Pipeline(
+        name="py-built",
+        schedule="@hourly",
+        stages=[[Child(name="one", workflow_template="t")]],
+    )
+    assert load_pipeline(pipeline) is pipeline
