@@ -121,6 +121,8 @@ class _Spec(BaseModel):
         frozen=True,
         coerce_numbers_to_str=True,
         use_enum_values=False,
+        # Field docs are attribute docstrings, shared with the TypedDicts in pipeline_args.py.
+        use_attribute_docstrings=True,
     )
 
 
