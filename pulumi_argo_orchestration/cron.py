@@ -36,7 +36,7 @@ _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _CRD_SPACE = "\t\n\f\r "
 _CRD_FIELD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*,/?-")
 _FIELD_SPLIT = re.compile(r"[\t\n\f\r ]+")
-# robfig accepts more (fractions, `\u03bcs`, a sign, a bare `0`), the CRD only this.
+# Go's ParseDuration takes more (fractions, the Greek mu, a sign, a bare 0); the CRD only this.
 _CRD_DURATION = re.compile(r"(?:[0-9]+(?:ns|us|\u00b5s|ms|s|m|h))+")
 _DURATION_PART = re.compile(r"([0-9]+)(ns|us|\u00b5s|ms|s|m|h)")
 _UNIT_NS = {
@@ -252,8 +252,16 @@ def _get_range(expr: str, b: _Bounds) -> int:
 
 
 def _atoi(text: str) -> int | None:
-    """Go's strconv.Atoi syntax (None for non-numbers); callers reject what overflows int64."""
-    return int(text) if re.fullmatch(r"[+-]?[0-9]+", text) else None
+    """Go's strconv.Atoi syntax (None for non-numbers); callers reject what overflows int64.
+
+    Very long numbers become int64 max + 1 rather than being parsed (Python limits int(str)).
+    """
+    match = re.fullmatch(r"([+-]?)0*([0-9]+)", text)
+    if match is None:
+        return None
+    sign, digits = match.groups()
+    value = _MAX_INT64 + 1 if len(digits) > 19 else int(digits)
+    return -value if sign == "-" else value
 
 
 def _int_or_name(text: str, b: _Bounds, expr: str) -> int:

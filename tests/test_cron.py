@@ -104,6 +104,9 @@ TABLE: list[tuple[str, str | None]] = [
     ("0 0 MON * *", "day-of-month value 'MON' is not a number"),
     ("0 0 * */JAN *", "is not a number"),  # steps take no names
     ("99999999999999999999 * * * *", "out of range 0-59"),
+    ("0 " + "9" * 5000 + " * * *", "out of range 0-23"),  # no int(str) digit-limit crash
+    ("0 0 0000000000000000000000001 * *", OK),  # Go's Atoi reads any number of leading zeros
+    ("*/99999999999999999999 * * * *", "too large"),
     # --- rejected: descriptors ---
     ("@hourlyy", "unknown descriptor @hourlyy"),
     ("@reboot", "unknown descriptor @reboot"),
