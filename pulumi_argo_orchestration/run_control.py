@@ -1,7 +1,7 @@
 """Checks for the CronWorkflow's run control: `when` and `stopStrategy.expression` (Argo v3.6+).
 
 Argo evaluates both only at schedule time, with nothing but the `cronworkflow.*` variables in
-scope; a typo surfaces as a spec error condition on the CronWorkflow, and runs silently stop.
+scope; a typo surfaces then, as an error condition on the CronWorkflow, and the run does not start.
 The two fields are written differently (workflow/cron/operator.go):
 
 - `when` is a template: its `{{...}}` tags are replaced first, then the text is evaluated as a

@@ -269,3 +269,18 @@ def test_pulumi_registers_foreign_rbac_under_names_that_include_the_namespace():
     ]
     expected = sorted(pipeline_manifests(spec()), key=manifest_sort_key)
     assert run.manifests() == expected
+
+
+def test_render_prints_the_cross_namespace_warnings_on_stderr_only():
+    from click.testing import CliRunner
+
+    from pulumi_argo_orchestration.cli import main
+    from pulumi_argo_orchestration.spec_file import load_spec_file
+    from tests.conftest import EXAMPLES
+
+    path = EXAMPLES / "cross-namespace" / "pipeline.yaml"
+    result = CliRunner().invoke(main, ["render", str(path)])
+    assert result.exit_code == 0, result.stderr
+    assert "warning: warehouse-refresh: children in namespace 'warehouse'" in result.stderr
+    assert "warning: warehouse-refresh: children in namespace 'analytics'" in result.stderr
+    assert list(yaml.safe_load_all(result.stdout)) == pipeline_manifests(load_spec_file(path))
