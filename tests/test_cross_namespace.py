@@ -284,3 +284,14 @@ def test_render_prints_the_cross_namespace_warnings_on_stderr_only():
     assert "warning: warehouse-refresh: children in namespace 'warehouse'" in result.stderr
     assert "warning: warehouse-refresh: children in namespace 'analytics'" in result.stderr
     assert list(yaml.safe_load_all(result.stdout)) == pipeline_manifests(load_spec_file(path))
+
+
+def test_spawner_role_names_stay_within_253_characters_and_distinct():
+    from pulumi_argo_orchestration.names import spawner_role_name
+
+    assert spawner_role_name("argo", "runner") == "argo.runner"
+    long_a, long_b = "a" * 252 + "x", "a" * 252 + "y"
+    name_a, name_b = spawner_role_name("n" * 63, long_a), spawner_role_name("n" * 63, long_b)
+    assert len(name_a) == len(name_b) == 253
+    assert name_a != name_b
+    assert name_a.startswith("n" * 63 + ".")
