@@ -26,6 +26,11 @@ _EXPORTS = {
     "Toleration": "model",
     "ConcurrencyPolicy": "model",
     "RetryPolicy": "model",
+    "ArgoVersion": "argo_version",
+    "ExternalParameter": "model",
+    "ExternalTemplate": "model",
+    "StopStrategy": "model",
+    "TtlStrategy": "model",
     "SpecError": "errors",
     "Problem": "errors",
     "load_pipeline": "manifests",
@@ -40,11 +45,14 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "ArgoVersion",
     "Backoff",
     "Child",
     "ConcurrencyPolicy",
     "EnvVar",
     "EnvVarSource",
+    "ExternalParameter",
+    "ExternalTemplate",
     "KeySelector",
     "Parameter",
     "Pipeline",
@@ -57,8 +65,10 @@ __all__ = [
     "SharedWorkflowTemplate",
     "SharedWorkflowTemplateArgs",
     "SpecError",
+    "StopStrategy",
     "Template",
     "Toleration",
+    "TtlStrategy",
     "dump_documents",
     "load_pipeline",
     "load_spec_file",
@@ -67,6 +77,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from .argo_version import ArgoVersion
     from .errors import Problem, SpecError
     from .manifests import load_pipeline, pipeline_manifests, pipeline_warnings
     from .model import (
@@ -75,14 +86,18 @@ if TYPE_CHECKING:
         ConcurrencyPolicy,
         EnvVar,
         EnvVarSource,
+        ExternalParameter,
+        ExternalTemplate,
         KeySelector,
         Parameter,
         Pipeline,
         Resources,
         RetryPolicy,
         RetryStrategy,
+        StopStrategy,
         Template,
         Toleration,
+        TtlStrategy,
     )
     from .pipeline_args import ScheduledPipelineArgs, SharedWorkflowTemplateArgs
     from .scheduled_pipeline import ScheduledPipeline

@@ -17,6 +17,13 @@ from . import names
 from .model import Child
 from .yaml_output import dump_document
 
+# Kubernetes forbids owner references across namespaces (the garbage collector would delete the
+# child at once, argo #13391), so a child in another namespace is cleaned up by Argo's TTL instead:
+# a day after success, a week after Failed or Error, long enough to debug.
+CROSS_NAMESPACE_TTL: dict[str, int] = {
+    "secondsAfterCompletion": 604800,
+    "secondsAfterSuccess": 86400,
+}
 SUCCESS_CONDITION = "status.phase == Succeeded"
 FAILURE_CONDITION = "status.phase in (Failed, Error)"
 # Spaces keep the sentinel out of every other field: names and label values cannot hold them.
@@ -33,8 +40,24 @@ def argument_expression(parameter: str) -> str:
     return "{{=toJson(inputs.parameters['" + parameter + "'])}}"
 
 
-def child_manifest(pipeline_name: str, namespace: str, labels: dict[str, str], child: Child) -> str:
-    """The child Workflow as YAML text, its argument values left to Argo's expression tags."""
+def ttl_strategy(child: Child, cross_namespace: bool) -> dict[str, int] | None:
+    """The child's ttlStrategy: its own, else the cross-namespace default, else none (owned)."""
+    if child.ttl_strategy is not None:
+        return child.ttl_strategy.model_dump(by_alias=True, exclude_none=True)
+    return dict(CROSS_NAMESPACE_TTL) if cross_namespace else None
+
+
+def child_manifest(
+    pipeline_name: str,
+    namespace: str,
+    labels: dict[str, str],
+    child: Child,
+    parent_namespace: str | None = None,
+) -> str:
+    """The child Workflow as YAML text, its argument values left to Argo's expression tags.
+
+    `parent_namespace` is set when the child runs in another namespace than its parent.
+    """
     metadata: dict[str, Any] = {
         "generateName": names.child_generate_name(pipeline_name, child.name),
         "namespace": namespace,
@@ -44,6 +67,8 @@ def child_manifest(pipeline_name: str, namespace: str, labels: dict[str, str], c
             names.STEP_LABEL: child.name,
         },
     }
+    if parent_namespace is not None:
+        metadata["labels"][names.PARENT_NAMESPACE_LABEL] = parent_namespace
     spec: dict[str, Any] = {}
     keys = list(child.arguments)
     if keys:
@@ -56,6 +81,9 @@ def child_manifest(pipeline_name: str, namespace: str, labels: dict[str, str], c
     if child.cluster_scope:
         ref["clusterScope"] = True
     spec["workflowTemplateRef"] = ref
+    ttl = ttl_strategy(child, cross_namespace=parent_namespace is not None)
+    if ttl is not None:
+        spec["ttlStrategy"] = ttl
     text = dump_document(
         {
             "apiVersion": "argoproj.io/v1alpha1",
@@ -72,17 +100,28 @@ def child_manifest(pipeline_name: str, namespace: str, labels: dict[str, str], c
 def spawn_template(
     pipeline_name: str, namespace: str, labels: dict[str, str], child: Child
 ) -> dict[str, Any]:
-    """The resource template: create the child, own it, wait for it to succeed or fail."""
+    """The resource template: create the child, own it, wait for it to succeed or fail.
+
+    A child in another namespace cannot be owned by its parent; its ttlStrategy deletes it.
+    """
     template: dict[str, Any] = {"name": spawn_template_name(child.name)}
     if child.arguments:
         template["inputs"] = {"parameters": [{"name": key} for key in child.arguments]}
-    template["resource"] = {
-        "action": "create",
-        "setOwnerReference": True,
-        "successCondition": SUCCESS_CONDITION,
-        "failureCondition": FAILURE_CONDITION,
-        "manifest": child_manifest(pipeline_name, namespace, labels, child),
-    }
+    child_namespace = child.namespace or namespace
+    cross_namespace = child_namespace != namespace
+    resource: dict[str, Any] = {"action": "create"}
+    if not cross_namespace:
+        resource["setOwnerReference"] = True
+    resource["successCondition"] = SUCCESS_CONDITION
+    resource["failureCondition"] = FAILURE_CONDITION
+    resource["manifest"] = child_manifest(
+        pipeline_name,
+        child_namespace,
+        labels,
+        child,
+        parent_namespace=namespace if cross_namespace else None,
+    )
+    template["resource"] = resource
     return template
 
 

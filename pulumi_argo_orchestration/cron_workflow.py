@@ -23,6 +23,10 @@ def cron_workflow(pipeline: Pipeline) -> dict[str, Any]:
     spec["successfulJobsHistoryLimit"] = pipeline.successful_jobs_history_limit
     spec["failedJobsHistoryLimit"] = pipeline.failed_jobs_history_limit
     spec["suspend"] = pipeline.suspend
+    if pipeline.when is not None:
+        spec["when"] = pipeline.when
+    if pipeline.stop_strategy is not None:
+        spec["stopStrategy"] = {"expression": pipeline.stop_strategy.expression}
     spec["workflowMetadata"] = {"labels": dict(labels)}
     spec["workflowSpec"] = _workflow_spec(pipeline, labels)
     return {

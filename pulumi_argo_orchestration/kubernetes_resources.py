@@ -77,11 +77,17 @@ def register_manifests(
     """Registers documents in order; kinds in `depends_on_previous` wait for all earlier ones.
 
     Names are `<component>-<object name>`: unique within a kind, readable in `pulumi preview`.
+    Objects outside the first document's namespace (RBAC where children run) get
+    `<component>-<namespace>-<object name>`, as one name may recur in several namespaces.
     """
     resources: list[pulumi.CustomResource] = []
+    home = documents[0]["metadata"].get("namespace") if documents else None
     for document in documents:
         depends = list(resources) if document["kind"] in (depends_on_previous or set()) else None
         opts = pulumi.ResourceOptions(parent=component, depends_on=depends)
-        name = f"{component_name}-{document['metadata']['name']}"
+        metadata = document["metadata"]
+        namespace = metadata.get("namespace")
+        prefix = component_name if namespace == home else f"{component_name}-{namespace}"
+        name = f"{prefix}-{metadata['name']}"
         resources.append(register_manifest(name, document, opts))
     return resources

@@ -11,7 +11,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import names, rbac
+from . import argo_version, contracts, names, rbac
+from .child_workflow import CROSS_NAMESPACE_TTL
 from .cron_workflow import cron_workflow
 from .errors import SpecError
 from .model import Pipeline, SharedTemplate, problems_from_errors
@@ -49,15 +50,66 @@ def pipeline_warnings(pipeline: Pipeline) -> list[str]:
         warnings.append(
             f"{pipeline.name}: no `timezone`: the schedule runs in the Argo controller's time zone"
         )
+    warnings += _child_warnings(pipeline)
     return warnings
 
 
+def _child_warnings(pipeline: Pipeline) -> list[str]:
+    warnings = []
+    for namespace in child_namespaces(pipeline):
+        steps = ", ".join(
+            child.name
+            for _, child in pipeline.children
+            if (child.namespace or pipeline.namespace) == namespace
+        )
+        default = ", ".join(f"{key} {value}" for key, value in CROSS_NAMESPACE_TTL.items())
+        warnings.append(
+            f"{pipeline.name}: children in namespace {namespace!r} ({steps}): the namespace must "
+            "exist and the Argo controller must watch it; they cannot be owned by their run, so "
+            f"deleting a run leaves them to their ttlStrategy (default {default})"
+        )
+    known = contracts.contracts(pipeline)
+    for path, child in pipeline.children:
+        ttl = child.ttl_strategy
+        if (
+            ttl is not None
+            and (child.namespace or pipeline.namespace) != pipeline.namespace
+            and ttl.seconds_after_completion is None
+        ):
+            never = "Error" if ttl.seconds_after_failure is not None else "Failed or Error"
+            if ttl.seconds_after_success is None:
+                never = "Succeeded"
+            warnings.append(
+                f"{pipeline.name}: {path} ({child.name}): its ttlStrategy has no "
+                f"secondsAfterCompletion, so a child that ends {never} is never deleted"
+            )
+        if child.template_ref and (child.cluster_scope, child.template_ref) not in known:
+            kind = "ClusterWorkflowTemplate" if child.cluster_scope else "WorkflowTemplate"
+            warnings.append(
+                f"{pipeline.name}: {path} ({child.name}): {kind} {child.template_ref!r} is not "
+                "declared under `externalTemplates`, so its arguments are not checked"
+            )
+    return warnings
+
+
+def child_namespaces(pipeline: Pipeline) -> list[str]:
+    """Namespaces other than the pipeline's that children run in, in spec order."""
+    found = [child.namespace for _, child in pipeline.children if child.namespace]
+    return [ns for ns in dict.fromkeys(found) if ns != pipeline.namespace]
+
+
 def rbac_manifests(pipeline: Pipeline) -> list[dict[str, Any]]:
-    """ServiceAccounts, then Roles, then RoleBindings: orchestrator first, then each executor."""
+    """ServiceAccounts, then Roles, then RoleBindings: orchestrator first, then each executor.
+
+    The orchestrator may create and read Workflows only where its children run: its own namespace
+    when a child runs there, and a Role plus RoleBinding in each other child namespace.
+    """
     labels = names.common_labels(pipeline.name, pipeline.labels)
     ns = pipeline.namespace
+    spawns_here = any((child.namespace or ns) == ns for _, child in pipeline.children)
+    orchestrator_rules = rbac.ORCHESTRATOR_RULES if spawns_here else rbac.EXECUTOR_RULES
     accounts: list[tuple[str, bool, tuple[dict[str, Any], ...]]] = [
-        (pipeline.account_name, pipeline.create_service_account, rbac.ORCHESTRATOR_RULES)
+        (pipeline.account_name, pipeline.create_service_account, orchestrator_rules)
     ]
     seen = {pipeline.account_name}
     for template in pipeline.templates:
@@ -71,6 +123,14 @@ def rbac_manifests(pipeline: Pipeline) -> list[dict[str, Any]]:
     ]
     roles = [rbac.role(name, ns, labels, rules) for name, _, rules in accounts]
     bindings = [rbac.role_binding(name, ns, labels, name, name) for name, _, _ in accounts]
+    spawner = names.spawner_role_name(ns, pipeline.account_name)
+    for child_ns in child_namespaces(pipeline):
+        roles.append(rbac.role(spawner, child_ns, labels, rbac.SPAWN_RULES))
+        bindings.append(
+            rbac.role_binding(
+                spawner, child_ns, labels, spawner, pipeline.account_name, account_namespace=ns
+            )
+        )
     return [*service_accounts, *roles, *bindings]
 
 
@@ -110,4 +170,5 @@ def pipeline_manifests(spec: Pipeline | Mapping[str, Any]) -> list[dict[str, Any
     pipeline = load_pipeline(spec)
     labels = names.common_labels(pipeline.name, pipeline.labels)
     templates = [workflow_template(t, pipeline.namespace, labels) for t in pipeline.templates]
-    return [*rbac_manifests(pipeline), *templates, cron_workflow(pipeline)]
+    documents = [*rbac_manifests(pipeline), *templates, cron_workflow(pipeline)]
+    return argo_version.for_target(documents, pipeline.argo_version)

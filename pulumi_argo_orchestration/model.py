@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -22,7 +23,8 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
-from . import cron, names
+from . import argo_version, contracts, cron, names, run_control
+from .argo_version import ArgoVersion, version_text
 from .errors import Problem, format_path
 
 _DURATION = re.compile(r"^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$|^[0-9]+$")
@@ -151,6 +153,48 @@ class Parameter(_Spec):
     description: str | None = None
 
 
+class TtlStrategy(_Spec):
+    """How long Argo keeps a finished child Workflow before deleting it."""
+
+    seconds_after_completion: NonNegative | None = None
+    """Delete this long after the child ends in any phase (the fallback for the other two)."""
+    seconds_after_success: NonNegative | None = None
+    """Delete this long after the child succeeds."""
+    seconds_after_failure: NonNegative | None = None
+    """Delete this long after the child fails (phase Failed; Error falls back to completion)."""
+
+
+class StopStrategy(_Spec):
+    """When the CronWorkflow stops scheduling for good (Argo v3.6+)."""
+
+    expression: str
+    """A bare expr condition, e.g. `cronworkflow.failed >= 3`."""
+
+
+class ExternalParameter(_Spec):
+    """A parameter of a template this pipeline does not create."""
+
+    name: ParameterName
+    """Parameter name."""
+    has_default: bool = False
+    """True when the template gives the parameter a value, so a child may leave it out."""
+
+
+class ExternalTemplate(_Spec):
+    """A (Cluster)WorkflowTemplate deployed elsewhere, declared so children's arguments are checked.
+
+    List every parameter it declares: children must pass each one without a default and nothing
+    else.
+    """
+
+    name: TemplateName
+    """The template's name, as children reference it."""
+    cluster_scope: bool = False
+    """True for a ClusterWorkflowTemplate (children use `cluster_workflow_template`)."""
+    parameters: list[ExternalParameter] = Field(default_factory=list)
+    """Every parameter the template declares."""
+
+
 class Child(_Spec):
     """One child Workflow spawned by the orchestrator from a (Cluster)WorkflowTemplate."""
 
@@ -160,6 +204,11 @@ class Child(_Spec):
     arguments: dict[Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]+$")], str] = Field(
         default_factory=dict
     )
+    namespace: Namespace | None = None
+    """Namespace the child Workflow runs in (default: the pipeline's)."""
+    ttl_strategy: TtlStrategy | None = None
+    """When Argo deletes the finished child; a child in another namespace defaults to 1 day after
+    success, 7 days otherwise."""
 
     @property
     def template_ref(self) -> str:
@@ -287,6 +336,15 @@ class Pipeline(_Spec):
     parameters: list[Parameter] = Field(default_factory=list)
     stages: Annotated[list[Annotated[list[Child], Field(min_length=1)]], Field(min_length=1)]
     templates: list[Template] = Field(default_factory=list)
+    argo_version: Annotated[ArgoVersion, BeforeValidator(version_text)] = ArgoVersion.V4
+    """The Argo Workflows line to write manifests for: '4' (default) or '3.5'."""
+    when: str | None = None
+    """Start a scheduled run only when this template is true, e.g.
+    `{{= cronworkflow.failed < 3 }}` (Argo v3.6+)."""
+    stop_strategy: StopStrategy | None = None
+    """Stop scheduling for good once its expression is true (Argo v3.6+)."""
+    external_templates: list[ExternalTemplate] = Field(default_factory=list)
+    """Templates deployed elsewhere, declared so children's arguments are checked."""
 
     @property
     def all_schedules(self) -> list[str]:
@@ -351,6 +409,14 @@ def pipeline_problems(pipeline: Pipeline) -> list[Problem]:
     )
     for i, template in enumerate(pipeline.templates):
         problems += template_problems(template, f"templates[{i}].")
+    problems += contracts.contract_problems(pipeline)
+    if pipeline.when is not None:
+        problems += run_control.when_problems(pipeline.when, "when")
+    if pipeline.stop_strategy is not None:
+        problems += run_control.stop_expression_problems(
+            pipeline.stop_strategy.expression, "stopStrategy.expression"
+        )
+    problems += argo_version.target_problems(pipeline)
     return problems
 
 

@@ -19,7 +19,12 @@ PART_OF_LABEL = "app.kubernetes.io/part-of"
 MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
 PARENT_LABEL = "argo-orchestration/parent"
 STEP_LABEL = "argo-orchestration/step"
-RESERVED_LABELS = frozenset({PART_OF_LABEL, MANAGED_BY_LABEL, PARENT_LABEL, STEP_LABEL})
+# On children in another namespace than their parent: the parent's name alone is ambiguous there.
+PARENT_NAMESPACE_LABEL = "argo-orchestration/parent-namespace"
+RESERVED_LABELS = frozenset(
+    {PART_OF_LABEL, MANAGED_BY_LABEL, PARENT_LABEL, STEP_LABEL, PARENT_NAMESPACE_LABEL}
+)
+OBJECT_NAME_MAX = 253
 
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
@@ -99,3 +104,15 @@ def common_labels(pipeline_name: str, extra: dict[str, str] | None = None) -> di
 def child_selector(pipeline_name: str) -> str:
     """The label selector that lists every run and every child of a pipeline."""
     return f"{PART_OF_LABEL}={pipeline_name}"
+
+
+def spawner_role_name(pipeline_namespace: str, account: str) -> str:
+    """`<pipeline namespace>.<orchestrator account>`: the Role that lets it spawn children here.
+
+    A namespace holds no '.', so two pipelines' Roles in one child namespace never share a name.
+    """
+    name = f"{pipeline_namespace}.{account}"
+    if len(name) > OBJECT_NAME_MAX:
+        digest = hashlib.sha256(name.encode()).hexdigest()[:6]
+        name = f"{name[: OBJECT_NAME_MAX - 7].rstrip('-.')}-{digest}"
+    return name

@@ -9,6 +9,7 @@ from typing import TypedDict
 
 from typing_extensions import NotRequired
 
+from .argo_version import ArgoVersion
 from .model import ConcurrencyPolicy, RetryPolicy
 
 
@@ -23,6 +24,48 @@ class ParameterArgs(TypedDict):
     """What the parameter is for."""
 
 
+class TtlStrategyArgs(TypedDict):
+    """How long Argo keeps a finished child Workflow before deleting it."""
+
+    seconds_after_completion: NotRequired[int]
+    """Delete this long after the child ends in any phase (the fallback for the other two)."""
+    seconds_after_success: NotRequired[int]
+    """Delete this long after the child succeeds."""
+    seconds_after_failure: NotRequired[int]
+    """Delete this long after the child fails (phase Failed; Error falls back to completion)."""
+
+
+class StopStrategyArgs(TypedDict):
+    """When the CronWorkflow stops scheduling for good (Argo v3.6+)."""
+
+    expression: str
+    """A bare expr condition, e.g. `cronworkflow.failed >= 3`."""
+
+
+class ExternalParameterArgs(TypedDict):
+    """A parameter of a template this pipeline does not create."""
+
+    name: str
+    """Parameter name."""
+    has_default: NotRequired[bool]
+    """True when the template gives the parameter a value, so a child may leave it out."""
+
+
+class ExternalTemplateArgs(TypedDict):
+    """A (Cluster)WorkflowTemplate deployed elsewhere, declared so children's arguments are checked.
+
+    List every parameter it declares: children must pass each one without a default and nothing
+    else.
+    """
+
+    name: str
+    """The template's name, as children reference it."""
+    cluster_scope: NotRequired[bool]
+    """True for a ClusterWorkflowTemplate (children use `cluster_workflow_template`)."""
+    parameters: NotRequired[list[ExternalParameterArgs]]
+    """Every parameter the template declares."""
+
+
 class ChildArgs(TypedDict):
     """A child Workflow the orchestrator spawns from a (Cluster)WorkflowTemplate."""
 
@@ -34,6 +77,11 @@ class ChildArgs(TypedDict):
     """The ClusterWorkflowTemplate to instantiate (instead of workflow_template)."""
     arguments: NotRequired[dict[str, str]]
     """The child's parameters; values may use `{{workflow.parameters.NAME}}`."""
+    namespace: NotRequired[str]
+    """Namespace the child Workflow runs in (default: the pipeline's)."""
+    ttl_strategy: NotRequired[TtlStrategyArgs]
+    """When Argo deletes the finished child; a child in another namespace defaults to 1 day after
+    success, 7 days otherwise."""
 
 
 class BackoffArgs(TypedDict):
@@ -183,6 +231,15 @@ class ScheduledPipelineArgs(TypedDict):
     """Stages run in order; the children of one stage run in parallel."""
     templates: NotRequired[list[TemplateArgs]]
     """WorkflowTemplates this pipeline creates."""
+    argo_version: NotRequired[ArgoVersion]
+    """The Argo Workflows line to write manifests for: '4' (default) or '3.5'."""
+    when: NotRequired[str]
+    """Start a scheduled run only when this template is true, e.g.
+    `{{= cronworkflow.failed < 3 }}` (Argo v3.6+)."""
+    stop_strategy: NotRequired[StopStrategyArgs]
+    """Stop scheduling for good once its expression is true (Argo v3.6+)."""
+    external_templates: NotRequired[list[ExternalTemplateArgs]]
+    """Templates deployed elsewhere, declared so children's arguments are checked."""
 
 
 class SharedWorkflowTemplateArgs(TemplateArgs):

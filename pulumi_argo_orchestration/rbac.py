@@ -14,11 +14,12 @@ ARGO_GROUP = "argoproj.io"
 EXECUTOR_RULES: tuple[dict[str, Any], ...] = (
     {"apiGroups": [ARGO_GROUP], "resources": ["workflowtaskresults"], "verbs": ["create", "patch"]},
 )
-# What a resource template with `action: create` and success/failure conditions needs.
-ORCHESTRATOR_RULES: tuple[dict[str, Any], ...] = (
+# What a resource template with `action: create` and success/failure conditions needs, in the
+# child's namespace.
+SPAWN_RULES: tuple[dict[str, Any], ...] = (
     {"apiGroups": [ARGO_GROUP], "resources": ["workflows"], "verbs": ["create", "get"]},
-    *EXECUTOR_RULES,
 )
+ORCHESTRATOR_RULES: tuple[dict[str, Any], ...] = (*SPAWN_RULES, *EXECUTOR_RULES)
 
 
 def _metadata(name: str, namespace: str, labels: dict[str, str]) -> dict[str, Any]:
@@ -47,13 +48,21 @@ def role(
 
 
 def role_binding(
-    name: str, namespace: str, labels: dict[str, str], role_name: str, account: str
+    name: str,
+    namespace: str,
+    labels: dict[str, str],
+    role_name: str,
+    account: str,
+    *,
+    account_namespace: str | None = None,
 ) -> dict[str, Any]:
-    """Binds a Role to one ServiceAccount in the same namespace."""
+    """Binds a Role to one ServiceAccount (of this namespace unless `account_namespace` is set)."""
     return {
         "apiVersion": "rbac.authorization.k8s.io/v1",
         "kind": "RoleBinding",
         "metadata": _metadata(name, namespace, labels),
         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": role_name},
-        "subjects": [{"kind": "ServiceAccount", "name": account, "namespace": namespace}],
+        "subjects": [
+            {"kind": "ServiceAccount", "name": account, "namespace": account_namespace or namespace}
+        ],
     }

@@ -10,7 +10,9 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 SHARED_ARGO = ROOT.parent / "shared" / "argo"
 EXAMPLE_SPECS = sorted(EXAMPLES.glob("*/pipeline.yaml"))
+SHARED_ARGO_V35 = SHARED_ARGO / "v3.5"
 SHARED_MISSING = "../shared/argo not found: Argo's schemas and CRDs live beside the checkout"
+SHARED_V35_MISSING = "../shared/argo/v3.5 not found: Argo v3.5.15's schema and CRDs live there"
 
 
 @pytest.fixture(scope="session")
@@ -21,6 +23,28 @@ def argo_schemas():
     from pulumi_argo_orchestration.conformance import ArgoSchemas
 
     return ArgoSchemas.load(SHARED_ARGO)
+
+
+@pytest.fixture(scope="session")
+def argo_v35_schemas():
+    """Argo v3.5.15's JSON schema and CRDs, or a skip when `../shared/argo/v3.5` is absent."""
+    if not (SHARED_ARGO_V35 / "schema.json").is_file():
+        pytest.skip(SHARED_V35_MISSING)
+    from pulumi_argo_orchestration.conformance import ArgoSchemas
+
+    return ArgoSchemas.load(SHARED_ARGO_V35)
+
+
+@pytest.fixture(scope="session")
+def schemas_for(request):
+    """`schemas_for(pipeline)`: the schemas of the Argo version the pipeline targets."""
+
+    def load(pipeline):
+        version = getattr(pipeline.argo_version, "value", pipeline.argo_version)
+        fixture = "argo_v35_schemas" if version == "3.5" else "argo_schemas"
+        return request.getfixturevalue(fixture)
+
+    return load
 
 
 def minimal_spec(**overrides):

@@ -23,7 +23,16 @@ IDS = [spec.parent.name for spec in EXAMPLE_SPECS]
 
 
 def test_there_are_examples():
-    assert {"scheduled-sync", "parallel-sync", "daily-report", "retry-backoff"} <= set(IDS)
+    assert {
+        "scheduled-sync",
+        "parallel-sync",
+        "daily-report",
+        "retry-backoff",
+        "cross-namespace",
+        "argument-contracts",
+        "argo-v3.5",
+        "run-control",
+    } <= set(IDS)
 
 
 @pytest.mark.parametrize("spec", EXAMPLE_SPECS, ids=IDS)
@@ -38,9 +47,12 @@ def test_example_matches_golden_file(spec):
 
 
 @pytest.mark.parametrize("spec", EXAMPLE_SPECS, ids=IDS)
-def test_example_conforms_to_argo_schemas(spec, argo_schemas):
-    documents = pipeline_manifests(load_spec_file(spec))
-    problems = [p for document in documents for p in argo_schemas.problems(document)]
+def test_example_conforms_to_argo_schemas(spec, schemas_for):
+    """Each example against the schemas of the Argo version it targets (`argoVersion`)."""
+    pipeline = load_spec_file(spec)
+    schemas = schemas_for(pipeline)
+    documents = pipeline_manifests(pipeline)
+    problems = [p for document in documents for p in schemas.problems(document)]
     assert problems == []
 
 
