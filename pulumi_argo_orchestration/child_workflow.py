@@ -14,7 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 from . import names
+from .durations import duration_seconds
 from .model import Child
+from .synchronization import synchronization_spec
 from .yaml_output import dump_document
 
 SUCCESS_CONDITION = "status.phase == Succeeded"
@@ -33,8 +35,19 @@ def argument_expression(parameter: str) -> str:
     return "{{=toJson(inputs.parameters['" + parameter + "'])}}"
 
 
-def child_manifest(pipeline_name: str, namespace: str, labels: dict[str, str], child: Child) -> str:
-    """The child Workflow as YAML text, its argument values left to Argo's expression tags."""
+def child_manifest(
+    pipeline_name: str,
+    namespace: str,
+    labels: dict[str, str],
+    child: Child,
+    *,
+    default_timeout: str | None = None,
+) -> str:
+    """The child Workflow as YAML text, its argument values left to Argo's expression tags.
+
+    The timeout and locks belong to the child Workflow, so they bound and count the child's own
+    run, whether or not its orchestrator is still there.
+    """
     metadata: dict[str, Any] = {
         "generateName": names.child_generate_name(pipeline_name, child.name),
         "namespace": namespace,
@@ -56,6 +69,11 @@ def child_manifest(pipeline_name: str, namespace: str, labels: dict[str, str], c
     if child.cluster_scope:
         ref["clusterScope"] = True
     spec["workflowTemplateRef"] = ref
+    timeout = child.timeout or default_timeout
+    if timeout is not None:
+        spec["activeDeadlineSeconds"] = duration_seconds(timeout)
+    if child.synchronization is not None:
+        spec["synchronization"] = synchronization_spec(child.synchronization)
     text = dump_document(
         {
             "apiVersion": "argoproj.io/v1alpha1",
@@ -70,7 +88,12 @@ def child_manifest(pipeline_name: str, namespace: str, labels: dict[str, str], c
 
 
 def spawn_template(
-    pipeline_name: str, namespace: str, labels: dict[str, str], child: Child
+    pipeline_name: str,
+    namespace: str,
+    labels: dict[str, str],
+    child: Child,
+    *,
+    default_timeout: str | None = None,
 ) -> dict[str, Any]:
     """The resource template: create the child, own it, wait for it to succeed or fail."""
     template: dict[str, Any] = {"name": spawn_template_name(child.name)}
@@ -81,7 +104,9 @@ def spawn_template(
         "setOwnerReference": True,
         "successCondition": SUCCESS_CONDITION,
         "failureCondition": FAILURE_CONDITION,
-        "manifest": child_manifest(pipeline_name, namespace, labels, child),
+        "manifest": child_manifest(
+            pipeline_name, namespace, labels, child, default_timeout=default_timeout
+        ),
     }
     return template
 
@@ -93,4 +118,8 @@ def spawn_step(child: Child) -> dict[str, Any]:
         step["arguments"] = {
             "parameters": [{"name": key, "value": value} for key, value in child.arguments.items()]
         }
+    if child.when is not None:
+        step["when"] = child.when
+    if child.optional:
+        step["continueOn"] = {"failed": True}
     return step

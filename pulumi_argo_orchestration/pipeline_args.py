@@ -23,6 +23,26 @@ class ParameterArgs(TypedDict):
     """What the parameter is for."""
 
 
+class SemaphoreArgs(TypedDict):
+    """A semaphore whose size is a ConfigMap key: at most that many holders in the namespace."""
+
+    config_map: str
+    """ConfigMap holding the semaphore's size, in the child's namespace."""
+    key: str
+    """Key of the ConfigMap whose value is the semaphore's size."""
+    limit: NotRequired[int]
+    """Create the ConfigMap with this size; leave unset when the ConfigMap exists already."""
+
+
+class SynchronizationArgs(TypedDict):
+    """Locks a child Workflow holds while it runs (Argo v3.6+ `semaphores` and `mutexes`)."""
+
+    semaphores: NotRequired[list[SemaphoreArgs]]
+    """Semaphores to hold, each capping concurrent holders at its ConfigMap value."""
+    mutexes: NotRequired[list[str]]
+    """Names of mutexes to hold: one holder at a time in the namespace."""
+
+
 class ChildArgs(TypedDict):
     """A child Workflow the orchestrator spawns from a (Cluster)WorkflowTemplate."""
 
@@ -34,6 +54,21 @@ class ChildArgs(TypedDict):
     """The ClusterWorkflowTemplate to instantiate (instead of workflow_template)."""
     arguments: NotRequired[dict[str, str]]
     """The child's parameters; values may use `{{workflow.parameters.NAME}}`."""
+    optional: NotRequired[bool]
+    """Let the pipeline go on when this child fails (Argo `continueOn: {failed: true}`)."""
+    when: NotRequired[str]
+    """Run the child only if this govaluate condition holds: `{{workflow.parameters.x}} == y`."""
+    timeout: NotRequired[str]
+    """Longest the child Workflow may run, e.g. `30m` (its `activeDeadlineSeconds`)."""
+    synchronization: NotRequired[SynchronizationArgs]
+    """Semaphores and mutexes the child Workflow holds while it runs, shared across pipelines."""
+
+
+class TaskArgs(ChildArgs):
+    """A child in DAG mode: it starts once every child it depends on has finished."""
+
+    depends_on: NotRequired[list[str]]
+    """Names of the tasks this one waits for (Argo `dependencies`)."""
 
 
 class BackoffArgs(TypedDict):
@@ -179,10 +214,18 @@ class ScheduledPipelineArgs(TypedDict):
     """Labels added to every object, run and child."""
     parameters: NotRequired[list[ParameterArgs]]
     """The orchestrator's own parameters."""
-    stages: list[list[ChildArgs]]
+    stages: NotRequired[list[list[ChildArgs]]]
     """Stages run in order; the children of one stage run in parallel."""
     templates: NotRequired[list[TemplateArgs]]
     """WorkflowTemplates this pipeline creates."""
+    tasks: NotRequired[list[TaskArgs]]
+    """DAG mode instead of `stages`: children that start when the ones they depend on finish."""
+    on_exit: NotRequired[ChildArgs]
+    """A child spawned when the orchestrator ends, whatever its outcome (Argo `onExit`)."""
+    max_parallel: NotRequired[int]
+    """Most children running at once (Argo `parallelism` on the entry template)."""
+    child_timeout: NotRequired[str]
+    """Default `timeout` for every child that sets none, e.g. `2h`."""
 
 
 class SharedWorkflowTemplateArgs(TemplateArgs):
