@@ -24,7 +24,7 @@ from pulumi_argo_orchestration import (
 )
 from pulumi_argo_orchestration.cli import main as cli
 from pulumi_argo_orchestration.testing import run_pulumi
-from tests.conftest import minimal_spec
+from tests.conftest import EXAMPLE_SPECS, minimal_spec
 
 EXPRESSION = re.compile(r"\{\{=toJson\(inputs\.parameters\['([-a-zA-Z0-9_]+)'\]\)\}\}")
 TAG = re.compile(r"\{\{.*?\}\}")
@@ -504,3 +504,6 @@ def test_pulumi_args_carry_the_models_field_docs(spec_class, args_class):
     args_docs = _typed_dict_docs()[args_class]
     assert {name: args_docs.get(name) for name in documented} == documented
 
+
+def test_control_flow_examples_exist():
+    assert {"dag-etl", "guarded-sync"} <= {spec.parent.name for spec in EXAMPLE_SPECS}
