@@ -34,6 +34,9 @@ def control_flow_problems(pipeline: Pipeline) -> list[Problem]:
     scopes = _scopes(pipeline)
     declared = {parameter.name for parameter in pipeline.parameters}
     for path, child in pipeline.children:
+        if getattr(child, "depends_on", None) and not path.startswith("tasks["):
+            # A Task object placed in `stages` or `onExit` from Python: its order would be ignored.
+            problems.append(Problem(f"{path}.dependsOn", "only `tasks` can have `dependsOn`"))
         texts = [(f"{path}.arguments.{key}", value) for key, value in child.arguments.items()]
         if child.when is not None:
             texts.append((f"{path}.when", child.when))

@@ -41,7 +41,7 @@ def dag_task(task: Task) -> dict[str, Any]:
     step = spawn_step(task)
     out: dict[str, Any] = {"name": step.pop("name"), "template": step.pop("template")}
     if task.depends_on:
-        out["dependencies"] = list(dict.fromkeys(task.depends_on))
+        out["dependencies"] = list(task.depends_on)
     out.update(step)
     return out
 

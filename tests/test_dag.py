@@ -63,6 +63,22 @@ def test_stages_and_tasks_are_exclusive_and_one_is_required():
 def test_depends_on_is_only_for_tasks():
     spec = minimal_spec(stages=[[{"name": "a", "workflowTemplate": "t", "dependsOn": ["b"]}]])
     assert problems(spec) == [("stages[0][0].dependsOn", "unknown field")]
+    # From Python a Task object fits where a Child goes; its dependencies would be ignored there.
+    from pydantic import ValidationError
+
+    from pulumi_argo_orchestration import Child, Pipeline, Task
+    from pulumi_argo_orchestration.model import problems_from_errors
+
+    with pytest.raises(ValidationError) as caught:
+        Pipeline(
+            name="p",
+            schedule="@daily",
+            stages=[[Child(name="a", workflow_template="t")]],
+            on_exit=Task(name="n", workflow_template="t", depends_on=["a"]),
+        )
+    assert [(p.path, p.message) for p in problems_from_errors(caught.value.errors())] == [
+        ("onExit.dependsOn", "only `tasks` can have `dependsOn`")
+    ]
 
 
 def test_unknown_and_repeated_dependencies_name_their_entry():
