@@ -14,7 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from . import names
+from .argo_version import ArgoVersion, singular_synchronization
+from .durations import duration_seconds
 from .model import Child
+from .synchronization import synchronization_spec
 from .yaml_output import dump_document
 
 # Kubernetes forbids owner references across namespaces (the garbage collector would delete the
@@ -53,10 +56,15 @@ def child_manifest(
     labels: dict[str, str],
     child: Child,
     parent_namespace: str | None = None,
+    *,
+    default_timeout: str | None = None,
+    argo_version: ArgoVersion = ArgoVersion.V4,
 ) -> str:
     """The child Workflow as YAML text, its argument values left to Argo's expression tags.
 
-    `parent_namespace` is set when the child runs in another namespace than its parent.
+    `parent_namespace` is set when the child runs in another namespace than its parent. The
+    timeout and locks belong to the child Workflow, so they bound and count the child's own run,
+    whether or not its orchestrator is still there.
     """
     metadata: dict[str, Any] = {
         "generateName": names.child_generate_name(pipeline_name, child.name),
@@ -84,6 +92,15 @@ def child_manifest(
     ttl = ttl_strategy(child, cross_namespace=parent_namespace is not None)
     if ttl is not None:
         spec["ttlStrategy"] = ttl
+    timeout = child.timeout or default_timeout
+    if timeout is not None:
+        spec["activeDeadlineSeconds"] = duration_seconds(timeout)
+    if child.synchronization is not None:
+        locks = synchronization_spec(child.synchronization)
+        # The manifest is text, so the v3.5 rewrite of documents cannot reach it: spell it here.
+        spec["synchronization"] = (
+            singular_synchronization(locks) if argo_version is ArgoVersion.V3_5 else locks
+        )
     text = dump_document(
         {
             "apiVersion": "argoproj.io/v1alpha1",
@@ -98,7 +115,13 @@ def child_manifest(
 
 
 def spawn_template(
-    pipeline_name: str, namespace: str, labels: dict[str, str], child: Child
+    pipeline_name: str,
+    namespace: str,
+    labels: dict[str, str],
+    child: Child,
+    *,
+    default_timeout: str | None = None,
+    argo_version: ArgoVersion = ArgoVersion.V4,
 ) -> dict[str, Any]:
     """The resource template: create the child, own it, wait for it to succeed or fail.
 
@@ -120,6 +143,8 @@ def spawn_template(
         labels,
         child,
         parent_namespace=namespace if cross_namespace else None,
+        default_timeout=default_timeout,
+        argo_version=argo_version,
     )
     template["resource"] = resource
     return template
@@ -132,4 +157,8 @@ def spawn_step(child: Child) -> dict[str, Any]:
         step["arguments"] = {
             "parameters": [{"name": key, "value": value} for key, value in child.arguments.items()]
         }
+    if child.when is not None:
+        step["when"] = child.when
+    if child.optional:
+        step["continueOn"] = {"failed": True}
     return step

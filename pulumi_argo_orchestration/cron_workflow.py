@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from . import names, pod_security
-from .child_workflow import spawn_step, spawn_template
+from .child_workflow import spawn_template
+from .flow_templates import ENTRYPOINT, entry_template, exit_handler
 from .model import Pipeline
-
-ENTRYPOINT = "main"
 
 
 def cron_workflow(pipeline: Pipeline) -> dict[str, Any]:
@@ -47,13 +46,19 @@ def _workflow_spec(pipeline: Pipeline, labels: dict[str, str]) -> dict[str, Any]
         spec["arguments"] = {
             "parameters": [p.model_dump(exclude_none=True) for p in pipeline.parameters]
         }
-    main = {
-        "name": ENTRYPOINT,
-        "steps": [[spawn_step(child) for child in stage] for stage in pipeline.stages],
-    }
+    handler = exit_handler(pipeline)
+    if handler is not None:
+        spec["onExit"] = handler["name"]
     spawners = [
-        spawn_template(pipeline.name, pipeline.namespace, labels, child)
+        spawn_template(
+            pipeline.name,
+            pipeline.namespace,
+            labels,
+            child,
+            default_timeout=pipeline.child_timeout,
+            argo_version=pipeline.argo_version,
+        )
         for _, child in pipeline.children
     ]
-    spec["templates"] = [main, *spawners]
+    spec["templates"] = [entry_template(pipeline), *([handler] if handler else []), *spawners]
     return spec

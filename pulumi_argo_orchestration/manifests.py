@@ -11,14 +11,22 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import argo_version, contracts, names, rbac
+from . import argo_version, contracts, names, rbac, synchronization
 from .child_workflow import CROSS_NAMESPACE_TTL
+from .control_flow import control_flow_warnings
 from .cron_workflow import cron_workflow
 from .errors import SpecError
 from .model import Pipeline, SharedTemplate, problems_from_errors
 from .workflow_template import workflow_template
 
-KIND_ORDER = ("ServiceAccount", "Role", "RoleBinding", "WorkflowTemplate", "CronWorkflow")
+KIND_ORDER = (
+    "ServiceAccount",
+    "Role",
+    "RoleBinding",
+    "ConfigMap",
+    "WorkflowTemplate",
+    "CronWorkflow",
+)
 
 
 def load_pipeline(spec: Pipeline | Mapping[str, Any], source: str | None = None) -> Pipeline:
@@ -51,6 +59,7 @@ def pipeline_warnings(pipeline: Pipeline) -> list[str]:
             f"{pipeline.name}: no `timezone`: the schedule runs in the Argo controller's time zone"
         )
     warnings += _child_warnings(pipeline)
+    warnings += control_flow_warnings(pipeline)
     return warnings
 
 
@@ -166,9 +175,10 @@ def shared_template_manifests(spec: SharedTemplate | Mapping[str, Any]) -> list[
 
 
 def pipeline_manifests(spec: Pipeline | Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Every manifest of a pipeline, in apply order: accounts, RBAC, templates, CronWorkflow."""
+    """Every manifest of a pipeline, in apply order: RBAC, ConfigMaps, templates, CronWorkflow."""
     pipeline = load_pipeline(spec)
     labels = names.common_labels(pipeline.name, pipeline.labels)
+    config_maps = synchronization.config_maps(pipeline.children, pipeline.namespace, labels)
     templates = [workflow_template(t, pipeline.namespace, labels) for t in pipeline.templates]
-    documents = [*rbac_manifests(pipeline), *templates, cron_workflow(pipeline)]
+    documents = [*rbac_manifests(pipeline), *config_maps, *templates, cron_workflow(pipeline)]
     return argo_version.for_target(documents, pipeline.argo_version)

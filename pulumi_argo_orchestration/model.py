@@ -23,7 +23,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
-from . import argo_version, contracts, cron, names, run_control
+from . import argo_version, conditions, contracts, control_flow, cron, durations, names, run_control
 from .argo_version import ArgoVersion, version_text
 from .errors import Problem, format_path
 
@@ -73,6 +73,22 @@ def _duration(value: str) -> str:
     return value
 
 
+def _timeout(value: str) -> str:
+    seconds = durations.duration_seconds(value)
+    _check(
+        seconds is not None and seconds >= 1,
+        "timeout",
+        f"invalid timeout {value!r}: use a positive Go duration ('30m', '1h30m') or seconds ('90')",
+    )
+    return value
+
+
+def _when(value: str) -> str:
+    problem = conditions.when_problem(value)
+    _check(problem is None, "when", f"invalid `when` condition {value!r}: {problem}")
+    return value
+
+
 def _quantity(value: str | int | float) -> str | int | float:
     _check(
         bool(_QUANTITY.match(str(value))),
@@ -113,6 +129,10 @@ Duration = Annotated[str, AfterValidator(_duration)]
 Quantity = Annotated[str | int | float, AfterValidator(_quantity)]
 Labels = Annotated[dict[str, str], AfterValidator(_labels)]
 NonNegative = Annotated[int, Field(ge=0)]
+Timeout = Annotated[str, AfterValidator(_timeout)]
+When = Annotated[str, AfterValidator(_when)]
+# No braces: Argo substitutes `{{...}}` in a child manifest as text, before parsing it.
+LockName = Annotated[str, StringConstraints(pattern=r"^[-._a-zA-Z0-9]+$", max_length=253)]
 
 
 class _Spec(BaseModel):
@@ -195,6 +215,26 @@ class ExternalTemplate(_Spec):
     """Every parameter the template declares."""
 
 
+class Semaphore(_Spec):
+    """A semaphore whose size is a ConfigMap key: at most that many holders in the namespace."""
+
+    config_map: ObjectName
+    """ConfigMap holding the semaphore's size, in the child's namespace."""
+    key: LockName
+    """Key of the ConfigMap whose value is the semaphore's size."""
+    limit: Annotated[int, Field(ge=1)] | None = None
+    """Create the ConfigMap with this size; leave unset when the ConfigMap exists already."""
+
+
+class Synchronization(_Spec):
+    """Locks a child Workflow holds while it runs (Argo v3.6+ `semaphores` and `mutexes`)."""
+
+    semaphores: list[Semaphore] = Field(default_factory=list)
+    """Semaphores to hold, each capping concurrent holders at its ConfigMap value."""
+    mutexes: list[LockName] = Field(default_factory=list)
+    """Names of mutexes to hold: one holder at a time in the namespace."""
+
+
 class Child(_Spec):
     """One child Workflow spawned by the orchestrator from a (Cluster)WorkflowTemplate."""
 
@@ -207,8 +247,15 @@ class Child(_Spec):
     namespace: Namespace | None = None
     """Namespace the child Workflow runs in (default: the pipeline's)."""
     ttl_strategy: TtlStrategy | None = None
-    """When Argo deletes the finished child; a child in another namespace defaults to 1 day after
-    success, 7 days otherwise."""
+    """When Argo deletes the finished child; cross-namespace default: 1 day after success, else 7."""
+    optional: bool = False
+    """Let the pipeline go on when this child fails (Argo `continueOn: {failed: true}`)."""
+    when: When | None = None
+    """Run the child only if this govaluate condition holds: `{{workflow.parameters.x}} == y`."""
+    timeout: Timeout | None = None
+    """Longest the child Workflow may run, e.g. `30m` (its `activeDeadlineSeconds`)."""
+    synchronization: Synchronization | None = None
+    """Semaphores and mutexes the child Workflow holds while it runs, shared across pipelines."""
 
     @property
     def template_ref(self) -> str:
@@ -219,6 +266,13 @@ class Child(_Spec):
     def cluster_scope(self) -> bool:
         """True when the child instantiates a ClusterWorkflowTemplate."""
         return self.cluster_workflow_template is not None
+
+
+class Task(Child):
+    """A child in DAG mode: it starts once every child it depends on has finished."""
+
+    depends_on: list[StepName] = Field(default_factory=list)
+    """Names of the tasks this one waits for (Argo `dependencies`)."""
 
 
 class Backoff(_Spec):
@@ -334,17 +388,26 @@ class Pipeline(_Spec):
     create_service_account: bool = True
     labels: Labels = Field(default_factory=dict)
     parameters: list[Parameter] = Field(default_factory=list)
-    stages: Annotated[list[Annotated[list[Child], Field(min_length=1)]], Field(min_length=1)]
+    stages: (
+        Annotated[list[Annotated[list[Child], Field(min_length=1)]], Field(min_length=1)] | None
+    ) = None
     templates: list[Template] = Field(default_factory=list)
     argo_version: Annotated[ArgoVersion, BeforeValidator(version_text)] = ArgoVersion.V4
     """The Argo Workflows line to write manifests for: '4' (default) or '3.5'."""
     when: str | None = None
-    """Start a scheduled run only when this template is true, e.g.
-    `{{= cronworkflow.failed < 3 }}` (Argo v3.6+)."""
+    """Start a scheduled run only when this is true: `{{= cronworkflow.failed < 3 }}` (v3.6+)."""
     stop_strategy: StopStrategy | None = None
     """Stop scheduling for good once its expression is true (Argo v3.6+)."""
     external_templates: list[ExternalTemplate] = Field(default_factory=list)
     """Templates deployed elsewhere, declared so children's arguments are checked."""
+    tasks: Annotated[list[Task], Field(min_length=1)] | None = None
+    """DAG mode instead of `stages`: children that start when the ones they depend on finish."""
+    on_exit: Child | None = None
+    """A child spawned when the orchestrator ends, whatever its outcome (Argo `onExit`)."""
+    max_parallel: Annotated[int, Field(ge=1)] | None = None
+    """Most children running at once (Argo `parallelism` on the entry template)."""
+    child_timeout: Timeout | None = None
+    """Default `timeout` for every child that sets none, e.g. `2h`."""
 
     @property
     def all_schedules(self) -> list[str]:
@@ -358,12 +421,16 @@ class Pipeline(_Spec):
 
     @property
     def children(self) -> list[tuple[str, Child]]:
-        """Every child with its field path, in spec order."""
-        return [
+        """Every child with its field path, in spec order: stages or tasks, then onExit."""
+        found: list[tuple[str, Child]] = [
             (f"stages[{i}][{j}]", child)
-            for i, stage in enumerate(self.stages)
+            for i, stage in enumerate(self.stages or [])
             for j, child in enumerate(stage)
         ]
+        found += [(f"tasks[{i}]", task) for i, task in enumerate(self.tasks or [])]
+        if self.on_exit is not None:
+            found.append(("onExit", self.on_exit))
+        return found
 
     @model_validator(mode="after")
     def _whole_pipeline(self) -> Pipeline:
@@ -417,6 +484,7 @@ def pipeline_problems(pipeline: Pipeline) -> list[Problem]:
             pipeline.stop_strategy.expression, "stopStrategy.expression"
         )
     problems += argo_version.target_problems(pipeline)
+    problems += control_flow.control_flow_problems(pipeline)
     return problems
 
 

@@ -66,6 +66,26 @@ class ExternalTemplateArgs(TypedDict):
     """Every parameter the template declares."""
 
 
+class SemaphoreArgs(TypedDict):
+    """A semaphore whose size is a ConfigMap key: at most that many holders in the namespace."""
+
+    config_map: str
+    """ConfigMap holding the semaphore's size, in the child's namespace."""
+    key: str
+    """Key of the ConfigMap whose value is the semaphore's size."""
+    limit: NotRequired[int]
+    """Create the ConfigMap with this size; leave unset when the ConfigMap exists already."""
+
+
+class SynchronizationArgs(TypedDict):
+    """Locks a child Workflow holds while it runs (Argo v3.6+ `semaphores` and `mutexes`)."""
+
+    semaphores: NotRequired[list[SemaphoreArgs]]
+    """Semaphores to hold, each capping concurrent holders at its ConfigMap value."""
+    mutexes: NotRequired[list[str]]
+    """Names of mutexes to hold: one holder at a time in the namespace."""
+
+
 class ChildArgs(TypedDict):
     """A child Workflow the orchestrator spawns from a (Cluster)WorkflowTemplate."""
 
@@ -80,8 +100,22 @@ class ChildArgs(TypedDict):
     namespace: NotRequired[str]
     """Namespace the child Workflow runs in (default: the pipeline's)."""
     ttl_strategy: NotRequired[TtlStrategyArgs]
-    """When Argo deletes the finished child; a child in another namespace defaults to 1 day after
-    success, 7 days otherwise."""
+    """When Argo deletes the finished child; cross-namespace default: 1 day after success, else 7."""
+    optional: NotRequired[bool]
+    """Let the pipeline go on when this child fails (Argo `continueOn: {failed: true}`)."""
+    when: NotRequired[str]
+    """Run the child only if this govaluate condition holds: `{{workflow.parameters.x}} == y`."""
+    timeout: NotRequired[str]
+    """Longest the child Workflow may run, e.g. `30m` (its `activeDeadlineSeconds`)."""
+    synchronization: NotRequired[SynchronizationArgs]
+    """Semaphores and mutexes the child Workflow holds while it runs, shared across pipelines."""
+
+
+class TaskArgs(ChildArgs):
+    """A child in DAG mode: it starts once every child it depends on has finished."""
+
+    depends_on: NotRequired[list[str]]
+    """Names of the tasks this one waits for (Argo `dependencies`)."""
 
 
 class BackoffArgs(TypedDict):
@@ -227,19 +261,26 @@ class ScheduledPipelineArgs(TypedDict):
     """Labels added to every object, run and child."""
     parameters: NotRequired[list[ParameterArgs]]
     """The orchestrator's own parameters."""
-    stages: list[list[ChildArgs]]
+    stages: NotRequired[list[list[ChildArgs]]]
     """Stages run in order; the children of one stage run in parallel."""
     templates: NotRequired[list[TemplateArgs]]
     """WorkflowTemplates this pipeline creates."""
     argo_version: NotRequired[ArgoVersion]
     """The Argo Workflows line to write manifests for: '4' (default) or '3.5'."""
     when: NotRequired[str]
-    """Start a scheduled run only when this template is true, e.g.
-    `{{= cronworkflow.failed < 3 }}` (Argo v3.6+)."""
+    """Start a scheduled run only when this is true: `{{= cronworkflow.failed < 3 }}` (v3.6+)."""
     stop_strategy: NotRequired[StopStrategyArgs]
     """Stop scheduling for good once its expression is true (Argo v3.6+)."""
     external_templates: NotRequired[list[ExternalTemplateArgs]]
     """Templates deployed elsewhere, declared so children's arguments are checked."""
+    tasks: NotRequired[list[TaskArgs]]
+    """DAG mode instead of `stages`: children that start when the ones they depend on finish."""
+    on_exit: NotRequired[ChildArgs]
+    """A child spawned when the orchestrator ends, whatever its outcome (Argo `onExit`)."""
+    max_parallel: NotRequired[int]
+    """Most children running at once (Argo `parallelism` on the entry template)."""
+    child_timeout: NotRequired[str]
+    """Default `timeout` for every child that sets none, e.g. `2h`."""
 
 
 class SharedWorkflowTemplateArgs(TemplateArgs):

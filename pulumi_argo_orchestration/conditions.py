@@ -1,0 +1,198 @@
+"""`when:` conditions: what Argo's govaluate parser would reject, found before deployment.
+
+Argo substitutes `{{...}}` tags into a step's or task's `when` as text, then parses the result with
+govaluate (not expr: `{{= ...}}` expression tags are a different language) and turns every bare
+word into a string, so `{{workflow.status}} != Succeeded` works unquoted. A bad condition fails the
+run only when the orchestrator reaches that child; this module replays govaluate's tokenizer and
+its token-order rules (Knetic/govaluate parsing.go and lexerState.go) on the condition with each
+tag standing for one value, so only mistakes in the condition's own text are reported.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+TAG = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+# A tag glued to letters or digits (`v{{x}}`, `{{x}}1`) is substituted into that word: one value.
+_TAG_WORD = re.compile(r"[\w.]*\{\{.*?\}\}[\w.]*", re.DOTALL)
+_VALUE_SENTINEL = "\uf8ff"  # private-use character: never in a spec, read as one runtime value
+_QUOTES = "'\""
+
+
+class _Kind(Enum):
+    START = "start"
+    NUMERIC = "number"
+    BOOLEAN = "boolean"
+    STRING = "string"
+    VALUE = "value"  # a {{...}} tag: whatever Argo substitutes, taken as a single value
+    PREFIX = "prefix operator"
+    MODIFIER = "operator"
+    COMPARATOR = "comparator"
+    LOGICAL = "logical operator"
+    TERNARY = "ternary operator"
+    SEPARATOR = "separator"
+    CLAUSE = "'('"
+    CLAUSE_CLOSE = "')'"
+
+
+_VALUES = frozenset({_Kind.NUMERIC, _Kind.BOOLEAN, _Kind.STRING, _Kind.VALUE})
+_AFTER_VALUE = frozenset(
+    {
+        _Kind.MODIFIER,
+        _Kind.COMPARATOR,
+        _Kind.LOGICAL,
+        _Kind.CLAUSE_CLOSE,
+        _Kind.TERNARY,
+        _Kind.SEPARATOR,
+    }
+)
+_OPERAND = frozenset({_Kind.PREFIX, _Kind.CLAUSE, *_VALUES})
+# govaluate's validNextKinds. Bare words are strings: Argo re-parses with every variable turned
+# into a string, and govaluate allows no string right after a prefix operator (`!word`).
+_NEXT: dict[_Kind, frozenset[_Kind]] = {
+    _Kind.START: _OPERAND,
+    _Kind.CLAUSE: _OPERAND | {_Kind.CLAUSE_CLOSE},
+    _Kind.CLAUSE_CLOSE: _AFTER_VALUE,
+    _Kind.NUMERIC: _AFTER_VALUE,
+    _Kind.BOOLEAN: _AFTER_VALUE,
+    _Kind.STRING: _AFTER_VALUE,
+    _Kind.VALUE: _AFTER_VALUE,
+    _Kind.MODIFIER: _OPERAND,
+    _Kind.COMPARATOR: _OPERAND,
+    _Kind.LOGICAL: _OPERAND,
+    _Kind.PREFIX: frozenset({_Kind.NUMERIC, _Kind.BOOLEAN, _Kind.VALUE, _Kind.CLAUSE}),
+    _Kind.TERNARY: _OPERAND | {_Kind.SEPARATOR},
+    _Kind.SEPARATOR: _OPERAND,
+}
+_CAN_END = frozenset({_Kind.CLAUSE_CLOSE, *_VALUES})
+
+_PREFIX = frozenset({"-", "!", "~"})
+_SYMBOLS = {
+    **dict.fromkeys(("+", "-", "*", "/", "%", "**", "&", "|", "^", ">>", "<<"), _Kind.MODIFIER),
+    **dict.fromkeys(("&&", "||"), _Kind.LOGICAL),
+    **dict.fromkeys(("==", "!=", ">", ">=", "<", "<=", "=~", "!~"), _Kind.COMPARATOR),
+    **dict.fromkeys(("?", ":", "??"), _Kind.TERNARY),
+}
+
+
+class _Lexer:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+
+    def read_while(self, accept: str) -> str:
+        start = self.pos
+        while self.pos < len(self.text) and _accepts(accept, self.text[self.pos]):
+            self.pos += 1
+        return self.text[start : self.pos]
+
+    def read_until(self, stop: str) -> str | None:
+        """Text up to one of `stop` (consumed), with backslash escapes; None if unclosed."""
+        out = []
+        while self.pos < len(self.text):
+            char = self.text[self.pos]
+            self.pos += 1
+            if char == "\\" and self.pos < len(self.text):
+                out.append(self.text[self.pos])
+                self.pos += 1
+            elif char in stop:
+                return "".join(out)
+            else:
+                out.append(char)
+        return None
+
+
+def _accepts(accept: str, char: str) -> bool:
+    if accept == "number":
+        return char.isdigit() or char == "."
+    if accept == "word":
+        return char.isalnum() or char in "_" + _VALUE_SENTINEL
+    # symbol: govaluate's isNotAlphanumeric, stopping at whitespace
+    return not (char.isalnum() or char in "()" + _QUOTES + _VALUE_SENTINEL or char.isspace())
+
+
+def when_problem(condition: str) -> str | None:
+    """Why govaluate would reject `condition` (each `{{...}}` tag taken as one value), or None."""
+    if not condition.strip():
+        return "the condition is empty"
+    lexer = _Lexer(_TAG_WORD.sub(_VALUE_SENTINEL, condition))
+    state, previous, depth = _Kind.START, "", 0
+    while True:
+        while lexer.pos < len(lexer.text) and lexer.text[lexer.pos].isspace():
+            lexer.pos += 1
+        if lexer.pos >= len(lexer.text):
+            break
+        kind, token, problem = _next_token(lexer, state)
+        if problem is not None:
+            return problem
+        if kind not in _NEXT[state]:
+            return _order_problem(previous, state, token, kind)
+        depth += {_Kind.CLAUSE: 1, _Kind.CLAUSE_CLOSE: -1}.get(kind, 0)
+        state, previous = kind, token
+    if depth != 0:
+        return "unbalanced parentheses"
+    if state not in _CAN_END:
+        return f"the condition ends with {previous!r}: a value is missing after it"
+    return None
+
+
+def _next_token(lexer: _Lexer, state: _Kind) -> tuple[_Kind, str, str | None]:
+    char = lexer.text[lexer.pos]
+    if char.isdigit() or char == ".":
+        token = lexer.read_while("number")
+        if token.count(".") > 1 or token == ".":
+            return _Kind.NUMERIC, token, f"{token!r} is not a number: quote it as a string"
+        return _Kind.NUMERIC, token, None
+    if char == ",":
+        lexer.pos += 1
+        return _Kind.SEPARATOR, char, None
+    if char == "[":
+        lexer.pos += 1
+        name = lexer.read_until("]")
+        if name is None:
+            return _Kind.STRING, char, "unclosed '[': govaluate reads '[...]' as a variable name"
+        return _Kind.STRING, f"[{name}]", None
+    if char.isalpha() or char == _VALUE_SENTINEL:
+        word = lexer.read_while("word")
+        if _VALUE_SENTINEL in word:
+            return _Kind.VALUE, "{{...}}", None
+        if word in ("true", "false"):
+            return _Kind.BOOLEAN, word, None
+        if word in ("in", "IN"):
+            return _Kind.COMPARATOR, word, None
+        return _Kind.STRING, word, None
+    if char in _QUOTES:
+        lexer.pos += 1
+        text = lexer.read_until(_QUOTES)
+        if text is None:
+            return _Kind.STRING, char, "unclosed string literal: add the closing quote"
+        return _Kind.STRING, f"{char}{text}{char}", None
+    if char in "()":
+        lexer.pos += 1
+        return (_Kind.CLAUSE if char == "(" else _Kind.CLAUSE_CLOSE), char, None
+    symbol = lexer.read_while("symbol")
+    if symbol in _PREFIX and _Kind.PREFIX in _NEXT[state]:
+        return _Kind.PREFIX, symbol, None
+    if symbol in _SYMBOLS:
+        return _SYMBOLS[symbol], symbol, None
+    hint = ": compare with '=='" if symbol == "=" else ""
+    return _Kind.STRING, symbol, f"invalid operator {symbol!r}{hint}"
+
+
+def _order_problem(previous: str, state: _Kind, token: str, kind: _Kind) -> str:
+    if state is _Kind.START:
+        return f"the condition cannot start with {token!r}"
+    if state in _VALUES and kind in _VALUES:
+        return (
+            f"{token!r} follows the value {previous!r} without an operator: quote text that "
+            "contains spaces or symbols, e.g. 'prod-eu'"
+        )
+    if state is _Kind.PREFIX and kind is _Kind.STRING:
+        return f"{previous!r} cannot negate the string {token!r}: Argo reads bare words as strings"
+    return f"{token!r} cannot follow {previous!r}"
+
+
+def tags(text: str) -> list[str]:
+    """The contents of every `{{...}}` tag in `text`, trimmed."""
+    return [match.strip() for match in TAG.findall(text)]

@@ -1,0 +1,36 @@
+"""Go-style durations (`30m`, `1h30m`, `90s`) as whole seconds for Argo's `activeDeadlineSeconds`.
+
+Argo takes a Workflow's deadline as an integer number of seconds; specs read better as `2h`.
+A bare number is seconds, as in Argo's retry backoff fields.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+
+_UNIT_SECONDS = {
+    "ns": Decimal("1e-9"),
+    "us": Decimal("1e-6"),
+    "µs": Decimal("1e-6"),
+    "ms": Decimal("1e-3"),
+    "s": Decimal(1),
+    "m": Decimal(60),
+    "h": Decimal(3600),
+}
+_PART = re.compile(r"([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)")
+_WHOLE = re.compile(r"^(?:[0-9]+(?:\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+$")
+
+
+def duration_seconds(text: str) -> int | None:
+    """Whole seconds, rounded up so a deadline is never shorter than asked; None if invalid."""
+    if text.isdigit():
+        return int(text)
+    if not _WHOLE.match(text):
+        return None
+    total = sum(
+        (Decimal(number) * _UNIT_SECONDS[unit] for number, unit in _PART.findall(text)),
+        Decimal(0),
+    )
+    return math.ceil(total)
