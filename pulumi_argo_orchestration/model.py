@@ -247,7 +247,7 @@ class Child(_Spec):
     namespace: Namespace | None = None
     """Namespace the child Workflow runs in (default: the pipeline's)."""
     ttl_strategy: TtlStrategy | None = None
-    """When Argo deletes the finished child; cross-namespace default: 1 day after success, else 7."""
+    """When Argo deletes the finished child (cross-namespace: 1 day after success, else 7)."""
     optional: bool = False
     """Let the pipeline go on when this child fails (Argo `continueOn: {failed: true}`)."""
     when: When | None = None

@@ -100,7 +100,7 @@ class ChildArgs(TypedDict):
     namespace: NotRequired[str]
     """Namespace the child Workflow runs in (default: the pipeline's)."""
     ttl_strategy: NotRequired[TtlStrategyArgs]
-    """When Argo deletes the finished child; cross-namespace default: 1 day after success, else 7."""
+    """When Argo deletes the finished child (cross-namespace: 1 day after success, else 7)."""
     optional: NotRequired[bool]
     """Let the pipeline go on when this child fails (Argo `continueOn: {failed: true}`)."""
     when: NotRequired[str]
