@@ -185,8 +185,41 @@ class ScheduledPipelineArgs(TypedDict):
     """WorkflowTemplates this pipeline creates."""
 
 
-class SharedWorkflowTemplateArgs(TemplateArgs):
+class SharedWorkflowTemplateArgs(TypedDict):
     """A WorkflowTemplate shared by several pipelines, with its executor account."""
 
+    # The fields of TemplateArgs, repeated rather than inherited: Pulumi's analyzer reads a field's
+    # docstring from the source of the class it analyses, so inherited fields lose their
+    # descriptions in the schema other languages see. tests/test_args_drift.py keeps both in step.
+    name: str
+    """WorkflowTemplate name (at most 63 characters)."""
+    image: str
+    """Container image."""
+    command: NotRequired[list[str]]
+    """Container entrypoint."""
+    args: NotRequired[list[str]]
+    """Container arguments; may use `{{workflow.parameters.NAME}}`."""
+    parameters: NotRequired[list[ParameterArgs]]
+    """Declared inputs, with optional defaults."""
+    env: NotRequired[list[EnvVarArgs]]
+    """Environment variables."""
+    resources: NotRequired[ResourcesArgs]
+    """Resource requests and limits."""
+    node_selector: NotRequired[dict[str, str]]
+    """Node labels the pods must match."""
+    tolerations: NotRequired[list[TolerationArgs]]
+    """Taints the pods tolerate."""
+    image_pull_secrets: NotRequired[list[str]]
+    """Secrets for pulling the image."""
+    active_deadline_seconds: NotRequired[int]
+    """Upper bound on the container's run time."""
+    service_account_name: NotRequired[str]
+    """Account the pods run under (default `<name>-executor`)."""
+    create_service_account: NotRequired[bool]
+    """Create the account (default true); false when it already exists."""
+    retry_strategy: NotRequired[RetryStrategyArgs]
+    """Retries with backoff."""
+    labels: NotRequired[dict[str, str]]
+    """Extra labels on the WorkflowTemplate."""
     namespace: NotRequired[str]
     """Namespace of the template and its account (default 'argo')."""
