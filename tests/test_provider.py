@@ -7,6 +7,7 @@ by the provider server's own `_construct_inputs`; `construct` then runs under mo
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import os
@@ -69,6 +70,11 @@ async def _wire(inputs: dict[str, Any], depends: dict[str, list[str]] | None = N
     return await ProviderServicer._construct_inputs(request.inputs, request.inputDependencies)
 
 
+def _run_async(body: Any) -> Any:
+    """Run a coroutine function as the Pulumi program; the runtime awaits outstanding tasks."""
+    return run_pulumi(lambda: asyncio.ensure_future(body()))
+
+
 def _construct(type_token: str, inputs: dict[str, Any], **wire: Any) -> Any:
     """Run construct under mocks; return (offline run, construct result or raised error)."""
     outcome: dict[str, Any] = {}
@@ -83,7 +89,7 @@ def _construct(type_token: str, inputs: dict[str, Any], **wire: Any) -> Any:
             return
         outcome["state"] = {key: await value.future() for key, value in result.state.items()}
 
-    run = run_pulumi(program)
+    run = _run_async(program)
     return run, outcome
 
 
@@ -168,7 +174,7 @@ def test_nested_output_values_are_reported_with_their_full_path():
         except InputPropertiesError as error:
             outcome["paths"] = [e["property_path"] for e in error.errors or []]
 
-    run = run_pulumi(program)
+    run = _run_async(program)
     assert outcome["paths"] == ["templates[1].env[0].value"]
     assert run.resources == []
 
