@@ -10,58 +10,20 @@ from __future__ import annotations
 import ast
 import inspect
 import typing
-from enum import Enum
 from functools import cache
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Any, get_args, get_origin
 
 import pytest
 import typing_extensions
 from pydantic import BaseModel, ConfigDict
 
 from pulumi_argo_orchestration import model, pipeline_args
+from tests.annotations import NOT_REQUIRED, REQUIRED, is_model, leaves, strip
 
 ROOTS = [
     (model.Pipeline, pipeline_args.ScheduledPipelineArgs),
     (model.SharedTemplate, pipeline_args.SharedWorkflowTemplateArgs),
 ]
-_NOT_REQUIRED = {typing.NotRequired, typing_extensions.NotRequired}
-_REQUIRED = {typing.Required, typing_extensions.Required}
-_SCALARS = (str, int, float, bool)
-
-
-def _strip(tp: Any) -> Any:
-    """Drop the wrappers that do not change the shape: Annotated, NotRequired, Optional."""
-    while True:
-        origin = get_origin(tp)
-        if origin is Annotated or origin in _NOT_REQUIRED or origin in _REQUIRED:
-            tp = get_args(tp)[0]
-        elif _is_union(tp) and type(None) in get_args(tp):
-            rest = [arg for arg in get_args(tp) if arg is not type(None)]
-            tp = rest[0] if len(rest) == 1 else Union[tuple(rest)]
-        else:
-            return tp
-
-
-def _is_union(tp: Any) -> bool:
-    import types
-
-    return get_origin(tp) in (Union, types.UnionType)
-
-
-def _leaves(tp: Any) -> set[Any]:
-    """The scalar Python types a model annotation accepts (str for a str-valued Enum)."""
-    tp = _strip(tp)
-    if _is_union(tp):
-        return set().union(*(_leaves(arg) for arg in get_args(tp)))
-    if get_origin(tp) is Literal:
-        return {type(value) for value in get_args(tp)}
-    if isinstance(tp, type) and issubclass(tp, Enum):
-        return {tp} | {type(member.value) for member in tp}
-    return {tp}
-
-
-def _is_model(tp: Any) -> bool:
-    return isinstance(tp, type) and issubclass(tp, BaseModel)
 
 
 def _is_typeddict(tp: Any) -> bool:
@@ -70,7 +32,7 @@ def _is_typeddict(tp: Any) -> bool:
 
 def _compare_types(model_tp: Any, args_tp: Any, path: str) -> list[str]:
     """Same containers all the way down; each args leaf is a value the model accepts."""
-    model_tp, args_tp = _strip(model_tp), _strip(args_tp)
+    model_tp, args_tp = strip(model_tp), strip(args_tp)
     m_origin, a_origin = get_origin(model_tp), get_origin(args_tp)
     if m_origin in (list, dict) or a_origin in (list, dict):
         if m_origin is not a_origin:
@@ -78,11 +40,11 @@ def _compare_types(model_tp: Any, args_tp: Any, path: str) -> list[str]:
         if a_origin is dict and get_args(args_tp)[0] is not str:
             return [f"{path}: map keys must be str for Pulumi, got {args_tp}"]
         return _compare_types(get_args(model_tp)[-1], get_args(args_tp)[-1], f"{path}[]")
-    if _is_model(model_tp) or _is_typeddict(args_tp):
-        if not (_is_model(model_tp) and _is_typeddict(args_tp)):
+    if is_model(model_tp) or _is_typeddict(args_tp):
+        if not (is_model(model_tp) and _is_typeddict(args_tp)):
             return [f"{path}: model has {model_tp}, args have {args_tp}"]
         return _walk(model_tp, args_tp, path)
-    if args_tp not in _leaves(model_tp):
+    if args_tp not in leaves(model_tp):
         return [f"{path}: args type {args_tp} is not accepted by the model's {model_tp}"]
     return []
 
@@ -106,9 +68,9 @@ def _attribute_docs(cls: type) -> dict[str, str]:
 
 
 def _required(args: type, key: str, hint: Any) -> bool:
-    if get_origin(hint) in _NOT_REQUIRED:
+    if get_origin(hint) in NOT_REQUIRED:
         return False
-    if get_origin(hint) in _REQUIRED:
+    if get_origin(hint) in REQUIRED:
         return True
     return key in args.__required_keys__  # type: ignore[attr-defined]
 
@@ -153,7 +115,7 @@ def test_the_walk_reaches_every_nested_type():
     reached: set[str] = set()
 
     def collect(tp: Any) -> None:
-        tp = _strip(tp)
+        tp = strip(tp)
         if get_origin(tp) in (list, dict):
             collect(get_args(tp)[-1])
         elif _is_typeddict(tp) and tp.__name__ not in reached:
