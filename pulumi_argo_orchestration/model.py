@@ -169,8 +169,11 @@ class Parameter(_Spec):
     """A named parameter; `value` is the default (templates) or the value (pipelines)."""
 
     name: ParameterName
+    """Parameter name: letters, digits, '-' and '_'."""
     value: str | None = None
+    """The value; for a template, the default used when a child passes none."""
     description: str | None = None
+    """What the parameter is for."""
 
 
 class TtlStrategy(_Spec):
@@ -239,11 +242,15 @@ class Child(_Spec):
     """One child Workflow spawned by the orchestrator from a (Cluster)WorkflowTemplate."""
 
     name: StepName
+    """Step name: a lowercase DNS-1123 label, unique in the pipeline."""
     workflow_template: TemplateName | None = None
+    """The WorkflowTemplate to instantiate."""
     cluster_workflow_template: TemplateName | None = None
+    """The ClusterWorkflowTemplate to instantiate (instead of workflow_template)."""
     arguments: dict[Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]+$")], str] = Field(
         default_factory=dict
     )
+    """The child's parameters; values may use `{{workflow.parameters.NAME}}`."""
     namespace: Namespace | None = None
     """Namespace the child Workflow runs in (default: the pipeline's)."""
     ttl_strategy: TtlStrategy | None = None
@@ -279,46 +286,62 @@ class Backoff(_Spec):
     """Exponential backoff between retries: duration * factor^n, capped by maxDuration."""
 
     duration: Duration | None = None
+    """First wait, e.g. '10s'."""
     factor: Annotated[int, Field(ge=1)] | None = None
+    """Multiplier applied to each further wait."""
     max_duration: Duration | None = None
+    """Give up retrying after this long, e.g. '10m'."""
 
 
 class RetryStrategy(_Spec):
     """How Argo retries a failed child step (attempts = limit + 1)."""
 
     limit: NonNegative | None = None
+    """Retries after the first attempt."""
     retry_policy: RetryPolicy | None = None
+    """Which failures are retried (default OnFailure)."""
     backoff: Backoff | None = None
+    """Waits between attempts."""
 
 
 class KeySelector(_Spec):
     """A key of a Secret or ConfigMap in the template's namespace."""
 
     name: ObjectName
+    """The Secret's or ConfigMap's name."""
     key: Annotated[str, StringConstraints(min_length=1, max_length=253)]
+    """The key within it."""
     optional: bool | None = None
+    """Start the container even when the key is missing."""
 
 
 class EnvVarSource(_Spec):
     """Where an environment variable's value comes from: exactly one of the two."""
 
     secret_key_ref: KeySelector | None = None
+    """A key of a Secret."""
     config_map_key_ref: KeySelector | None = None
+    """A key of a ConfigMap."""
 
 
 class EnvVar(_Spec):
     """An environment variable: a literal `value` or a `valueFrom` Secret/ConfigMap key."""
 
     name: Annotated[str, StringConstraints(pattern=r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")]
+    """Variable name."""
     value: str | None = None
+    """A literal value."""
     value_from: EnvVarSource | None = None
+    """A Secret or ConfigMap key instead of a literal value."""
 
 
 class Resources(_Spec):
     """Container resource requests and limits (Kubernetes quantities)."""
 
     requests: dict[str, Quantity] = Field(default_factory=dict)
+    """Requested quantities, e.g. {'cpu': '100m'}."""
     limits: dict[str, Quantity] = Field(default_factory=dict)
+    """Limits, e.g. {'memory': '128Mi'}."""
 
 
 class TolerationOperator(str, Enum):
@@ -340,30 +363,50 @@ class Toleration(_Spec):
     """A Kubernetes toleration, as in a pod spec."""
 
     key: str | None = None
+    """Taint key."""
     operator: TolerationOperator | None = None
+    """Exists or Equal."""
     value: str | None = None
+    """Taint value (with Equal)."""
     effect: TaintEffect | None = None
+    """NoSchedule, PreferNoSchedule or NoExecute."""
     toleration_seconds: int | None = None
+    """How long a NoExecute taint is tolerated."""
 
 
 class Template(_Spec):
     """A WorkflowTemplate this pipeline creates: one container, its inputs and retries."""
 
     name: TemplateName
+    """WorkflowTemplate name (at most 63 characters)."""
     image: Annotated[str, StringConstraints(min_length=1)]
+    """Container image."""
     command: list[str] | None = None
+    """Container entrypoint."""
     args: list[str] | None = None
+    """Container arguments; may use `{{workflow.parameters.NAME}}`."""
     parameters: list[Parameter] = Field(default_factory=list)
+    """Declared inputs, with optional defaults."""
     env: list[EnvVar] = Field(default_factory=list)
+    """Environment variables."""
     resources: Resources | None = None
+    """Resource requests and limits."""
     node_selector: dict[str, str] = Field(default_factory=dict)
+    """Node labels the pods must match."""
     tolerations: list[Toleration] = Field(default_factory=list)
+    """Taints the pods tolerate."""
     image_pull_secrets: list[ObjectName] = Field(default_factory=list)
+    """Secrets for pulling the image."""
     active_deadline_seconds: Annotated[int, Field(ge=1)] | None = None
+    """Upper bound on the container's run time."""
     service_account_name: ObjectName | None = None
+    """Account the pods run under (default `<name>-executor`)."""
     create_service_account: bool = True
+    """Create the account (default true); false when it already exists."""
     retry_strategy: RetryStrategy | None = None
+    """Retries with backoff."""
     labels: Labels = Field(default_factory=dict)
+    """Extra labels on the WorkflowTemplate."""
 
     @property
     def account_name(self) -> str:
@@ -375,23 +418,39 @@ class Pipeline(_Spec):
     """A scheduled orchestration: a CronWorkflow whose stages spawn child Workflows."""
 
     name: PipelineName
+    """CronWorkflow name: a DNS-1123 label of at most 52 characters."""
     namespace: Namespace = "argo"
+    """Namespace of every object (default 'argo')."""
     schedule: Schedule | None = None
+    """A cron schedule (robfig syntax: 5 fields or @descriptors)."""
     schedules: list[Schedule] | None = None
+    """Several cron schedules (instead of schedule)."""
     timezone: TimeZone | None = None
+    """IANA time zone; default is the controller's zone."""
     concurrency_policy: ConcurrencyPolicy = ConcurrencyPolicy.ALLOW
+    """Allow, Forbid or Replace (default Allow)."""
     starting_deadline_seconds: NonNegative | None = None
+    """How late a missed run may still start."""
     successful_jobs_history_limit: NonNegative = 3
+    """Succeeded runs kept (default 3)."""
     failed_jobs_history_limit: NonNegative = 1
+    """Failed runs kept (default 1)."""
     suspend: bool = False
+    """Pause scheduling (default false)."""
     service_account_name: ObjectName | None = None
+    """The orchestrator's account (default `<name>-orchestrator`)."""
     create_service_account: bool = True
+    """Create the account (default true); false when it already exists."""
     labels: Labels = Field(default_factory=dict)
+    """Labels added to every object, run and child."""
     parameters: list[Parameter] = Field(default_factory=list)
+    """The orchestrator's own parameters."""
     stages: (
         Annotated[list[Annotated[list[Child], Field(min_length=1)]], Field(min_length=1)] | None
     ) = None
+    """Stages run in order; the children of one stage run in parallel."""
     templates: list[Template] = Field(default_factory=list)
+    """WorkflowTemplates this pipeline creates."""
     argo_version: Annotated[ArgoVersion, BeforeValidator(version_text)] = ArgoVersion.V4
     """The Argo Workflows line to write manifests for: '4' (default) or '3.5'."""
     when: str | None = None
@@ -578,6 +637,7 @@ class SharedTemplate(Template):
     """A WorkflowTemplate deployed on its own, for several pipelines to instantiate."""
 
     namespace: Namespace = "argo"
+    """Namespace of the template and its account (default 'argo')."""
 
     @model_validator(mode="after")
     def _whole_template(self) -> SharedTemplate:

@@ -111,9 +111,32 @@ class ChildArgs(TypedDict):
     """Semaphores and mutexes the child Workflow holds while it runs, shared across pipelines."""
 
 
-class TaskArgs(ChildArgs):
-    """A child in DAG mode: it starts once every child it depends on has finished."""
+class TaskArgs(TypedDict):
+    """A child in DAG mode: it starts once every child it depends on has finished.
 
+    The fields repeat ChildArgs: Pulumi's analyzer reads field docs only from the class itself.
+    """
+
+    name: str
+    """Step name: a lowercase DNS-1123 label, unique in the pipeline."""
+    workflow_template: NotRequired[str]
+    """The WorkflowTemplate to instantiate."""
+    cluster_workflow_template: NotRequired[str]
+    """The ClusterWorkflowTemplate to instantiate (instead of workflow_template)."""
+    arguments: NotRequired[dict[str, str]]
+    """The child's parameters; values may use `{{workflow.parameters.NAME}}`."""
+    namespace: NotRequired[str]
+    """Namespace the child Workflow runs in (default: the pipeline's)."""
+    ttl_strategy: NotRequired[TtlStrategyArgs]
+    """When Argo deletes the finished child (cross-namespace: 1 day after success, else 7)."""
+    optional: NotRequired[bool]
+    """Let the pipeline go on when this child fails (Argo `continueOn: {failed: true}`)."""
+    when: NotRequired[str]
+    """Run the child only if this govaluate condition holds: `{{workflow.parameters.x}} == y`."""
+    timeout: NotRequired[str]
+    """Longest the child Workflow may run, e.g. `30m` (its `activeDeadlineSeconds`)."""
+    synchronization: NotRequired[SynchronizationArgs]
+    """Semaphores and mutexes the child Workflow holds while it runs, shared across pipelines."""
     depends_on: NotRequired[list[str]]
     """Names of the tasks this one waits for (Argo `dependencies`)."""
 
@@ -283,8 +306,41 @@ class ScheduledPipelineArgs(TypedDict):
     """Default `timeout` for every child that sets none, e.g. `2h`."""
 
 
-class SharedWorkflowTemplateArgs(TemplateArgs):
+class SharedWorkflowTemplateArgs(TypedDict):
     """A WorkflowTemplate shared by several pipelines, with its executor account."""
 
+    # The fields of TemplateArgs, repeated rather than inherited: Pulumi's analyzer reads a field's
+    # docstring from the source of the class it analyses, so inherited fields lose their
+    # descriptions in the schema other languages see. tests/test_args_drift.py keeps both in step.
+    name: str
+    """WorkflowTemplate name (at most 63 characters)."""
+    image: str
+    """Container image."""
+    command: NotRequired[list[str]]
+    """Container entrypoint."""
+    args: NotRequired[list[str]]
+    """Container arguments; may use `{{workflow.parameters.NAME}}`."""
+    parameters: NotRequired[list[ParameterArgs]]
+    """Declared inputs, with optional defaults."""
+    env: NotRequired[list[EnvVarArgs]]
+    """Environment variables."""
+    resources: NotRequired[ResourcesArgs]
+    """Resource requests and limits."""
+    node_selector: NotRequired[dict[str, str]]
+    """Node labels the pods must match."""
+    tolerations: NotRequired[list[TolerationArgs]]
+    """Taints the pods tolerate."""
+    image_pull_secrets: NotRequired[list[str]]
+    """Secrets for pulling the image."""
+    active_deadline_seconds: NotRequired[int]
+    """Upper bound on the container's run time."""
+    service_account_name: NotRequired[str]
+    """Account the pods run under (default `<name>-executor`)."""
+    create_service_account: NotRequired[bool]
+    """Create the account (default true); false when it already exists."""
+    retry_strategy: NotRequired[RetryStrategyArgs]
+    """Retries with backoff."""
+    labels: NotRequired[dict[str, str]]
+    """Extra labels on the WorkflowTemplate."""
     namespace: NotRequired[str]
     """Namespace of the template and its account (default 'argo')."""

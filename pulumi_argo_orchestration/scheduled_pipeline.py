@@ -15,6 +15,7 @@ from .kubernetes_resources import register_manifests
 from .manifests import load_pipeline, pipeline_manifests
 from .model import Pipeline
 from .pipeline_args import ScheduledPipelineArgs
+from .plain_inputs import require_plain
 
 TYPE_TOKEN = "argo-orchestration:index:ScheduledPipeline"
 
@@ -41,6 +42,7 @@ class ScheduledPipeline(pulumi.ComponentResource):
         args: ScheduledPipelineArgs,
         opts: Optional[pulumi.ResourceOptions] = None,
     ) -> None:
+        require_plain(args)
         pipeline = load_pipeline(_plain_mapping(args))
         documents = pipeline_manifests(pipeline)
         super().__init__(TYPE_TOKEN, resource_name, None, opts)

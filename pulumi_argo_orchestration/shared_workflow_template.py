@@ -11,6 +11,7 @@ from .kubernetes_resources import register_manifests
 from .manifests import load_shared_template, shared_template_manifests
 from .model import SharedTemplate
 from .pipeline_args import SharedWorkflowTemplateArgs
+from .plain_inputs import require_plain
 
 TYPE_TOKEN = "argo-orchestration:index:SharedWorkflowTemplate"
 
@@ -31,6 +32,7 @@ class SharedWorkflowTemplate(pulumi.ComponentResource):
         args: SharedWorkflowTemplateArgs,
         opts: Optional[pulumi.ResourceOptions] = None,
     ) -> None:
+        require_plain(args)
         template = load_shared_template(
             dict(args) if not isinstance(args, SharedTemplate) else args
         )
