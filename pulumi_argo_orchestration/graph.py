@@ -8,7 +8,7 @@ stage's children side by side → a success check per stage → success or failu
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +34,7 @@ class GraphError(ValueError):
 
 @dataclass(frozen=True)
 class Step:
-    """One step of the orchestrator: usually the spawn of one child Workflow."""
+    """One step or DAG task of the orchestrator: usually the spawn of one child Workflow."""
 
     name: str
     template: str
@@ -43,11 +43,15 @@ class Step:
     when: str | None
     namespace: str | None = None
     """The child's namespace when it is not the orchestrator's."""
+    optional: bool = False
+    """`continueOn.failed`: its failure does not fail the run."""
+    depends: tuple[str, ...] = ()
+    """DAG tasks only: the tasks it waits for."""
 
 
 @dataclass(frozen=True)
 class Flow:
-    """One CronWorkflow's orchestration: when it triggers and its stages in order."""
+    """One CronWorkflow's orchestration: when it triggers, then stages in order or a DAG."""
 
     name: str
     schedules: tuple[str, ...]
@@ -55,11 +59,16 @@ class Flow:
     concurrency_policy: str | None
     entrypoint: str
     stages: tuple[tuple[Step, ...], ...]
+    """Steps mode: the stages in order (empty for a DAG)."""
     on_exit: str | None
     when: str | None = None
     """The CronWorkflow's own `when`: a run starts only if it holds."""
     stop_when: str | None = None
     """`stopStrategy.expression`: the schedule stops for good once it holds."""
+    tasks: tuple[Step, ...] = ()
+    """DAG mode: the tasks, each with the tasks it depends on."""
+    exit_steps: tuple[Step, ...] = ()
+    """What the exit handler spawns, when it is a steps template."""
 
 
 def flows_from_manifests(documents: Sequence[Mapping[str, Any]]) -> list[Flow]:
@@ -78,30 +87,52 @@ def _flow(document: Mapping[str, Any]) -> Flow:
         str(t.get("name")): t for t in workflow.get("templates") or [] if isinstance(t, Mapping)
     }
     entrypoint = str(workflow.get("entrypoint") or "")
-    main = templates.get(entrypoint)
-    if main is None or not isinstance(main.get("steps"), list):
-        raise GraphError(
-            f"{name}: the entrypoint {entrypoint!r} is not a steps template; "
-            "graph draws step-by-step orchestrators"
-        )
+    main = templates.get(entrypoint) or {}
     namespace = (document.get("metadata") or {}).get("namespace")
-    stages = tuple(
-        tuple(_step(step, templates, namespace) for step in group if isinstance(step, Mapping))
-        for group in main["steps"]
-        if isinstance(group, list)
+    stages = _stages(main, templates, namespace)
+    dag = main.get("dag")
+    raw_tasks = dag.get("tasks") if isinstance(dag, Mapping) else None
+    tasks = tuple(
+        _step(task, templates, namespace) for task in raw_tasks or [] if isinstance(task, Mapping)
     )
+    if not stages and not tasks:
+        raise GraphError(
+            f"{name}: the entrypoint {entrypoint!r} is neither a steps nor a DAG template"
+        )
     schedules = spec.get("schedules") or ([spec["schedule"]] if spec.get("schedule") else [])
+    on_exit = workflow.get("onExit")
+    exit_stages = _stages(templates.get(str(on_exit)) or {}, templates, namespace)
     return Flow(
         name=name,
         schedules=tuple(str(s) for s in schedules),
         timezone=spec.get("timezone"),
         concurrency_policy=spec.get("concurrencyPolicy"),
         entrypoint=entrypoint,
-        stages=tuple(stage for stage in stages if stage),
-        on_exit=workflow.get("onExit"),
+        stages=stages,
+        on_exit=str(on_exit) if on_exit else None,
         when=spec.get("when"),
         stop_when=(spec.get("stopStrategy") or {}).get("expression"),
+        tasks=tasks,
+        exit_steps=tuple(step for stage in exit_stages for step in stage),
     )
+
+
+def _stages(
+    template: Mapping[str, Any], templates: Mapping[str, Any], namespace: Any
+) -> tuple[tuple[Step, ...], ...]:
+    groups = template.get("steps")
+    if not isinstance(groups, list):
+        return ()
+    stages = (
+        tuple(_step(step, templates, namespace) for step in group if isinstance(step, Mapping))
+        for group in groups
+        if isinstance(group, list)
+    )
+    return tuple(stage for stage in stages if stage)
+
+
+# Task names in an Argo `depends` expression such as `(a.Succeeded || b) && !c.Failed`.
+_DEPENDS_NAME = re.compile(r"([A-Za-z0-9][-A-Za-z0-9]*)(?:\.[A-Za-z]+)?")
 
 
 def _step(step: Mapping[str, Any], templates: Mapping[str, Any], namespace: Any) -> Step:
@@ -111,6 +142,10 @@ def _step(step: Mapping[str, Any], templates: Mapping[str, Any], namespace: Any)
     spawns = str(ref["name"]) if isinstance(ref, Mapping) and ref.get("name") else None
     child_namespace = (child.get("metadata") or {}).get("namespace") if child else None
     when = step.get("when")
+    continue_on = step.get("continueOn")
+    depends = [str(d) for d in step.get("dependencies") or []]
+    if isinstance(step.get("depends"), str):
+        depends += _DEPENDS_NAME.findall(step["depends"])
     return Step(
         name=str(step.get("name") or template),
         template=template,
@@ -118,6 +153,8 @@ def _step(step: Mapping[str, Any], templates: Mapping[str, Any], namespace: Any)
         cluster_scope=bool(spawns and isinstance(ref, Mapping) and ref.get("clusterScope")),
         when=str(when) if when else None,
         namespace=str(child_namespace) if child_namespace not in (None, namespace) else None,
+        optional=isinstance(continue_on, Mapping) and bool(continue_on.get("failed")),
+        depends=tuple(dict.fromkeys(depends)),
     )
 
 
@@ -171,7 +208,12 @@ class Diagram:
 
 
 def diagram(flow: Flow, prefix: str = "") -> Diagram:
-    """The seed's Orchestration Flow for one pipeline; node ids start with `prefix`."""
+    """The seed's Orchestration Flow for one pipeline; node ids start with `prefix`.
+
+    Steps: each stage's children side by side, a check after each stage, its "No" to failure.
+    DAG: each task after the tasks it depends on; a required task that fails fails the run,
+    and the run succeeds when the last tasks do.
+    """
 
     def node_id(text: str) -> str:
         return prefix + re.sub(r"[^A-Za-z0-9]", "_", text)
@@ -204,9 +246,42 @@ def diagram(flow: Flow, prefix: str = "") -> Diagram:
         ),
     ]
     edges = [Edge(trigger, orchestrator)]
+    ends = (succeeded, failed)
+    if flow.tasks:
+        body, body_edges, groups = _dag(flow.tasks, orchestrator, ends, node_id)
+    else:
+        body, body_edges, groups = _steps(flow.stages, orchestrator, ends, node_id)
+    nodes += body
+    edges += body_edges
+    nodes += [
+        Node(succeeded, ("Pipeline Succeeds",), "success"),
+        Node(failed, ("Pipeline Fails",), "failure"),
+    ]
+    if flow.on_exit:
+        handler = node_id("exit_handler")
+        lines = [f"Exit handler: {flow.on_exit}"]
+        for step in flow.exit_steps:
+            lines += _step_lines(step)
+        nodes.append(Node(handler, tuple(lines), "exit"))
+        edges += [Edge(succeeded, handler, "then"), Edge(failed, handler, "then")]
+    return Diagram(flow.name, prefix, tuple(nodes), tuple(_ordered(edges)), tuple(groups))
+
+
+_Body = tuple[list[Node], list[Edge], list[tuple[str, ...]]]
+
+
+def _steps(
+    stages: Sequence[Sequence[Step]],
+    orchestrator: str,
+    ends: tuple[str, str],
+    node_id: Callable[[str], str],
+) -> _Body:
+    succeeded, failed = ends
+    nodes: list[Node] = []
+    edges: list[Edge] = []
     groups: list[tuple[str, ...]] = []
     previous, previous_label = orchestrator, None
-    for index, stage in enumerate(flow.stages, 1):
+    for index, stage in enumerate(stages, 1):
         ids = []
         for step in stage:
             step_id = node_id(f"step_{step.name}")
@@ -216,7 +291,8 @@ def diagram(flow: Flow, prefix: str = "") -> Diagram:
         if previous_label is not None:
             edges.append(Edge(previous, failed, "No"))
         check = node_id(f"check_{index}")
-        nodes.append(Node(check, ("All succeeded?" if len(stage) > 1 else "Success?",), "check"))
+        question = "All succeeded?" if len(stage) > 1 else "Success?"
+        nodes.append(Node(check, (question,), "check"))
         edges += [Edge(step_id, check, "Wait for completion") for step_id in ids]
         if len(ids) > 1:
             groups.append(tuple(ids))
@@ -224,15 +300,48 @@ def diagram(flow: Flow, prefix: str = "") -> Diagram:
     edges.append(Edge(previous, succeeded, previous_label))
     if previous_label is not None:
         edges.append(Edge(previous, failed, "No"))
-    nodes += [
-        Node(succeeded, ("Pipeline Succeeds",), "success"),
-        Node(failed, ("Pipeline Fails",), "failure"),
-    ]
-    if flow.on_exit:
-        handler = node_id("exit_handler")
-        nodes.append(Node(handler, (f"Exit handler: {flow.on_exit}",), "exit"))
-        edges += [Edge(succeeded, handler, "then"), Edge(failed, handler, "then")]
-    return Diagram(flow.name, prefix, tuple(nodes), tuple(_ordered(edges)), tuple(groups))
+    return nodes, edges, groups
+
+
+def _dag(
+    tasks: Sequence[Step], orchestrator: str, ends: tuple[str, str], node_id: Callable[[str], str]
+) -> _Body:
+    succeeded, failed = ends
+    by_name = {task.name: task for task in tasks}
+    ids = {task.name: node_id(f"step_{task.name}") for task in tasks}
+    needed = {dep for task in tasks for dep in task.depends}
+    nodes = [Node(ids[task.name], _step_lines(task), "child") for task in tasks]
+    edges: list[Edge] = []
+    for task in tasks:
+        known = [dep for dep in task.depends if dep in by_name]
+        if not known:
+            edges.append(Edge(orchestrator, ids[task.name]))
+        for dep in known:
+            label = "Done" if by_name[dep].optional else "Succeeded"
+            edges.append(Edge(ids[dep], ids[task.name], label))
+    for task in tasks:
+        if not task.optional:
+            edges.append(Edge(ids[task.name], failed, "Fails"))
+        if task.name not in needed:
+            edges.append(Edge(ids[task.name], succeeded, "Done" if task.optional else "Succeeded"))
+    return nodes, edges, [group for group in _levels(tasks, ids) if len(group) > 1]
+
+
+def _levels(tasks: Sequence[Step], ids: Mapping[str, str]) -> list[tuple[str, ...]]:
+    """Tasks grouped by their longest chain of dependencies, for drawing side by side."""
+    by_name = {task.name: task for task in tasks}
+    depth: dict[str, int] = {}
+
+    def level(name: str, seen: frozenset[str] = frozenset()) -> int:
+        if name not in depth:
+            deps = [d for d in by_name[name].depends if d in by_name and d not in seen]
+            depth[name] = 1 + max((level(d, seen | {name}) for d in deps), default=-1)
+        return depth[name]
+
+    groups: dict[int, list[str]] = {}
+    for task in tasks:
+        groups.setdefault(level(task.name), []).append(ids[task.name])
+    return [tuple(groups[key]) for key in sorted(groups)]
 
 
 def _ordered(edges: list[Edge]) -> list[Edge]:
@@ -250,6 +359,8 @@ def _step_lines(step: Step) -> tuple[str, ...]:
         lines.append(f"in namespace {step.namespace}")
     if step.name not in (step.spawns, step.template):
         lines.append(f"step {step.name}")
+    if step.optional:
+        lines.append("optional: may fail")
     if step.when:
         lines.append(f"when {step.when}")
     return tuple(lines)

@@ -58,24 +58,50 @@ def parse_dot(text):
     return nodes, edges, ranks
 
 
+def sid(name, prefix=""):
+    return prefix + "step_" + name.replace("-", "_")
+
+
 def expected_edges(pipeline, prefix=""):
-    """The seed's flow for a pipeline's stages, as (source, target, label) triples."""
+    """The seed's flow for a pipeline, as (source, target, label) triples, from the model."""
     p = prefix
-
-    def step(child):
-        return p + "step_" + child.name.replace("-", "_")
-
     edges = [(p + "trigger", p + "orchestrator", None)]
-    previous, label = p + "orchestrator", None
-    for index, stage in enumerate(pipeline.stages, 1):
-        check = f"{p}check_{index}"
-        edges += [(previous, step(child), label) for child in stage]
-        if label:
-            edges.append((previous, p + "failed", "No"))
-        edges += [(step(child), check, "Wait for completion") for child in stage]
-        previous, label = check, "Yes"
-    edges += [(previous, p + "succeeded", "Yes"), (previous, p + "failed", "No")]
+    tasks = getattr(pipeline, "tasks", None)
+    if tasks:
+        optional = {task.name for task in tasks if getattr(task, "optional", False)}
+        needed = {dep for task in tasks for dep in task.depends_on}
+        for task in tasks:
+            if not task.depends_on:
+                edges.append((p + "orchestrator", sid(task.name, p), None))
+            for dep in task.depends_on:
+                label = "Done" if dep in optional else "Succeeded"
+                edges.append((sid(dep, p), sid(task.name, p), label))
+        for task in tasks:
+            if task.name not in optional:
+                edges.append((sid(task.name, p), p + "failed", "Fails"))
+            if task.name not in needed:
+                label = "Done" if task.name in optional else "Succeeded"
+                edges.append((sid(task.name, p), p + "succeeded", label))
+    else:
+        previous, label = p + "orchestrator", None
+        for index, stage in enumerate(pipeline.stages, 1):
+            check = f"{p}check_{index}"
+            edges += [(previous, sid(child.name, p), label) for child in stage]
+            if label:
+                edges.append((previous, p + "failed", "No"))
+            edges += [(sid(child.name, p), check, "Wait for completion") for child in stage]
+            previous, label = check, "Yes"
+        edges += [(previous, p + "succeeded", "Yes"), (previous, p + "failed", "No")]
+    if getattr(pipeline, "on_exit", None) is not None:
+        edges += [
+            (p + "succeeded", p + "exit_handler", "then"),
+            (p + "failed", p + "exit_handler", "then"),
+        ]
     return edges
+
+
+def children(pipeline):
+    return list(getattr(pipeline, "tasks", None) or [c for stage in pipeline.stages for c in stage])
 
 
 @pytest.mark.parametrize("spec", EXAMPLE_SPECS, ids=IDS)
@@ -84,26 +110,39 @@ def test_mermaid_follows_the_stages(spec):
     nodes, edges, classes = parse_mermaid(render_graph(pipeline_manifests(pipeline)))
     assert edges == expected_edges(pipeline)
     assert set(nodes) == {n for edge in edges for n in edge[:2]}
-    assert nodes["trigger"] == (
-        "rounded",
-        [f"CronWorkflow {pipeline.name}"]
-        + [f"{s} ({pipeline.timezone})" for s in pipeline.all_schedules],
-    )
+    zone = pipeline.timezone
+    assert nodes["trigger"][0] == "rounded"
+    assert nodes["trigger"][1][: 1 + len(pipeline.all_schedules)] == [
+        f"CronWorkflow {pipeline.name}",
+        *(f"{s} ({zone})" for s in pipeline.all_schedules),
+    ]
     assert nodes["succeeded"] == ("rounded", ["Pipeline Succeeds"])
     assert nodes["failed"] == ("rounded", ["Pipeline Fails"])
-    for index, stage in enumerate(pipeline.stages, 1):
+    for index, stage in enumerate(getattr(pipeline, "stages", None) or [], 1):
         shape, label = nodes[f"check_{index}"]
         assert shape == "decision"
         assert label == ["All succeeded?" if len(stage) > 1 else "Success?"]
-        for child in stage:
-            step_id = "step_" + child.name.replace("-", "_")
-            assert nodes[step_id][1][0].startswith(f"Spawn: {child.template_ref}")
-            assert classes[step_id] == "child"
+    for child in children(pipeline):
+        assert nodes[sid(child.name)][1][0].startswith(f"Spawn: {child.template_ref}")
+        assert classes[sid(child.name)] == "child"
     assert (classes["trigger"], classes["succeeded"], classes["failed"]) == (
         "trigger",
         "success",
         "failure",
     )
+
+
+def expected_ranks(pipeline):
+    tasks = getattr(pipeline, "tasks", None)
+    if not tasks:
+        return [[sid(c.name) for c in stage] for stage in pipeline.stages if len(stage) > 1]
+    depth = {}
+    for task in tasks:  # the examples list a task after the tasks it depends on
+        depth[task.name] = 1 + max((depth[d] for d in task.depends_on), default=-1)
+    levels = {}
+    for task in tasks:
+        levels.setdefault(depth[task.name], []).append(sid(task.name))
+    return [levels[k] for k in sorted(levels) if len(levels[k]) > 1]
 
 
 @pytest.mark.parametrize("spec", EXAMPLE_SPECS, ids=IDS)
@@ -114,13 +153,68 @@ def test_dot_draws_the_same_graph_with_a_stages_children_side_by_side(spec):
     mermaid_nodes, mermaid_edges, _ = parse_mermaid(render_graph(documents))
     assert edges == mermaid_edges == expected_edges(pipeline)
     assert {k: v[1] for k, v in nodes.items()} == {k: v[1] for k, v in mermaid_nodes.items()}
-    assert all(nodes[f"check_{i}"][0] == "diamond" for i in range(1, len(pipeline.stages) + 1))
-    parallel = [
-        ["step_" + c.name.replace("-", "_") for c in stage]
-        for stage in pipeline.stages
-        if len(stage) > 1
+    checks = [n for n in nodes if n.startswith("check_")]
+    assert all(nodes[n][0] == "diamond" for n in checks)
+    assert ranks == expected_ranks(pipeline)
+
+
+def dag_documents():
+    """A DAG orchestrator: a → (b, optional c) → d, with an exit handler, as Argo spells it."""
+    stage = [{"name": n, "workflowTemplate": f"t-{n}"} for n in ("a", "b", "c", "d", "notify")]
+    documents = pipeline_manifests(minimal_spec(stages=[stage]))
+    workflow = documents[-1]["spec"]["workflowSpec"]
+    main, *spawners = workflow["templates"]
+    main.pop("steps")
+    main["dag"] = {
+        "tasks": [
+            {"name": "a", "template": "spawn-a"},
+            {"name": "b", "template": "spawn-b", "dependencies": ["a"]},
+            {"name": "c", "template": "spawn-c", "depends": "a.Succeeded",
+             "continueOn": {"failed": True}},
+            {"name": "d", "template": "spawn-d", "dependencies": ["b", "c"],
+             "when": "{{workflow.parameters.mode}} == full"},
+        ]
+    }  # fmt: skip
+    exit_handler = {
+        "name": "exit-handler",
+        "steps": [[{"name": "notify", "template": "spawn-notify", "when": "x != y"}]],
+    }
+    workflow["templates"] = [main, exit_handler, *spawners]
+    workflow["onExit"] = "exit-handler"
+    return documents
+
+
+def test_a_dag_draws_each_task_after_the_ones_it_depends_on():
+    documents = dag_documents()
+    nodes, edges, classes = parse_mermaid(render_graph(documents))
+    assert edges == [
+        ("trigger", "orchestrator", None),
+        ("orchestrator", "step_a", None),
+        ("step_a", "step_b", "Succeeded"),
+        ("step_a", "step_c", "Succeeded"),
+        ("step_b", "step_d", "Succeeded"),
+        ("step_c", "step_d", "Done"),
+        ("step_a", "failed", "Fails"),
+        ("step_b", "failed", "Fails"),
+        ("step_d", "failed", "Fails"),
+        ("step_d", "succeeded", "Succeeded"),
+        ("succeeded", "exit_handler", "then"),
+        ("failed", "exit_handler", "then"),
     ]
-    assert ranks == parallel
+    assert nodes["step_c"][1] == ["Spawn: t-c", "step c", "optional: may fail"]
+    assert nodes["step_d"][1] == [
+        "Spawn: t-d",
+        "step d",
+        "when {{workflow.parameters.mode}} == full",
+    ]
+    assert nodes["exit_handler"] == (
+        "subroutine",
+        ["Exit handler: exit-handler", "Spawn: t-notify", "step notify", "when x != y"],
+    )
+    assert classes["step_a"] == "child"
+    _, dot_edges, ranks = parse_dot(render_graph(documents, "dot"))
+    assert dot_edges == edges
+    assert ranks == [["step_b", "step_c"]]
 
 
 def test_parallel_children_share_their_predecessor_and_their_check():
