@@ -201,8 +201,13 @@ def _secure_paths(value: Any, path: str = "") -> list[str]:
     return []
 
 
-def stack_config(project: Project, stack: str) -> dict[str, str]:
-    """Plain values of `Pulumi.<stack>.yaml`, or ProjectError naming every `secure:` key."""
+def stack_config(project: Project, stack: str, provided: Iterable[str] = ()) -> dict[str, str]:
+    """Plain values of `Pulumi.<stack>.yaml`, or ProjectError naming every `secure:` key.
+
+    Keys in `provided` (namespaced) are set elsewhere, e.g. with --secret: their ciphertexts
+    are skipped rather than reported.
+    """
+    given = set(provided)
     path = project.stack_file(stack)
     if not path.is_file():
         raise ProjectError(str(path), [f"no stack file for stack {stack!r}"])
@@ -223,6 +228,8 @@ def stack_config(project: Project, stack: str) -> dict[str, str]:
     for key, value in block.items():
         full = namespaced(str(key), project.name)
         secure = _secure_paths(value)
+        if full in given:
+            continue
         if secure:
             problems += [
                 f"{full}{where}: `secure:` value cannot be decrypted without the Pulumi CLI; "
@@ -261,8 +268,9 @@ def program_config(
     """Project defaults, then the stack file, then `config`, then `secrets` (later wins)."""
     values = dict(project.defaults)
     secret_keys = set(project.secret_defaults) & set(values)
+    provided = {namespaced(k, project.name) for k in [*(config or {}), *(secrets or {})]}
     if stack is not None:
-        values.update(stack_config(project, stack))
+        values.update(stack_config(project, stack, provided))
     for key, value in (config or {}).items():
         full = namespaced(key, project.name)
         values[full] = value

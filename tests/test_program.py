@@ -132,6 +132,16 @@ def test_every_secure_value_is_named_in_one_error(tmp_path):
         "pass it with --secret demo:nested=VALUE",
     )
     assert str(tmp_path / "Pulumi.prod.yaml") in str(caught.value)
+    # Given on the command line instead, the ciphertexts are not needed.
+    settings = program_config(
+        project, "prod", secrets={"password": "p", "demo:nested": '{"inner": ["x"]}'}
+    )
+    assert settings.values == {
+        "demo:password": "p",
+        "demo:plain": "x",
+        "demo:nested": '{"inner": ["x"]}',
+    }
+    assert settings.secret_keys == {"demo:password", "demo:nested"}
 
 
 def test_missing_stack_file_and_esc_environments_are_errors(tmp_path):
