@@ -330,7 +330,7 @@ def schedule(
     rendered = _load(path, ProgramOptions(stack, config, secrets), warn=False)
     try:
         previews = previews_from_manifests(rendered.documents, start, count)
-    except ValueError as error:
+    except (ValueError, OverflowError) as error:
         _fail(f"{path}: {error}")
     click.echo("\n".join(format_preview(p) for p in previews), nl=False)
     for p in previews:

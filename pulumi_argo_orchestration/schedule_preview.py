@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .cron import DstTransition, dst_transitions, next_runs
 
@@ -55,7 +55,7 @@ def preview(
     A naive `start` is read in the pipeline's zone (UTC when it has none). Raises ValueError for
     an expression or zone Argo would refuse.
     """
-    zone: tzinfo = ZoneInfo(zone_name) if zone_name else _UTC
+    zone = _zone(zone_name)
     if start.tzinfo is None:
         start = start.replace(tzinfo=zone)
     merged = sorted(
@@ -90,6 +90,16 @@ def preview(
                 if warning:
                     warnings.append(warning)
     return Preview(name, zone_name, tuple(schedules), start, tuple(merged), tuple(warnings))
+
+
+def _zone(name: str | None) -> tzinfo:
+    """The pipeline's zone (UTC when unset); ValueError for a name Go would not load either."""
+    if not name:
+        return _UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r}") from None
 
 
 def _dst_warning(
@@ -153,9 +163,12 @@ def previews_from_manifests(
         spec = document.get("spec") or {}
         schedules = spec.get("schedules") or ([spec["schedule"]] if spec.get("schedule") else [])
         name = str((document.get("metadata") or {}).get("name") or "cron-workflow")
-        found.append(
-            preview(name, schedules, spec.get("timezone"), start, count, when=spec.get("when"))
-        )
+        try:
+            found.append(
+                preview(name, schedules, spec.get("timezone"), start, count, when=spec.get("when"))
+            )
+        except ValueError as error:
+            raise ValueError(f"{name}: {error}") from None
     if not found:
         raise ValueError("no CronWorkflow to preview")
     return found
@@ -172,7 +185,7 @@ def format_preview(p: Preview) -> str:
     zone = p.timezone or "no timezone, shown in UTC"
     several = len(p.schedules) > 1
     what = ", ".join(p.schedules)
-    start = p.start.astimezone(ZoneInfo(p.timezone) if p.timezone else _UTC)
+    start = p.start.astimezone(_zone(p.timezone))
     header = [f"{p.name}: next {len(p.runs)} runs of {what} ({zone}), after {_stamp(start)}"]
     seconds = any(run.at.second for run in p.runs)
     columns = [zone, "UTC"] if p.timezone else ["UTC"]

@@ -201,3 +201,25 @@ def test_a_cron_level_when_is_mentioned():
         "p: a run starts only when `when` holds ({{= cronworkflow.failed < 3 }}); "
         "the times below are when the schedule fires",
     )
+
+
+def test_a_program_with_an_unloadable_zone_or_schedule_is_a_clear_error(tmp_path):
+    (tmp_path / "Pulumi.yaml").write_text("name: raw\nruntime: python\n", encoding="utf-8")
+    program = tmp_path / "__main__.py"
+    source = (
+        "import pulumi_kubernetes as k8s\n"
+        "k8s.apiextensions.CustomResource('cron', api_version='argoproj.io/v1alpha1',\n"
+        "    kind='CronWorkflow', metadata={'name': 'raw', 'namespace': 'argo'},\n"
+        "    spec={'schedules': [SCHEDULE], 'timezone': ZONE, 'workflowSpec': {}})\n"
+    )
+    for schedule, zone, message in [
+        ("'@daily'", "'Mars/Olympus'", "unknown time zone 'Mars/Olympus'"),
+        ("'0 2 * *'", "'UTC'", "expected 5 fields"),
+    ]:
+        program.write_text(
+            source.replace("SCHEDULE", schedule).replace("ZONE", zone), encoding="utf-8"
+        )
+        result = invoke("schedule", tmp_path)
+        assert result.exit_code == 1
+        assert message in result.stderr
+        assert "Traceback" not in result.stderr
