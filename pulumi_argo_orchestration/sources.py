@@ -115,7 +115,8 @@ def _render_program(path: str, options: ProgramOptions) -> Rendered:
             problems,
             note=SUPPORTED,
         ) from None
-    except Exception as error:
+    except (Exception, SystemExit) as error:
+        # SystemExit too: a program's sys.exit() must not end the CLI with its status.
         where = failure_location(error, project)
         reason = _one_line(error)
         raise RenderFailure(

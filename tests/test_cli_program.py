@@ -139,6 +139,13 @@ def test_a_failing_program_points_at_its_line_without_a_traceback(program):
     assert "Traceback" not in result.stderr
 
 
+def test_a_program_that_exits_is_a_failure_not_an_empty_success(program):
+    (program / "__main__.py").write_text("import sys\nsys.exit(0)\n", encoding="utf-8")
+    result = invoke("render", program)
+    assert result.exit_code == 1
+    assert "__main__.py:2: SystemExit: 0" in result.stderr
+
+
 def test_an_invalid_spec_inside_a_program_lists_its_problems(program):
     (program / "__main__.py").write_text(
         "from pulumi_argo_orchestration import ScheduledPipeline\n"
