@@ -1,0 +1,267 @@
+"""The public offline engine (`pulumi_argo_orchestration.testing`): config, secrets, isolation,
+and one clear error for everything that needs a provider."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pulumi
+import pulumi_kubernetes as k8s
+import pytest
+
+from pulumi_argo_orchestration import ScheduledPipeline, SpecError
+from pulumi_argo_orchestration.testing import (
+    SECRET_MARKER,
+    SUPPORTED,
+    OfflineRenderError,
+    render_program,
+    run_program,
+    run_pulumi,
+)
+from tests.conftest import minimal_spec
+
+
+def config_map(name, data, opts=None, **metadata):
+    return k8s.core.v1.ConfigMap(
+        name, metadata={"name": name, "namespace": "demo", **metadata}, data=data, opts=opts
+    )
+
+
+def test_config_is_namespaced_like_pulumi_and_secrets_stay_secret():
+    seen = {}
+
+    def program():
+        config = pulumi.Config()
+        seen["project"] = pulumi.get_project()
+        seen["stack"] = pulumi.get_stack()
+        seen["team"] = config.require("team")
+        seen["other"] = pulumi.Config("other").get("key")
+        token = config.require_secret("token")
+        config_map("settings", {"team": config.require("team"), "token": token})
+
+    run = run_pulumi(
+        program,
+        project="demo",
+        stack="dev",
+        config={"team": "platform", "other:key": "v"},
+        secrets={"token": "s3cr3t"},
+    )
+    assert seen == {"project": "demo", "stack": "dev", "team": "platform", "other": "v"}
+    (resource,) = run.of_type("kubernetes:core/v1:ConfigMap")
+    assert resource.secret_paths == (("data", "token"),)
+    assert resource.inputs["data"] == {"team": "platform", "token": "s3cr3t"}
+    (masked,) = run.manifests()
+    assert masked["data"] == {"team": "platform", "token": SECRET_MARKER}
+    (shown,) = run.manifests(show_secrets=True)
+    assert shown["data"]["token"] == "s3cr3t"
+
+
+def test_a_nested_secret_masks_only_itself():
+    def program():
+        secret = pulumi.Output.secret("hunter2")
+        k8s.apps.v1.Deployment(
+            "web",
+            metadata={"name": "web", "namespace": "demo"},
+            spec={
+                "replicas": 2,
+                "selector": {"matchLabels": {"app": "web"}},
+                "template": {
+                    "metadata": {"labels": {"app": "web"}},
+                    "spec": {
+                        "containers": [
+                            {
+                                "name": "web",
+                                "image": "nginx:1.27",
+                                "env": [
+                                    {"name": "PASSWORD", "value": secret},
+                                    {"name": "MODE", "value": "prod"},
+                                ],
+                            }
+                        ]
+                    },
+                },
+            },
+        )
+
+    (document,) = run_pulumi(program).manifests()
+    spec = document["spec"]
+    assert spec["replicas"] == 2 and isinstance(spec["replicas"], int)
+    container = spec["template"]["spec"]["containers"][0]
+    assert container["env"] == [
+        {"name": "PASSWORD", "value": SECRET_MARKER},
+        {"name": "MODE", "value": "prod"},
+    ]
+    assert container["image"] == "nginx:1.27"
+
+
+def test_kubernetes_secrets_are_masked_whole():
+    def program():
+        k8s.core.v1.Secret(
+            "creds", metadata={"name": "creds", "namespace": "demo"}, string_data={"k": "v"}
+        )
+
+    (document,) = run_pulumi(program).manifests()
+    assert document["stringData"] == SECRET_MARKER
+
+
+def test_key_order_is_stable():
+    def program():
+        config_map("settings", {"zeta": "1", "alpha": "2", "mid": "3"}, labels={"b": "1"})
+
+    (document,) = run_pulumi(program).manifests()
+    assert list(document) == ["apiVersion", "kind", "metadata", "data"]
+    assert list(document["metadata"]) == ["name", "namespace", "labels"]
+    assert list(document["data"]) == ["alpha", "mid", "zeta"]
+
+
+def unsupported_program():
+    k8s.core.v1.ConfigMap("auto", data={"a": "b"})
+    k8s.core.v1.ConfigMap("generated", metadata={"generateName": "gen-"}, data={"a": "b"})
+    source = config_map("source", {"a": "b"})
+    config_map("uses-uid", {"uid": source.metadata.uid})
+    k8s.yaml.v2.ConfigGroup("group", yaml="apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
+    k8s.helm.v3.Chart("chart", k8s.helm.v3.ChartOpts(chart="nginx"))
+    k8s.core.v1.ConfigMapPatch("patch", metadata={"name": "x", "namespace": "demo"}, data={})
+    pulumi.CustomResource("random:index/randomPassword:RandomPassword", "password", {"length": 8})
+    k8s.core.v1.Namespace.get("existing", "default")
+    pulumi.runtime.invoke("aws:index/getCallerIdentity:getCallerIdentity", {})
+    provider = k8s.Provider("cluster", namespace="apps")
+    k8s.core.v1.ConfigMap(
+        "no-namespace",
+        metadata={"name": "no-namespace"},
+        opts=pulumi.ResourceOptions(provider=provider),
+    )
+    config_map("fine", {"a": "b"})
+    pulumi.runtime.register_resource_transform(lambda args: None)
+    config_map("transformed", {"a": "b"}, opts=pulumi.ResourceOptions(transforms=[lambda a: None]))
+
+
+def test_everything_that_needs_a_provider_is_one_error_listing_all_of_it():
+    run = run_pulumi(unsupported_program)
+    with pytest.raises(OfflineRenderError) as caught:
+        run.manifests()
+    problems = caught.value.problems
+    expected = {
+        'kubernetes:core/v1:ConfigMap "auto": no metadata.name',
+        'kubernetes:core/v1:ConfigMap "generated": metadata.generateName is resolved',
+        'kubernetes:core/v1:ConfigMap "uses-uid": data.uid: only known after deployment',
+        'kubernetes:yaml/v2:ConfigGroup "group": yaml, helm and kustomize',
+        'kubernetes:helm.sh/v3:Chart "chart": yaml, helm and kustomize',
+        'kubernetes:core/v1:ConfigMapPatch "patch": patches an object',
+        "random:index/randomPassword:RandomPassword \"password\": needs the 'random' provider",
+        'kubernetes:core/v1:Namespace "existing": reads existing state',
+        "function aws:index/getCallerIdentity:getCallerIdentity: provider functions",
+        'kubernetes:core/v1:ConfigMap "no-namespace": no metadata.namespace, and its '
+        "provider's default namespace ('apps')",
+        'kubernetes:core/v1:ConfigMap "transformed": resource transforms are run by',
+        "stack transforms (pulumi.runtime.register_resource_transform) are run by",
+    }
+    for fragment in expected:
+        assert sum(p.startswith(fragment) for p in problems) == 1, (fragment, problems)
+    assert len(problems) == len(expected)
+    assert SUPPORTED in str(caught.value)
+
+
+def test_the_default_providers_namespace_config_counts_too():
+    def program():
+        k8s.core.v1.ConfigMap("cm", metadata={"name": "cm"}, data={"a": "b"})
+        k8s.core.v1.Namespace("ns", metadata={"name": "apps"})
+
+    assert run_pulumi(program).problems() == []
+    problems = run_pulumi(program, config={"kubernetes:namespace": "apps"}).problems()
+    assert len(problems) == 1 and problems[0].startswith('kubernetes:core/v1:ConfigMap "cm"')
+
+
+def test_a_crash_after_unsupported_declarations_reports_them_with_the_crash():
+    def program():
+        k8s.core.v1.ConfigMap("auto", data={"a": "b"})
+        raise RuntimeError("boom")
+
+    with pytest.raises(OfflineRenderError) as caught:
+        run_pulumi(program)
+    assert isinstance(caught.value.cause, RuntimeError)
+    assert "the program then failed: RuntimeError: boom" in str(caught.value)
+
+
+def test_program_errors_propagate_unchanged():
+    with pytest.raises(SpecError, match="stages"):
+        run_pulumi(lambda: ScheduledPipeline("etl", minimal_spec(stages=[])))
+    with pytest.raises(ZeroDivisionError):
+        run_pulumi(lambda: 1 / 0)
+
+
+def test_runs_are_isolated_after_failures_too():
+    stacks = []
+
+    def program():
+        stacks.append((pulumi.get_stack(), pulumi.Config().get("x")))
+        config_map("cm", {"a": "b"})
+
+    with pytest.raises(ZeroDivisionError):
+        run_pulumi(lambda: (config_map("half", {"a": "b"}), 1 / 0))
+    first = run_pulumi(program, stack="one", config={"x": "1"})
+    second = run_pulumi(program, stack="two")
+    assert stacks == [("one", "1"), ("two", None)]
+    assert [r.name for r in first.resources] == [r.name for r in second.resources] == ["cm"]
+
+
+def write_program(directory, body, name="demo"):
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n", encoding="utf-8")
+    (directory / "__main__.py").write_text(body, encoding="utf-8")
+    return directory
+
+
+PROGRAM = """
+import os
+import pulumi
+import pulumi_kubernetes as k8s
+import helper
+
+config = pulumi.Config()
+k8s.core.v1.ConfigMap(
+    "cm",
+    metadata={"name": "cm", "namespace": "demo"},
+    data={
+        "helper": helper.VALUE,
+        "cwd": os.path.basename(os.getcwd()),
+        "stack": pulumi.get_stack(),
+        "replicas": config.get("replicas") or "1",
+    },
+)
+"""
+
+
+def test_render_program_runs_each_program_in_its_own_directory_and_forgets_its_modules(tmp_path):
+    first = write_program(tmp_path / "first", PROGRAM)
+    (first / "helper.py").write_text("VALUE = 'first'\n", encoding="utf-8")
+    (first / "Pulumi.dev.yaml").write_text("config:\n  demo:replicas: 3\n", encoding="utf-8")
+    second = write_program(tmp_path / "second", PROGRAM)
+    (second / "helper.py").write_text("VALUE = 'second'\n", encoding="utf-8")
+    cwd, path, argv = os.getcwd(), list(sys.path), list(sys.argv)
+
+    (a,) = render_program(first, stack="dev")
+    (b,) = render_program(second / "__main__.py", config={"replicas": "5"})
+
+    assert a["data"] == {"cwd": "first", "helper": "first", "replicas": "3", "stack": "dev"}
+    assert b["data"] == {"cwd": "second", "helper": "second", "replicas": "5", "stack": "stack"}
+    assert (os.getcwd(), sys.path, sys.argv) == (cwd, path, argv)
+    assert "helper" not in sys.modules
+
+
+def test_run_program_exposes_the_registrations(tmp_path):
+    program = write_program(
+        tmp_path / "p",
+        "from pulumi_argo_orchestration import ScheduledPipeline\n"
+        f"ScheduledPipeline('etl', {minimal_spec()!r})\n",
+    )
+    run = run_program(program)
+    (component,) = run.of_type("argo-orchestration:index:ScheduledPipeline")
+    assert component.name == "etl"
+    assert {d["kind"] for d in run.manifests()} == {
+        "ServiceAccount",
+        "Role",
+        "RoleBinding",
+        "CronWorkflow",
+    }
