@@ -9,7 +9,7 @@ pipeline = ScheduledPipeline(
     {
         "name": "nightly-reindex",
         "namespace": "search",
-        "schedule": "30 1 * * *",
+        "schedule": "30 2 * * *",
         "timezone": "Europe/Zurich",
         "concurrency_policy": "Forbid",
         "when": (
