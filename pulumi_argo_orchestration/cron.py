@@ -513,17 +513,21 @@ class DstTransition:
         return self.wall_start <= wall < self.wall_end
 
 
+_DST_SCAN_STEP = 86_400
+
+
 def dst_transitions(timezone: str, start: datetime, end: datetime) -> list[DstTransition]:
     """Offset changes of `timezone` in (start, end], oldest first, so previews can flag DST days.
 
-    Scans hourly and bisects to the second; two changes within one hour would be missed.
+    Scans daily and bisects to the second: no zone in tzdata changes its offset twice in a day,
+    and a day's step keeps a preview of many years of `@yearly` runs instant.
     """
     tz = _zone(timezone)
     t, stop = _unix(start), _unix(end)
     offset = _offset(t, tz)
     found: list[DstTransition] = []
     while t < stop:
-        probe = min(t + 3600, stop)
+        probe = min(t + _DST_SCAN_STEP, stop)
         new_offset = _offset(probe, tz)
         if new_offset != offset:
             low, high = t, probe
