@@ -17,7 +17,14 @@ from .errors import SpecError
 from .model import Pipeline, SharedTemplate, problems_from_errors
 from .workflow_template import workflow_template
 
-KIND_ORDER = ("ServiceAccount", "Role", "RoleBinding", "WorkflowTemplate", "CronWorkflow")
+KIND_ORDER = (
+    "ServiceAccount",
+    "Secret",
+    "Role",
+    "RoleBinding",
+    "WorkflowTemplate",
+    "CronWorkflow",
+)
 
 
 def load_pipeline(spec: Pipeline | Mapping[str, Any], source: str | None = None) -> Pipeline:
@@ -53,25 +60,22 @@ def pipeline_warnings(pipeline: Pipeline) -> list[str]:
 
 
 def rbac_manifests(pipeline: Pipeline) -> list[dict[str, Any]]:
-    """ServiceAccounts, then Roles, then RoleBindings: orchestrator first, then each executor."""
+    """ServiceAccounts, token Secrets, Roles, RoleBindings: orchestrator first, then executors."""
     labels = names.common_labels(pipeline.name, pipeline.labels)
-    ns = pipeline.namespace
-    accounts: list[tuple[str, bool, tuple[dict[str, Any], ...]]] = [
-        (pipeline.account_name, pipeline.create_service_account, rbac.ORCHESTRATOR_RULES)
-    ]
-    seen = {pipeline.account_name}
+    accounts = rbac.pod_accounts(
+        pipeline.account_name,
+        pipeline.executor_service_account_name,
+        pipeline.create_service_account,
+        rbac.ORCHESTRATOR_RULES,
+    )
     for template in pipeline.templates:
-        if template.account_name not in seen:
-            seen.add(template.account_name)
-            accounts.append(
-                (template.account_name, template.create_service_account, rbac.EXECUTOR_RULES)
-            )
-    service_accounts = [
-        rbac.service_account(name, ns, labels) for name, create, _ in accounts if create
-    ]
-    roles = [rbac.role(name, ns, labels, rules) for name, _, rules in accounts]
-    bindings = [rbac.role_binding(name, ns, labels, name, name) for name, _, _ in accounts]
-    return [*service_accounts, *roles, *bindings]
+        accounts += rbac.pod_accounts(
+            template.account_name,
+            template.executor_service_account_name,
+            template.create_service_account,
+            rbac.EXECUTOR_RULES,
+        )
+    return rbac.account_manifests(accounts, pipeline.namespace, labels)
 
 
 def load_shared_template(
@@ -92,16 +96,14 @@ def shared_template_manifests(spec: SharedTemplate | Mapping[str, Any]) -> list[
     """A shared WorkflowTemplate with its executor account, Role and RoleBinding."""
     template = load_shared_template(spec)
     labels = names.common_labels(template.name)
-    ns = template.namespace
-    account = template.account_name
-    documents = (
-        [rbac.service_account(account, ns, labels)] if template.create_service_account else []
+    accounts = rbac.pod_accounts(
+        template.account_name,
+        template.executor_service_account_name,
+        template.create_service_account,
+        rbac.EXECUTOR_RULES,
     )
-    documents += [
-        rbac.role(account, ns, labels, rbac.EXECUTOR_RULES),
-        rbac.role_binding(account, ns, labels, account, account),
-        workflow_template(template, ns, labels),
-    ]
+    documents = rbac.account_manifests(accounts, template.namespace, labels)
+    documents.append(workflow_template(template, template.namespace, labels))
     return documents
 
 

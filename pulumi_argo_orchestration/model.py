@@ -22,7 +22,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
-from . import cron, names
+from . import argo_text, cron, names
 from .errors import Problem, format_path
 
 _DURATION = re.compile(r"^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$|^[0-9]+$")
@@ -80,6 +80,26 @@ def _quantity(value: str | int | float) -> str | int | float:
     return value
 
 
+def _argo_text(value: str) -> str:
+    problem = argo_text.argo_text_problem(value)
+    _check(problem is None, "argo_text", problem or "")
+    return value
+
+
+def _capability(value: str) -> str:
+    _check(
+        bool(re.fullmatch(r"[A-Z][A-Z0-9_]*", value)),
+        "capability",
+        f"invalid capability {value!r}: use the capital name, e.g. 'NET_BIND_SERVICE'",
+    )
+    _check(
+        value != "ALL",
+        "capability",
+        "name the capabilities to add back: ALL would undo `drop: [ALL]`",
+    )
+    return value
+
+
 def _labels(value: dict[str, str]) -> dict[str, str]:
     for key, label_value in value.items():
         problem = names.label_key_problem(key) or names.label_value_problem(label_value)
@@ -111,6 +131,9 @@ Duration = Annotated[str, AfterValidator(_duration)]
 Quantity = Annotated[str | int | float, AfterValidator(_quantity)]
 Labels = Annotated[dict[str, str], AfterValidator(_labels)]
 NonNegative = Annotated[int, Field(ge=0)]
+# Values Argo substitutes into templates: see argo_text.py for what it cannot carry.
+ArgoText = Annotated[str, AfterValidator(_argo_text)]
+Capability = Annotated[str, AfterValidator(_capability)]
 
 
 class _Spec(BaseModel):
@@ -147,7 +170,7 @@ class Parameter(_Spec):
     """A named parameter; `value` is the default (templates) or the value (pipelines)."""
 
     name: ParameterName
-    value: str | None = None
+    value: ArgoText | None = None
     description: str | None = None
 
 
@@ -157,8 +180,8 @@ class Child(_Spec):
     name: StepName
     workflow_template: TemplateName | None = None
     cluster_workflow_template: TemplateName | None = None
-    arguments: dict[Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]+$")], str] = Field(
-        default_factory=dict
+    arguments: dict[Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]+$")], ArgoText] = (
+        Field(default_factory=dict)
     )
 
     @property
@@ -243,6 +266,33 @@ class Toleration(_Spec):
     toleration_seconds: int | None = None
 
 
+class SeccompProfile(str, Enum):
+    """The seccomp profile of a template's pods."""
+
+    RUNTIME_DEFAULT = "RuntimeDefault"
+    UNCONFINED = "Unconfined"
+
+
+class PodSecurity(_Spec):
+    """Explicit exceptions to the restricted Pod Security defaults, for one template's pods.
+
+    Every field defaults to the restricted value; setting one is the visible, reviewable opt-out.
+    """
+
+    run_as_user: NonNegative | None = None
+    """UID the container runs as (default 65534, `nobody`); 0 needs `runAsNonRoot: false`."""
+    run_as_group: NonNegative | None = None
+    """GID the container runs as (default: the same number as `runAsUser`)."""
+    run_as_non_root: bool = True
+    """false lets the image's own user, root included, run the container."""
+    allow_privilege_escalation: bool = False
+    """true lets setuid programs gain privileges."""
+    add_capabilities: list[Capability] = Field(default_factory=list)
+    """Linux capabilities added back after `drop: [ALL]`, e.g. NET_BIND_SERVICE."""
+    seccomp_profile: SeccompProfile = SeccompProfile.RUNTIME_DEFAULT
+    """Unconfined turns off the runtime's system-call filter."""
+
+
 class Template(_Spec):
     """A WorkflowTemplate this pipeline creates: one container, its inputs and retries."""
 
@@ -259,6 +309,12 @@ class Template(_Spec):
     active_deadline_seconds: Annotated[int, Field(ge=1)] | None = None
     service_account_name: ObjectName | None = None
     create_service_account: bool = True
+    automount_service_account_token: bool | None = None
+    """false: no API token in the pods' own containers; needs executorServiceAccountName."""
+    executor_service_account_name: ObjectName | None = None
+    """Account whose token only Argo's containers get (Argo's `executor.serviceAccountName`)."""
+    security: PodSecurity | None = None
+    """Explicit exceptions to the restricted pod security defaults."""
     retry_strategy: RetryStrategy | None = None
     labels: Labels = Field(default_factory=dict)
 
@@ -283,6 +339,10 @@ class Pipeline(_Spec):
     suspend: bool = False
     service_account_name: ObjectName | None = None
     create_service_account: bool = True
+    automount_service_account_token: bool | None = None
+    """false: no API token in the pods' own containers; needs executorServiceAccountName."""
+    executor_service_account_name: ObjectName | None = None
+    """Account whose token only Argo's containers get (Argo's `executor.serviceAccountName`)."""
     labels: Labels = Field(default_factory=dict)
     parameters: list[Parameter] = Field(default_factory=list)
     stages: Annotated[list[Annotated[list[Child], Field(min_length=1)]], Field(min_length=1)]
@@ -346,6 +406,7 @@ def pipeline_problems(pipeline: Pipeline) -> list[Problem]:
         for key, value in child.arguments.items():
             problems += _undeclared(f"{path}.arguments.{key}", value, declared, "the pipeline")
 
+    problems += _token_problems(pipeline, "")
     problems += _duplicates(
         [(f"templates[{i}].name", t.name) for i, t in enumerate(pipeline.templates)], "template"
     )
@@ -358,6 +419,16 @@ def template_problems(template: Template, prefix: str) -> list[Problem]:
     """Rules across a template's fields; `prefix` places them in the enclosing spec."""
     problems: list[Problem] = []
     inputs = {parameter.name for parameter in template.parameters}
+    problems += _token_problems(template, prefix)
+    security = template.security
+    if security is not None and security.run_as_user == 0 and security.run_as_non_root:
+        problems.append(
+            Problem(
+                f"{prefix}security.runAsUser",
+                "0 is root, which `runAsNonRoot: true` forbids (the kubelet would refuse to "
+                "start the container): set `security.runAsNonRoot: false` to run as root",
+            )
+        )
     problems += _duplicates(
         [(f"{prefix}parameters[{k}].name", p.name) for k, p in enumerate(template.parameters)],
         "parameter",
@@ -383,6 +454,22 @@ def template_problems(template: Template, prefix: str) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _token_problems(spec: Pipeline | Template, prefix: str) -> list[Problem]:
+    """Argo refuses a pod without a token for its wait container (workflowpod.go)."""
+    if spec.automount_service_account_token is False and spec.executor_service_account_name is None:
+        return [
+            Problem(
+                f"{prefix}automountServiceAccountToken",
+                "`automountServiceAccountToken: false` needs `executorServiceAccountName`: Argo's "
+                "own containers (wait, or argoexec in a resource step) write workflowtaskresults "
+                "with a service-account token, and Argo rejects the pod without one "
+                "(executor.serviceAccountName must not be empty if automountServiceAccountToken "
+                "is false)",
+            )
+        ]
+    return []
 
 
 def _duplicates(entries: list[tuple[str, str]], what: str) -> list[Problem]:
