@@ -37,13 +37,26 @@ def _check(condition: bool, kind: str, message: str) -> None:
         raise PydanticCustomError(kind, message)
 
 
+def _name_message(value: str, rule: str, valid: bool) -> str:
+    hint = f" (try {value.lower()!r})" if valid else ""
+    return f"{value!r} {rule}{hint}"
+
+
 def _dns_label(value: str) -> str:
-    _check(names.is_dns_label(value), "dns_label", names.DNS_LABEL_RULE)
+    lower_ok = names.is_dns_label(value.lower())
+    _check(
+        names.is_dns_label(value), "dns_label", _name_message(value, names.DNS_LABEL_RULE, lower_ok)
+    )
     return value
 
 
 def _dns_subdomain(value: str) -> str:
-    _check(names.is_dns_subdomain(value), "dns_subdomain", names.DNS_SUBDOMAIN_RULE)
+    lower_ok = names.is_dns_subdomain(value.lower())
+    _check(
+        names.is_dns_subdomain(value),
+        "dns_subdomain",
+        _name_message(value, names.DNS_SUBDOMAIN_RULE, lower_ok),
+    )
     return value
 
 
@@ -112,19 +125,53 @@ def _labels(value: dict[str, str]) -> dict[str, str]:
     return value
 
 
+def _at_most(limit: int, why: str) -> AfterValidator:
+    def check(value: str) -> str:
+        _check(
+            len(value) <= limit,
+            "too_long",
+            f"{len(value)} characters, at most {limit} allowed: {why}",
+        )
+        return value
+
+    return AfterValidator(check)
+
+
+def _parameter_name(value: str) -> str:
+    # workflow/validate/validate.go, isValidParamOrArtifactName: ^[-a-zA-Z0-9_]+$
+    _check(
+        bool(re.fullmatch(r"[-a-zA-Z0-9_]+", value)),
+        "parameter_name",
+        f"invalid parameter name {value!r}: use letters, digits, '-' and '_' (Argo's rule)",
+    )
+    return value
+
+
 PipelineName = Annotated[
-    str, StringConstraints(max_length=names.CRON_WORKFLOW_NAME_MAX), AfterValidator(_dns_label)
-]
-Namespace = Annotated[str, StringConstraints(max_length=63), AfterValidator(_dns_label)]
-StepName = Annotated[str, StringConstraints(max_length=63), AfterValidator(_dns_label)]
-ObjectName = Annotated[str, StringConstraints(max_length=253), AfterValidator(_dns_subdomain)]
-TemplateName = Annotated[
-    str, StringConstraints(max_length=names.WORKFLOW_NAME_MAX), AfterValidator(_dns_subdomain)
-]
-ParameterName = Annotated[
     str,
-    StringConstraints(pattern=r"^[-a-zA-Z0-9_]+$"),
+    _at_most(
+        names.CRON_WORKFLOW_NAME_MAX,
+        "Argo names each run `<name>-<unix seconds>`, which must fit in 63 characters",
+    ),
+    AfterValidator(_dns_label),
 ]
+Namespace = Annotated[
+    str, _at_most(63, "a namespace is a DNS-1123 label"), AfterValidator(_dns_label)
+]
+StepName = Annotated[
+    str,
+    _at_most(63, "the step name goes into label values and object names"),
+    AfterValidator(_dns_label),
+]
+ObjectName = Annotated[
+    str, _at_most(253, "a Kubernetes object name"), AfterValidator(_dns_subdomain)
+]
+TemplateName = Annotated[
+    str,
+    _at_most(names.WORKFLOW_NAME_MAX, "Argo's limit for WorkflowTemplate names"),
+    AfterValidator(_dns_subdomain),
+]
+ParameterName = Annotated[str, AfterValidator(_parameter_name)]
 Schedule = Annotated[str, AfterValidator(_schedule)]
 TimeZone = Annotated[str, AfterValidator(_timezone)]
 Duration = Annotated[str, AfterValidator(_duration)]
@@ -180,9 +227,7 @@ class Child(_Spec):
     name: StepName
     workflow_template: TemplateName | None = None
     cluster_workflow_template: TemplateName | None = None
-    arguments: dict[Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]+$")], ArgoText] = (
-        Field(default_factory=dict)
-    )
+    arguments: dict[ParameterName, ArgoText] = Field(default_factory=dict)
 
     @property
     def template_ref(self) -> str:
@@ -193,6 +238,19 @@ class Child(_Spec):
     def cluster_scope(self) -> bool:
         """True when the child instantiates a ClusterWorkflowTemplate."""
         return self.cluster_workflow_template is not None
+
+
+def _some_children(value: list[Child]) -> list[Child]:
+    _check(bool(value), "empty_stage", "a stage needs at least one child: remove it or add one")
+    return value
+
+
+def _some_stages(value: list[list[Child]]) -> list[list[Child]]:
+    _check(bool(value), "no_stages", "a pipeline needs at least one stage with a child")
+    return value
+
+
+Stage = Annotated[list[Child], AfterValidator(_some_children)]
 
 
 class Backoff(_Spec):
@@ -345,7 +403,7 @@ class Pipeline(_Spec):
     """Account whose token only Argo's containers get (Argo's `executor.serviceAccountName`)."""
     labels: Labels = Field(default_factory=dict)
     parameters: list[Parameter] = Field(default_factory=list)
-    stages: Annotated[list[Annotated[list[Child], Field(min_length=1)]], Field(min_length=1)]
+    stages: Annotated[list[Stage], AfterValidator(_some_stages)]
     templates: list[Template] = Field(default_factory=list)
 
     @property
@@ -510,8 +568,23 @@ def problems_from_errors(errors: list[Any]) -> list[Problem]:
             problems.extend(ctx["problems"])
             continue
         message = _MESSAGES.get(error["type"], error["msg"])
+        if error["type"] == "enum":
+            message = _enum_message(error)
         problems.append(Problem(format_path(_clean_loc(error["loc"])), message))
     return problems
+
+
+def _enum_message(error: Any) -> str:
+    """Name the rejected value, and the right spelling when only the case is wrong."""
+    given = error.get("input")
+    expected = str((error.get("ctx") or {}).get("expected", ""))
+    options = re.findall(r"'([^']*)'", expected)
+    message = f"{given!r} is not allowed: use {expected}"
+    if isinstance(given, str):
+        same = [option for option in options if option.lower() == given.lower()]
+        if same:
+            message += f" (did you mean {same[0]!r}? case matters)"
+    return message
 
 
 def _clean_loc(loc: tuple[Any, ...]) -> list[str | int]:
@@ -524,7 +597,7 @@ def _clean_loc(loc: tuple[Any, ...]) -> list[str | int]:
     ]
 
 
-_TYPE_LOCS = {"str", "int", "float", "bool", "list", "dict", "none", "is-instance"}
+_TYPE_LOCS = {"str", "int", "float", "bool", "list", "dict", "none", "is-instance", "[key]"}
 
 
 class SharedTemplate(Template):
