@@ -45,8 +45,11 @@ def load_pipeline(spec: Pipeline | Mapping[str, Any], source: str | None = None)
 def _top_level_problem(spec: object) -> Any:
     from .errors import Problem
 
-    kind = "empty" if spec is None else type(spec).__name__
-    return Problem("", f"a pipeline spec must be a mapping of fields, got {kind}")
+    kinds = {type(None): "nothing (the file is empty or only comments)", list: "a list"}
+    kind = kinds.get(type(spec), f"a single value ({type(spec).__name__})")
+    return Problem(
+        "", f"a pipeline spec must be a mapping of fields (name, schedule, stages, ...), got {kind}"
+    )
 
 
 def pipeline_warnings(pipeline: Pipeline) -> list[str]:
