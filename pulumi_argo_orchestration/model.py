@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -77,20 +78,26 @@ def _timezone(value: str) -> str:
 
 def _duration(value: str) -> str:
     _check(
-        bool(_DURATION.match(value)),
+        bool(_DURATION.fullmatch(value)),
         "duration",
         f"invalid duration {value!r}: use seconds ('30') or a Go duration ('10s', '2m', '1h30m')",
     )
     return value
 
 
+def _not_a_bool(value: Any) -> Any:
+    _check(not isinstance(value, bool), "quantity", f"invalid quantity {value!r}: not a number")
+    return value
+
+
 def _quantity(value: str | int | float) -> str | int | float:
     _check(
-        bool(_QUANTITY.match(str(value))),
+        bool(_QUANTITY.fullmatch(str(value))),
         "quantity",
         f"invalid quantity {value!r}: use a Kubernetes quantity such as '500m', '1', '256Mi'",
     )
-    return value
+    # Argo's CRDs type quantities as int-or-string: a number like 0.5 is refused at apply time.
+    return str(value) if isinstance(value, float) else value
 
 
 def _argo_text(value: str) -> str:
@@ -175,7 +182,7 @@ ParameterName = Annotated[str, AfterValidator(_parameter_name)]
 Schedule = Annotated[str, AfterValidator(_schedule)]
 TimeZone = Annotated[str, AfterValidator(_timezone)]
 Duration = Annotated[str, AfterValidator(_duration)]
-Quantity = Annotated[str | int | float, AfterValidator(_quantity)]
+Quantity = Annotated[str | int | float, BeforeValidator(_not_a_bool), AfterValidator(_quantity)]
 Labels = Annotated[dict[str, str], AfterValidator(_labels)]
 NonNegative = Annotated[int, Field(ge=0)]
 # Values Argo substitutes into templates: see argo_text.py for what it cannot carry.
