@@ -26,7 +26,7 @@ from pulumi_argo_orchestration import (
 )
 from pulumi_argo_orchestration.argo_text import argo_text_problem
 from tests import argo_substitution as argo
-from tests.conftest import minimal_spec
+from tests.conftest import FIGURES, minimal_spec
 
 STEP = "work"
 BENIGN = "2026-01-01"
@@ -205,6 +205,7 @@ def test_hostile_value_passes_validation_and_reaches_the_child_unchanged(value):
     benign = rendered_cron(hostile_spec(BENIGN))
     submitted = argo.run_child(benign, STEP, {"x": value})
     assert argo.differences(expected_child(benign, arguments_for(value, BENIGN)), submitted) == []
+    FIGURES["injection: hostile values tried (spec and submitted, three arguments each)"] += 1
 
 
 @pytest.mark.parametrize("value", HOSTILE.values(), ids=HOSTILE.keys())
@@ -279,6 +280,7 @@ def test_placeholders_alone_cannot_tell_the_two_forms_apart():
 
 def test_naive_form_fails_the_same_test():
     failing = {name for name, value in HOSTILE.items() if naive_outcome(value)}
+    FIGURES["injection: hostile values that break the seed's textual form"] = len(failing)
     # Quotes end the YAML string, line breaks fold, backslashes start YAML escapes.
     assert {
         "double-quote",
@@ -380,6 +382,7 @@ def benign_expected(value: str) -> Any:
 )
 @given(value=VALUES)
 def test_any_value_arrives_intact_is_rejected_up_front_or_fails_closed(value):
+    FIGURES["injection: generated values run through Argo's substitution"] += 1
     try:
         child = argo.run_child(BENIGN_CRON, STEP, {"x": value})
     except argo.Unemulated:

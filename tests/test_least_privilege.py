@@ -15,7 +15,7 @@ import pytest
 from pulumi_argo_orchestration import SharedWorkflowTemplate, pipeline_manifests
 from pulumi_argo_orchestration.manifests import shared_template_manifests
 from pulumi_argo_orchestration.testing import run_pulumi
-from tests.conftest import minimal_spec
+from tests.conftest import ROOT, minimal_spec
 
 CREATE_GET_WORKFLOWS = {
     "apiGroups": ["argoproj.io"],
@@ -230,3 +230,21 @@ def test_executor_account_alone_also_takes_the_rights(automount):
     assert "nightly-orchestrator" not in rights(documents)
     (cron,) = of_kind(documents, "CronWorkflow").values()
     assert cron["spec"]["workflowSpec"].get("automountServiceAccountToken") is automount
+
+
+def test_the_documented_rbac_table_is_the_rbac_we_emit():
+    text = (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
+    rows = {
+        cells[1].strip(): cells[3]
+        for cells in (line.split("|") for line in text.splitlines() if line.startswith("| `"))
+    }
+    described = {
+        "orchestrator": rows["`<pipeline>-orchestrator` (`serviceAccountName`)"],
+        "executor": rows["`<template>-executor` (the template's `serviceAccountName`)"],
+    }
+    for role, rules in (("orchestrator", ORCHESTRATOR), ("executor", EXECUTOR)):
+        written = [part.strip() for part in described[role].split("·")]
+        assert written == [
+            f"`{rule['resources'][0]}`: " + ", ".join(f"`{verb}`" for verb in rule["verbs"])
+            for rule in rules
+        ]

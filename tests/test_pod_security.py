@@ -14,9 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import yaml
 
 from pulumi_argo_orchestration import SpecError, load_pipeline, pipeline_manifests
-from tests.conftest import minimal_spec
+from tests.conftest import ROOT, minimal_spec
 
 # workflow/common: MinimalCtrSC, what Argo gives a resource step's argoexec container.
 ARGO_MINIMAL_CONTAINER = {
@@ -229,3 +230,13 @@ def test_unsafe_or_unclear_relaxations_are_refused(security, path, message):
     found = {p.path: p.message for p in caught.value.problems}
     assert list(found) == [path]
     assert message in found[path]
+
+
+def test_the_documented_executor_configuration_is_restricted():
+    """docs/security.md tells operators what to put in the controller's `executor` key."""
+    text = (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
+    blocks = [b.split("```", 1)[0] for b in text.split("```yaml\n")[1:]]
+    (config_map,) = [yaml.safe_load(b) for b in blocks if "workflow-controller-configmap" in b]
+    executor = yaml.safe_load(config_map["data"]["executor"])
+    assert restricted_violations(executor["securityContext"]) == set()
+    assert "readOnlyRootFilesystem" not in executor["securityContext"]
