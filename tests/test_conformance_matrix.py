@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import copy
 import itertools
+import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from pulumi_argo_orchestration import pipeline_manifests
+from pulumi_argo_orchestration.conformance import KUBERNETES_VERSION
 from tests.conftest import minimal_spec
-from tests.safety_checks import check_pipeline
+from tests.safety_checks import SCHEMAS, check_pipeline
 from tests.test_injection import HOSTILE
 
 Spec = dict[str, Any]
@@ -262,3 +264,37 @@ def test_the_matrix_covers_every_option_alone_in_pairs_and_together():
         assert {b for _, b in met} == {v[0] for v in GROUPS[second]}
     documents = sum(len(pipeline_manifests(spec)) for _, spec in MATRIX)
     assert len(MATRIX) >= 250 and documents >= 2000, (len(MATRIX), documents)
+
+
+def test_core_kinds_get_kubernetes_validates_verdict():
+    """The schemas are kubernetes-validate's strict files, compiled once: same verdict as its
+    own `validate`, on every core document of the matrix and on broken copies of them."""
+    kubernetes_validate = pytest.importorskip("kubernetes_validate")
+    schemas = SCHEMAS
+    if schemas is None:
+        pytest.skip("../shared/argo not found")
+    core = {
+        json.dumps(d, sort_keys=True): d
+        for _, spec in MATRIX[:60]
+        for d in pipeline_manifests(spec)
+        if d["apiVersion"] in ("v1", "rbac.authorization.k8s.io/v1")
+    }
+    broken = []
+    for document in list(core.values())[:20]:
+        misspelled = copy.deepcopy(document)
+        misspelled["metadata"]["nmae"] = "x"
+        wrong_type = copy.deepcopy(document)
+        wrong_type["metadata"]["labels"] = ["not", "a", "map"]
+        broken += [misspelled, wrong_type]
+    assert len(core) >= 10
+
+    def verdicts(document: Spec) -> tuple[bool, bool]:
+        try:
+            kubernetes_validate.validate(document, KUBERNETES_VERSION, strict=True)
+            accepted = True
+        except kubernetes_validate.ValidationError:
+            accepted = False
+        return accepted, schemas.problems(document) == []
+
+    assert all(verdicts(d) == (True, True) for d in core.values())
+    assert all(verdicts(d) == (False, False) for d in broken)
