@@ -1,12 +1,21 @@
-"""How the orchestrator spawns a child: a resource template whose manifest is a Workflow.
+r"""How the orchestrator spawns a child: a resource template whose manifest is a Workflow.
 
 Argo substitutes `{{...}}` into `resource.manifest` as text before parsing it as YAML, so a
 parameter value with a quote, a newline or `: ` would rewrite the child (argo #3449). We never put
 an argument's text into the manifest: each argument becomes an input parameter of the resource
 template, and the manifest reads it through an expression tag:
-`{{=toJson(inputs.parameters['x'])}}`.
-`toJson` yields a JSON string literal, which YAML parses back to exactly the original value. Only
-parameter names we validated (`^[-a-zA-Z0-9_]+$`) ever appear inside the expression.
+`{{=sprig.quote(inputs.parameters['x'])}}`.
+
+`sprig.quote` is Go's `strconv.Quote`: it escapes `"`, `\` and every non-printable character,
+and each escape it writes (`\n`, `\a`, `\x07`, `\u0085`, `\U000e0001`) is also an escape of
+YAML's double-quoted style, so YAML reads the value back exactly. `toJson` looks equivalent but is
+not: Go's `json.Marshal` leaves U+0085 (NEL) and the other C1 controls raw, and YAML folds a raw
+NEL into a space and refuses raw C1 controls: such a value reached the child altered, or never.
+Argo evaluates the tag with `util/template/expression_template.go` (`expressionReplaceCore`) and
+JSON-escapes its result into the JSON-marshalled template (`workflow/common/util.go`,
+`SubstituteParams`); the controller's validation replaces it by a placeholder first
+(`workflow/validate/validate.go`, `SubstituteResourceManifestExpressions`). Only parameter names
+we validated (`^[-a-zA-Z0-9_]+$`) ever appear inside the expression; never user text.
 """
 
 from __future__ import annotations
@@ -39,8 +48,8 @@ def spawn_template_name(step: str) -> str:
 
 
 def argument_expression(parameter: str) -> str:
-    """The expression tag that places an input parameter's value as a JSON string literal."""
-    return "{{=toJson(inputs.parameters['" + parameter + "'])}}"
+    """The expression tag that places an input parameter's value as a quoted YAML string."""
+    return "{{=sprig.quote(inputs.parameters['" + parameter + "'])}}"
 
 
 def ttl_strategy(child: Child, cross_namespace: bool) -> dict[str, int] | None:

@@ -39,6 +39,7 @@ def cron_workflow(pipeline: Pipeline) -> dict[str, Any]:
 def _workflow_spec(pipeline: Pipeline, labels: dict[str, str]) -> dict[str, Any]:
     spec: dict[str, Any] = {
         "serviceAccountName": pipeline.account_name,
+        **pod_security.token_settings(pipeline),
         "entrypoint": ENTRYPOINT,
         "securityContext": pod_security.pod_security_context(),
     }

@@ -10,6 +10,8 @@ from typing import Any, Optional
 import pulumi
 import pulumi_kubernetes as k8s
 
+TOKEN_ACCOUNT_ANNOTATION = "kubernetes.io/service-account.name"
+
 
 def _metadata(document: dict[str, Any]) -> k8s.meta.v1.ObjectMetaArgs:
     meta = document["metadata"]
@@ -31,6 +33,10 @@ def register_manifest(
     metadata = _metadata(document)
     if kind == "ServiceAccount":
         return k8s.core.v1.ServiceAccount(resource_name, metadata=metadata, opts=opts)
+    if kind == "Secret":
+        return k8s.core.v1.Secret(
+            resource_name, metadata=metadata, type=document.get("type"), opts=opts
+        )
     if kind == "ConfigMap":
         return k8s.core.v1.ConfigMap(
             resource_name, metadata=metadata, data=document.get("data"), opts=opts
@@ -82,12 +88,19 @@ def register_manifests(
     """
     resources: list[pulumi.CustomResource] = []
     home = documents[0]["metadata"].get("namespace") if documents else None
+    accounts: dict[str, pulumi.CustomResource] = {}
     for document in documents:
         depends = list(resources) if document["kind"] in (depends_on_previous or set()) else None
+        # Kubernetes deletes a token Secret whose ServiceAccount does not exist yet.
+        account = (document["metadata"].get("annotations") or {}).get(TOKEN_ACCOUNT_ANNOTATION)
+        if document["kind"] == "Secret" and account in accounts:
+            depends = [*(depends or []), accounts[account]]
         opts = pulumi.ResourceOptions(parent=component, depends_on=depends)
         metadata = document["metadata"]
         namespace = metadata.get("namespace")
         prefix = component_name if namespace == home else f"{component_name}-{namespace}"
         name = f"{prefix}-{metadata['name']}"
         resources.append(register_manifest(name, document, opts))
+        if document["kind"] == "ServiceAccount":
+            accounts[document["metadata"]["name"]] = resources[-1]
     return resources

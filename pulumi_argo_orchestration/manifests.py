@@ -21,6 +21,7 @@ from .workflow_template import workflow_template
 
 KIND_ORDER = (
     "ServiceAccount",
+    "Secret",
     "Role",
     "RoleBinding",
     "ConfigMap",
@@ -47,8 +48,11 @@ def load_pipeline(spec: Pipeline | Mapping[str, Any], source: str | None = None)
 def _top_level_problem(spec: object) -> Any:
     from .errors import Problem
 
-    kind = "empty" if spec is None else type(spec).__name__
-    return Problem("", f"a pipeline spec must be a mapping of fields, got {kind}")
+    kinds = {type(None): "nothing (the file is empty or only comments)", list: "a list"}
+    kind = kinds.get(type(spec), f"a single value ({type(spec).__name__})")
+    return Problem(
+        "", f"a pipeline spec must be a mapping of fields (name, schedule, stages, ...), got {kind}"
+    )
 
 
 def pipeline_warnings(pipeline: Pipeline) -> list[str]:
@@ -108,39 +112,41 @@ def child_namespaces(pipeline: Pipeline) -> list[str]:
 
 
 def rbac_manifests(pipeline: Pipeline) -> list[dict[str, Any]]:
-    """ServiceAccounts, then Roles, then RoleBindings: orchestrator first, then each executor.
+    """ServiceAccounts, token Secrets, Roles, RoleBindings: orchestrator first, then executors.
 
     The orchestrator may create and read Workflows only where its children run: its own namespace
-    when a child runs there, and a Role plus RoleBinding in each other child namespace.
+    when a child runs there, and a Role plus RoleBinding in each other child namespace. The
+    account that spawns is the executor account when one is named, since Argo's own containers
+    then authenticate with its token.
     """
     labels = names.common_labels(pipeline.name, pipeline.labels)
     ns = pipeline.namespace
     spawns_here = any((child.namespace or ns) == ns for _, child in pipeline.children)
-    orchestrator_rules = rbac.ORCHESTRATOR_RULES if spawns_here else rbac.EXECUTOR_RULES
-    accounts: list[tuple[str, bool, tuple[dict[str, Any], ...]]] = [
-        (pipeline.account_name, pipeline.create_service_account, orchestrator_rules)
-    ]
-    seen = {pipeline.account_name}
+    accounts = rbac.pod_accounts(
+        pipeline.account_name,
+        pipeline.executor_service_account_name,
+        pipeline.create_service_account,
+        rbac.ORCHESTRATOR_RULES if spawns_here else rbac.EXECUTOR_RULES,
+    )
     for template in pipeline.templates:
-        if template.account_name not in seen:
-            seen.add(template.account_name)
-            accounts.append(
-                (template.account_name, template.create_service_account, rbac.EXECUTOR_RULES)
-            )
-    service_accounts = [
-        rbac.service_account(name, ns, labels) for name, create, _ in accounts if create
-    ]
-    roles = [rbac.role(name, ns, labels, rules) for name, _, rules in accounts]
-    bindings = [rbac.role_binding(name, ns, labels, name, name) for name, _, _ in accounts]
-    spawner = names.spawner_role_name(ns, pipeline.account_name)
+        accounts += rbac.pod_accounts(
+            template.account_name,
+            template.executor_service_account_name,
+            template.create_service_account,
+            rbac.EXECUTOR_RULES,
+        )
+    documents = rbac.account_manifests(accounts, ns, labels)
+    spawning_account = pipeline.executor_service_account_name or pipeline.account_name
+    spawner = names.spawner_role_name(ns, spawning_account)
     for child_ns in child_namespaces(pipeline):
-        roles.append(rbac.role(spawner, child_ns, labels, rbac.SPAWN_RULES))
-        bindings.append(
+        documents.append(rbac.role(spawner, child_ns, labels, rbac.SPAWN_RULES))
+        documents.append(
             rbac.role_binding(
-                spawner, child_ns, labels, spawner, pipeline.account_name, account_namespace=ns
+                spawner, child_ns, labels, spawner, spawning_account, account_namespace=ns
             )
         )
-    return [*service_accounts, *roles, *bindings]
+    # Stable: each kind keeps its order, home namespace first, then child namespaces.
+    return sorted(documents, key=lambda document: KIND_ORDER.index(document["kind"]))
 
 
 def load_shared_template(
@@ -161,16 +167,14 @@ def shared_template_manifests(spec: SharedTemplate | Mapping[str, Any]) -> list[
     """A shared WorkflowTemplate with its executor account, Role and RoleBinding."""
     template = load_shared_template(spec)
     labels = names.common_labels(template.name)
-    ns = template.namespace
-    account = template.account_name
-    documents = (
-        [rbac.service_account(account, ns, labels)] if template.create_service_account else []
+    accounts = rbac.pod_accounts(
+        template.account_name,
+        template.executor_service_account_name,
+        template.create_service_account,
+        rbac.EXECUTOR_RULES,
     )
-    documents += [
-        rbac.role(account, ns, labels, rbac.EXECUTOR_RULES),
-        rbac.role_binding(account, ns, labels, account, account),
-        workflow_template(template, ns, labels),
-    ]
+    documents = rbac.account_manifests(accounts, template.namespace, labels)
+    documents.append(workflow_template(template, template.namespace, labels))
     return documents
 
 

@@ -23,7 +23,17 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
-from . import argo_version, conditions, contracts, control_flow, cron, durations, names, run_control
+from . import (
+    argo_text,
+    argo_version,
+    conditions,
+    contracts,
+    control_flow,
+    cron,
+    durations,
+    names,
+    run_control,
+)
 from .argo_version import ArgoVersion, version_text
 from .errors import Problem, format_path
 
@@ -39,13 +49,26 @@ def _check(condition: bool, kind: str, message: str) -> None:
         raise PydanticCustomError(kind, message)
 
 
+def _name_message(value: str, rule: str, valid: bool) -> str:
+    hint = f" (try {value.lower()!r})" if valid else ""
+    return f"{value!r} {rule}{hint}"
+
+
 def _dns_label(value: str) -> str:
-    _check(names.is_dns_label(value), "dns_label", names.DNS_LABEL_RULE)
+    lower_ok = names.is_dns_label(value.lower())
+    _check(
+        names.is_dns_label(value), "dns_label", _name_message(value, names.DNS_LABEL_RULE, lower_ok)
+    )
     return value
 
 
 def _dns_subdomain(value: str) -> str:
-    _check(names.is_dns_subdomain(value), "dns_subdomain", names.DNS_SUBDOMAIN_RULE)
+    lower_ok = names.is_dns_subdomain(value.lower())
+    _check(
+        names.is_dns_subdomain(value),
+        "dns_subdomain",
+        _name_message(value, names.DNS_SUBDOMAIN_RULE, lower_ok),
+    )
     return value
 
 
@@ -66,7 +89,7 @@ def _timezone(value: str) -> str:
 
 def _duration(value: str) -> str:
     _check(
-        bool(_DURATION.match(value)),
+        bool(_DURATION.fullmatch(value)),
         "duration",
         f"invalid duration {value!r}: use seconds ('30') or a Go duration ('10s', '2m', '1h30m')",
     )
@@ -89,11 +112,37 @@ def _when(value: str) -> str:
     return value
 
 
+def _not_a_bool(value: Any) -> Any:
+    _check(not isinstance(value, bool), "quantity", f"invalid quantity {value!r}: not a number")
+    return value
+
+
 def _quantity(value: str | int | float) -> str | int | float:
     _check(
-        bool(_QUANTITY.match(str(value))),
+        bool(_QUANTITY.fullmatch(str(value))),
         "quantity",
         f"invalid quantity {value!r}: use a Kubernetes quantity such as '500m', '1', '256Mi'",
+    )
+    # Argo's CRDs type quantities as int-or-string: a number like 0.5 is refused at apply time.
+    return str(value) if isinstance(value, float) else value
+
+
+def _argo_text(value: str) -> str:
+    problem = argo_text.argo_text_problem(value)
+    _check(problem is None, "argo_text", problem or "")
+    return value
+
+
+def _capability(value: str) -> str:
+    _check(
+        bool(re.fullmatch(r"[A-Z][A-Z0-9_]*", value)),
+        "capability",
+        f"invalid capability {value!r}: use the capital name, e.g. 'NET_BIND_SERVICE'",
+    )
+    _check(
+        value != "ALL",
+        "capability",
+        "name the capabilities to add back: ALL would undo `drop: [ALL]`",
     )
     return value
 
@@ -110,29 +159,66 @@ def _labels(value: dict[str, str]) -> dict[str, str]:
     return value
 
 
+def _at_most(limit: int, why: str) -> AfterValidator:
+    def check(value: str) -> str:
+        _check(
+            len(value) <= limit,
+            "too_long",
+            f"{len(value)} characters, at most {limit} allowed: {why}",
+        )
+        return value
+
+    return AfterValidator(check)
+
+
+def _parameter_name(value: str) -> str:
+    # workflow/validate/validate.go, isValidParamOrArtifactName: ^[-a-zA-Z0-9_]+$
+    _check(
+        bool(re.fullmatch(r"[-a-zA-Z0-9_]+", value)),
+        "parameter_name",
+        f"invalid parameter name {value!r}: use letters, digits, '-' and '_' (Argo's rule)",
+    )
+    return value
+
+
 PipelineName = Annotated[
-    str, StringConstraints(max_length=names.CRON_WORKFLOW_NAME_MAX), AfterValidator(_dns_label)
-]
-Namespace = Annotated[str, StringConstraints(max_length=63), AfterValidator(_dns_label)]
-StepName = Annotated[str, StringConstraints(max_length=63), AfterValidator(_dns_label)]
-ObjectName = Annotated[str, StringConstraints(max_length=253), AfterValidator(_dns_subdomain)]
-TemplateName = Annotated[
-    str, StringConstraints(max_length=names.WORKFLOW_NAME_MAX), AfterValidator(_dns_subdomain)
-]
-ParameterName = Annotated[
     str,
-    StringConstraints(pattern=r"^[-a-zA-Z0-9_]+$"),
+    _at_most(
+        names.CRON_WORKFLOW_NAME_MAX,
+        "Argo names each run `<name>-<unix seconds>`, which must fit in 63 characters",
+    ),
+    AfterValidator(_dns_label),
 ]
+Namespace = Annotated[
+    str, _at_most(63, "a namespace is a DNS-1123 label"), AfterValidator(_dns_label)
+]
+StepName = Annotated[
+    str,
+    _at_most(63, "the step name goes into label values and object names"),
+    AfterValidator(_dns_label),
+]
+ObjectName = Annotated[
+    str, _at_most(253, "a Kubernetes object name"), AfterValidator(_dns_subdomain)
+]
+TemplateName = Annotated[
+    str,
+    _at_most(names.WORKFLOW_NAME_MAX, "Argo's limit for WorkflowTemplate names"),
+    AfterValidator(_dns_subdomain),
+]
+ParameterName = Annotated[str, AfterValidator(_parameter_name)]
 Schedule = Annotated[str, AfterValidator(_schedule)]
 TimeZone = Annotated[str, AfterValidator(_timezone)]
 Duration = Annotated[str, AfterValidator(_duration)]
-Quantity = Annotated[str | int | float, AfterValidator(_quantity)]
+Quantity = Annotated[str | int | float, BeforeValidator(_not_a_bool), AfterValidator(_quantity)]
 Labels = Annotated[dict[str, str], AfterValidator(_labels)]
 NonNegative = Annotated[int, Field(ge=0)]
 Timeout = Annotated[str, AfterValidator(_timeout)]
 When = Annotated[str, AfterValidator(_when)]
 # No braces: Argo substitutes `{{...}}` in a child manifest as text, before parsing it.
 LockName = Annotated[str, StringConstraints(pattern=r"^[-._a-zA-Z0-9]+$", max_length=253)]
+# Values Argo substitutes into templates: see argo_text.py for what it cannot carry.
+ArgoText = Annotated[str, AfterValidator(_argo_text)]
+Capability = Annotated[str, AfterValidator(_capability)]
 
 
 class _Spec(BaseModel):
@@ -170,7 +256,7 @@ class Parameter(_Spec):
 
     name: ParameterName
     """Parameter name: letters, digits, '-' and '_'."""
-    value: str | None = None
+    value: ArgoText | None = None
     """The value; for a template, the default used when a child passes none."""
     description: str | None = None
     """What the parameter is for."""
@@ -247,9 +333,7 @@ class Child(_Spec):
     """The WorkflowTemplate to instantiate."""
     cluster_workflow_template: TemplateName | None = None
     """The ClusterWorkflowTemplate to instantiate (instead of workflow_template)."""
-    arguments: dict[Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]+$")], str] = Field(
-        default_factory=dict
-    )
+    arguments: dict[ParameterName, ArgoText] = Field(default_factory=dict)
     """The child's parameters; values may use `{{workflow.parameters.NAME}}`."""
     namespace: Namespace | None = None
     """Namespace the child Workflow runs in (default: the pipeline's)."""
@@ -273,6 +357,19 @@ class Child(_Spec):
     def cluster_scope(self) -> bool:
         """True when the child instantiates a ClusterWorkflowTemplate."""
         return self.cluster_workflow_template is not None
+
+
+def _some_children(value: list[Child]) -> list[Child]:
+    _check(bool(value), "empty_stage", "a stage needs at least one child: remove it or add one")
+    return value
+
+
+def _some_stages(value: list[list[Child]]) -> list[list[Child]]:
+    _check(bool(value), "no_stages", "a pipeline needs at least one stage with a child")
+    return value
+
+
+Stage = Annotated[list[Child], AfterValidator(_some_children)]
 
 
 class Task(Child):
@@ -374,6 +471,33 @@ class Toleration(_Spec):
     """How long a NoExecute taint is tolerated."""
 
 
+class SeccompProfile(str, Enum):
+    """The seccomp profile of a template's pods."""
+
+    RUNTIME_DEFAULT = "RuntimeDefault"
+    UNCONFINED = "Unconfined"
+
+
+class PodSecurity(_Spec):
+    """Explicit exceptions to the restricted Pod Security defaults, for one template's pods.
+
+    Every field defaults to the restricted value; setting one is the visible, reviewable opt-out.
+    """
+
+    run_as_user: NonNegative | None = None
+    """UID the container runs as (default 65534, `nobody`); 0 needs `runAsNonRoot: false`."""
+    run_as_group: NonNegative | None = None
+    """GID the container runs as (default: the same number as `runAsUser`)."""
+    run_as_non_root: bool = True
+    """false lets the image's own user, root included, run the container."""
+    allow_privilege_escalation: bool = False
+    """true lets setuid programs gain privileges."""
+    add_capabilities: list[Capability] = Field(default_factory=list)
+    """Linux capabilities added back after `drop: [ALL]`, e.g. NET_BIND_SERVICE."""
+    seccomp_profile: SeccompProfile = SeccompProfile.RUNTIME_DEFAULT
+    """Unconfined turns off the runtime's system-call filter."""
+
+
 class Template(_Spec):
     """A WorkflowTemplate this pipeline creates: one container, its inputs and retries."""
 
@@ -403,6 +527,12 @@ class Template(_Spec):
     """Account the pods run under (default `<name>-executor`)."""
     create_service_account: bool = True
     """Create the account (default true); false when it already exists."""
+    automount_service_account_token: bool | None = None
+    """false: no API token in the pods' own containers; needs executorServiceAccountName."""
+    executor_service_account_name: ObjectName | None = None
+    """Account whose token only Argo's containers get (Argo's `executor.serviceAccountName`)."""
+    security: PodSecurity | None = None
+    """Explicit exceptions to the restricted pod security defaults."""
     retry_strategy: RetryStrategy | None = None
     """Retries with backoff."""
     labels: Labels = Field(default_factory=dict)
@@ -441,13 +571,15 @@ class Pipeline(_Spec):
     """The orchestrator's account (default `<name>-orchestrator`)."""
     create_service_account: bool = True
     """Create the account (default true); false when it already exists."""
+    automount_service_account_token: bool | None = None
+    """false: no API token in the pods' own containers; needs executorServiceAccountName."""
+    executor_service_account_name: ObjectName | None = None
+    """Account whose token only Argo's containers get (Argo's `executor.serviceAccountName`)."""
     labels: Labels = Field(default_factory=dict)
     """Labels added to every object, run and child."""
     parameters: list[Parameter] = Field(default_factory=list)
     """The orchestrator's own parameters."""
-    stages: (
-        Annotated[list[Annotated[list[Child], Field(min_length=1)]], Field(min_length=1)] | None
-    ) = None
+    stages: Annotated[list[Stage], AfterValidator(_some_stages)] | None = None
     """Stages run in order; the children of one stage run in parallel."""
     templates: list[Template] = Field(default_factory=list)
     """WorkflowTemplates this pipeline creates."""
@@ -530,6 +662,7 @@ def pipeline_problems(pipeline: Pipeline) -> list[Problem]:
         for key, value in child.arguments.items():
             problems += _undeclared(f"{path}.arguments.{key}", value, declared, "the pipeline")
 
+    problems += _token_problems(pipeline, "")
     problems += _duplicates(
         [(f"templates[{i}].name", t.name) for i, t in enumerate(pipeline.templates)], "template"
     )
@@ -551,6 +684,16 @@ def template_problems(template: Template, prefix: str) -> list[Problem]:
     """Rules across a template's fields; `prefix` places them in the enclosing spec."""
     problems: list[Problem] = []
     inputs = {parameter.name for parameter in template.parameters}
+    problems += _token_problems(template, prefix)
+    security = template.security
+    if security is not None and security.run_as_user == 0 and security.run_as_non_root:
+        problems.append(
+            Problem(
+                f"{prefix}security.runAsUser",
+                "0 is root, which `runAsNonRoot: true` forbids (the kubelet would refuse to "
+                "start the container): set `security.runAsNonRoot: false` to run as root",
+            )
+        )
     problems += _duplicates(
         [(f"{prefix}parameters[{k}].name", p.name) for k, p in enumerate(template.parameters)],
         "parameter",
@@ -576,6 +719,22 @@ def template_problems(template: Template, prefix: str) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _token_problems(spec: Pipeline | Template, prefix: str) -> list[Problem]:
+    """Argo refuses a pod without a token for its wait container (workflowpod.go)."""
+    if spec.automount_service_account_token is False and spec.executor_service_account_name is None:
+        return [
+            Problem(
+                f"{prefix}automountServiceAccountToken",
+                "`automountServiceAccountToken: false` needs `executorServiceAccountName`: Argo's "
+                "own containers (wait, or argoexec in a resource step) write workflowtaskresults "
+                "with a service-account token, and Argo rejects the pod without one "
+                "(executor.serviceAccountName must not be empty if automountServiceAccountToken "
+                "is false)",
+            )
+        ]
+    return []
 
 
 def _duplicates(entries: list[tuple[str, str]], what: str) -> list[Problem]:
@@ -616,8 +775,23 @@ def problems_from_errors(errors: list[Any]) -> list[Problem]:
             problems.extend(ctx["problems"])
             continue
         message = _MESSAGES.get(error["type"], error["msg"])
+        if error["type"] == "enum":
+            message = _enum_message(error)
         problems.append(Problem(format_path(_clean_loc(error["loc"])), message))
     return problems
+
+
+def _enum_message(error: Any) -> str:
+    """Name the rejected value, and the right spelling when only the case is wrong."""
+    given = error.get("input")
+    expected = str((error.get("ctx") or {}).get("expected", ""))
+    options = re.findall(r"'([^']*)'", expected)
+    message = f"{given!r} is not allowed: use {expected}"
+    if isinstance(given, str):
+        same = [option for option in options if option.lower() == given.lower()]
+        if same:
+            message += f" (did you mean {same[0]!r}? case matters)"
+    return message
 
 
 def _clean_loc(loc: tuple[Any, ...]) -> list[str | int]:
@@ -630,7 +804,7 @@ def _clean_loc(loc: tuple[Any, ...]) -> list[str | int]:
     ]
 
 
-_TYPE_LOCS = {"str", "int", "float", "bool", "list", "dict", "none", "is-instance"}
+_TYPE_LOCS = {"str", "int", "float", "bool", "list", "dict", "none", "is-instance", "[key]"}
 
 
 class SharedTemplate(Template):

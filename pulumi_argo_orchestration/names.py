@@ -43,12 +43,12 @@ DNS_SUBDOMAIN_RULE = (
 
 def is_dns_label(value: str) -> bool:
     """True for names Kubernetes accepts as a DNS-1123 label (length checked separately)."""
-    return bool(_DNS_LABEL.match(value))
+    return bool(_DNS_LABEL.fullmatch(value))
 
 
 def is_dns_subdomain(value: str) -> bool:
     """True for names Kubernetes accepts as a DNS-1123 subdomain (length checked separately)."""
-    return bool(_DNS_SUBDOMAIN.match(value))
+    return bool(_DNS_SUBDOMAIN.fullmatch(value))
 
 
 def label_key_problem(key: str) -> str | None:
@@ -56,14 +56,14 @@ def label_key_problem(key: str) -> str | None:
     prefix, _, name = key.rpartition("/")
     if prefix and (len(prefix) > 253 or not is_dns_subdomain(prefix)):
         return "the prefix before '/' must be a DNS-1123 subdomain"
-    if not name or len(name) > 63 or not _LABEL_NAME.match(name):
+    if not name or len(name) > 63 or not _LABEL_NAME.fullmatch(name):
         return f"the name {_LABEL_CHARS.format('1-63')}"
     return None
 
 
 def label_value_problem(value: str) -> str | None:
     """Why Kubernetes would reject this label value, or None."""
-    if value and (len(value) > 63 or not _LABEL_NAME.match(value)):
+    if value and (len(value) > 63 or not _LABEL_NAME.fullmatch(value)):
         return f"the value {_LABEL_CHARS.format('at most 63')}"
     return None
 

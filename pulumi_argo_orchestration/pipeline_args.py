@@ -10,7 +10,7 @@ from typing import TypedDict
 from typing_extensions import NotRequired
 
 from .argo_version import ArgoVersion
-from .model import ConcurrencyPolicy, RetryPolicy
+from .model import ConcurrencyPolicy, RetryPolicy, SeccompProfile
 
 
 class ParameterArgs(TypedDict):
@@ -218,6 +218,26 @@ class TolerationArgs(TypedDict):
     """How long a NoExecute taint is tolerated."""
 
 
+class PodSecurityArgs(TypedDict):
+    """Explicit exceptions to the restricted Pod Security defaults, for one template's pods.
+
+    Every field defaults to the restricted value; setting one is the visible, reviewable opt-out.
+    """
+
+    run_as_user: NotRequired[int]
+    """UID the container runs as (default 65534, `nobody`); 0 needs `runAsNonRoot: false`."""
+    run_as_group: NotRequired[int]
+    """GID the container runs as (default: the same number as `runAsUser`)."""
+    run_as_non_root: NotRequired[bool]
+    """false lets the image's own user, root included, run the container."""
+    allow_privilege_escalation: NotRequired[bool]
+    """true lets setuid programs gain privileges."""
+    add_capabilities: NotRequired[list[str]]
+    """Linux capabilities added back after `drop: [ALL]`, e.g. NET_BIND_SERVICE."""
+    seccomp_profile: NotRequired[SeccompProfile]
+    """Unconfined turns off the runtime's system-call filter."""
+
+
 class TemplateArgs(TypedDict):
     """A WorkflowTemplate with one container."""
 
@@ -247,6 +267,12 @@ class TemplateArgs(TypedDict):
     """Account the pods run under (default `<name>-executor`)."""
     create_service_account: NotRequired[bool]
     """Create the account (default true); false when it already exists."""
+    automount_service_account_token: NotRequired[bool]
+    """false: no API token in the pods' own containers; needs executorServiceAccountName."""
+    executor_service_account_name: NotRequired[str]
+    """Account whose token only Argo's containers get (Argo's `executor.serviceAccountName`)."""
+    security: NotRequired[PodSecurityArgs]
+    """Explicit exceptions to the restricted pod security defaults."""
     retry_strategy: NotRequired[RetryStrategyArgs]
     """Retries with backoff."""
     labels: NotRequired[dict[str, str]]
@@ -280,6 +306,10 @@ class ScheduledPipelineArgs(TypedDict):
     """The orchestrator's account (default `<name>-orchestrator`)."""
     create_service_account: NotRequired[bool]
     """Create the account (default true); false when it already exists."""
+    automount_service_account_token: NotRequired[bool]
+    """false: no API token in the pods' own containers; needs executorServiceAccountName."""
+    executor_service_account_name: NotRequired[str]
+    """Account whose token only Argo's containers get (Argo's `executor.serviceAccountName`)."""
     labels: NotRequired[dict[str, str]]
     """Labels added to every object, run and child."""
     parameters: NotRequired[list[ParameterArgs]]
@@ -338,6 +368,12 @@ class SharedWorkflowTemplateArgs(TypedDict):
     """Account the pods run under (default `<name>-executor`)."""
     create_service_account: NotRequired[bool]
     """Create the account (default true); false when it already exists."""
+    automount_service_account_token: NotRequired[bool]
+    """false: no API token in the pods' own containers; needs executorServiceAccountName."""
+    executor_service_account_name: NotRequired[str]
+    """Account whose token only Argo's containers get (Argo's `executor.serviceAccountName`)."""
+    security: NotRequired[PodSecurityArgs]
+    """Explicit exceptions to the restricted pod security defaults."""
     retry_strategy: NotRequired[RetryStrategyArgs]
     """Retries with backoff."""
     labels: NotRequired[dict[str, str]]

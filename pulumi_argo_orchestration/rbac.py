@@ -7,6 +7,8 @@ workflow pod's wait container writes `workflowtaskresults`. The controller resol
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import Any
 
 ARGO_GROUP = "argoproj.io"
@@ -20,6 +22,73 @@ SPAWN_RULES: tuple[dict[str, Any], ...] = (
     {"apiGroups": [ARGO_GROUP], "resources": ["workflows"], "verbs": ["create", "get"]},
 )
 ORCHESTRATOR_RULES: tuple[dict[str, Any], ...] = (*SPAWN_RULES, *EXECUTOR_RULES)
+
+
+# Argo finds an executor account's token in this Secret (util/secrets, TokenNameForServiceAccount):
+# since Kubernetes 1.24 no token Secret is created for an account unless one is declared.
+TOKEN_SECRET_TYPE = "kubernetes.io/service-account-token"
+TOKEN_SECRET_ANNOTATION = "kubernetes.io/service-account.name"
+
+
+@dataclass(frozen=True)
+class Account:
+    """A ServiceAccount a spec uses, with the rules its token needs (none: never mounted)."""
+
+    name: str
+    create: bool
+    rules: tuple[dict[str, Any], ...]
+    token_secret: bool = False
+
+
+def pod_accounts(
+    account: str, executor: str | None, create: bool, rules: tuple[dict[str, Any], ...]
+) -> list[Account]:
+    """The accounts of one workflow spec: its pods' own, and the executor's when it names one.
+
+    With `executor.serviceAccountName`, Argo's own containers authenticate with the executor's
+    token, so the rights belong there and the pods' own account needs none.
+    """
+    if executor is None:
+        return [Account(account, create, rules)]
+    return [Account(account, create, ()), Account(executor, create, rules, token_secret=True)]
+
+
+def account_manifests(
+    accounts: Iterable[Account], namespace: str, labels: dict[str, str]
+) -> list[dict[str, Any]]:
+    """ServiceAccounts, token Secrets, Roles, RoleBindings; an account named twice is merged."""
+    merged: dict[str, Account] = {}
+    for account in accounts:
+        first = merged.get(account.name)
+        if first is None:
+            merged[account.name] = account
+            continue
+        extra = tuple(rule for rule in account.rules if rule not in first.rules)
+        merged[account.name] = replace(
+            first,
+            rules=first.rules + extra,
+            token_secret=first.token_secret or account.token_secret,
+        )
+    created = [a for a in merged.values() if a.create]
+    granted = [a for a in merged.values() if a.rules]
+    return [
+        *(service_account(a.name, namespace, labels) for a in created),
+        *(token_secret(a.name, namespace, labels) for a in created if a.token_secret),
+        *(role(a.name, namespace, labels, a.rules) for a in granted),
+        *(role_binding(a.name, namespace, labels, a.name, a.name) for a in granted),
+    ]
+
+
+def token_secret_name(account: str) -> str:
+    """The name Argo looks for first when the account lists no secrets."""
+    return f"{account}.service-account-token"
+
+
+def token_secret(account: str, namespace: str, labels: dict[str, str]) -> dict[str, Any]:
+    """A long-lived token for an executor account; Kubernetes fills in the token itself."""
+    metadata = _metadata(token_secret_name(account), namespace, labels)
+    metadata["annotations"] = {TOKEN_SECRET_ANNOTATION: account}
+    return {"apiVersion": "v1", "kind": "Secret", "metadata": metadata, "type": TOKEN_SECRET_TYPE}
 
 
 def _metadata(name: str, namespace: str, labels: dict[str, str]) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,17 +13,56 @@ from .errors import Problem, SpecError
 from .manifests import load_pipeline
 from .model import Pipeline
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# A plain value starting with one of these is YAML syntax (alias, anchor, tag), not text.
+_UNQUOTED_INDICATOR = re.compile(r"^\s*(-\s+)?[^#]*?:\s+[*&!%@`]|^\s*-\s+[*&!%@`]")
+
+
+class _DuplicateKey(yaml.YAMLError):
+    def __init__(self, message: str, mark: Any) -> None:
+        super().__init__(message)
+        self.problem = message
+        self.problem_mark = mark
+
+
+class _SpecLoader(_BaseLoader):  # type: ignore[misc]
+    """Safe loader that refuses a key written twice: YAML would silently keep the last one."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key = key_node.value
+                if key in seen:
+                    raise _DuplicateKey(
+                        f"duplicate key {key!r} (first on line {seen[key] + 1}): "
+                        "YAML would silently keep only the last one",
+                        key_node.start_mark,
+                    )
+                seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep=deep)
 
 
 def parse_spec_text(text: str, source: str) -> Any:
     """Parse YAML, turning syntax errors into a SpecError that names the line."""
     try:
-        return yaml.load(text, Loader=_Loader)
+        return yaml.load(text, Loader=_SpecLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
         reason = getattr(error, "problem", None) or str(error)
+        if isinstance(error, _DuplicateKey):
+            raise SpecError([Problem("", f"{where}{reason}")], source) from None
+        lines = text.splitlines()
+        if (
+            mark is not None
+            and mark.line < len(lines)
+            and _UNQUOTED_INDICATOR.match(lines[mark.line])
+        ):
+            reason += (
+                " (a value that starts with '*', '&' or '!' must be quoted, "
+                'e.g. schedule: "*/5 * * * *")'
+            )
         raise SpecError([Problem("", f"{where}not valid YAML: {reason}")], source) from None
 
 

@@ -25,7 +25,7 @@ def workflow_template(template: Template, namespace: str, labels: dict[str, str]
         container["env"] = [_env(var) for var in template.env]
     if template.resources is not None:
         container["resources"] = template.resources.model_dump(exclude_defaults=True)
-    container["securityContext"] = pod_security.container_security_context()
+    container["securityContext"] = pod_security.container_security_context(template.security)
 
     main: dict[str, Any] = {"name": ENTRYPOINT, "container": container}
     if template.retry_strategy is not None:
@@ -36,7 +36,8 @@ def workflow_template(template: Template, namespace: str, labels: dict[str, str]
     spec: dict[str, Any] = {
         "entrypoint": ENTRYPOINT,
         "serviceAccountName": template.account_name,
-        "securityContext": pod_security.pod_security_context(),
+        **pod_security.token_settings(template),
+        "securityContext": pod_security.pod_security_context(security=template.security),
     }
     if template.parameters:
         spec["arguments"] = {"parameters": [_parameter(p) for p in template.parameters]}

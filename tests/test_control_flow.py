@@ -24,9 +24,10 @@ from pulumi_argo_orchestration import (
 )
 from pulumi_argo_orchestration.cli import main as cli
 from pulumi_argo_orchestration.testing import run_pulumi
+from tests.argo_substitution import go_quote
 from tests.conftest import EXAMPLE_SPECS, minimal_spec
 
-EXPRESSION = re.compile(r"\{\{=toJson\(inputs\.parameters\['([-a-zA-Z0-9_]+)'\]\)\}\}")
+EXPRESSION = re.compile(r"\{\{=sprig\.quote\(inputs\.parameters\['([-a-zA-Z0-9_]+)'\]\)\}\}")
 TAG = re.compile(r"\{\{.*?\}\}")
 
 
@@ -54,8 +55,10 @@ def child_manifest(spawn):
 
 
 def argo_creates(spawn, inputs):
-    """The child Workflow as Argo creates it: expression tags replaced by toJson of the input."""
-    text = EXPRESSION.sub(lambda m: json.dumps(inputs[m.group(1)]), spawn["resource"]["manifest"])
+    """The child Workflow as Argo creates it: each expression tag is sprig.quote of its input."""
+    text = EXPRESSION.sub(
+        lambda m: f'"{go_quote(inputs[m.group(1)])}"', spawn["resource"]["manifest"]
+    )
     return yaml.safe_load(text.replace("{{workflow.name}}", "nightly-1700000000"))
 
 

@@ -62,3 +62,29 @@ def test_v3_5_rejects_more_than_one_lock_of_a_kind():
     with pytest.raises(SpecError) as caught:
         pipeline_manifests(minimal_spec(argoVersion="3.5", stages=[[two]]))
     assert any(p.path.startswith("stages[0][0].synchronization") for p in caught.value.problems)
+
+
+def test_cross_namespace_spawning_rights_go_to_the_executor_account_when_named():
+    documents = pipeline_manifests(
+        minimal_spec(
+            automountServiceAccountToken=False,
+            executorServiceAccountName="nightly-runner",
+            stages=[[{"name": "a", "workflowTemplate": "t", "namespace": "other"}]],
+        )
+    )
+    (binding,) = [
+        d for d in documents if d["kind"] == "RoleBinding" and d["metadata"]["namespace"] == "other"
+    ]
+    assert binding["subjects"] == [
+        {"kind": "ServiceAccount", "name": "nightly-runner", "namespace": "argo"}
+    ]
+    (role,) = [
+        d for d in documents if d["kind"] == "Role" and d["metadata"]["namespace"] == "other"
+    ]
+    assert role["rules"] == [
+        {"apiGroups": ["argoproj.io"], "resources": ["workflows"], "verbs": ["create", "get"]}
+    ]
+    assert [d["kind"] for d in documents] == sorted(
+        (d["kind"] for d in documents),
+        key=["ServiceAccount", "Secret", "Role", "RoleBinding", "CronWorkflow"].index,
+    )

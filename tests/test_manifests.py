@@ -172,7 +172,7 @@ def test_arguments_reach_the_child_through_input_parameters_and_to_json():
     spawn = workflow["templates"][1]
     assert spawn["inputs"] == {"parameters": [{"name": "report-date"}]}
     manifest = spawn["resource"]["manifest"]
-    assert "value: {{=toJson(inputs.parameters['report-date'])}}\n" in manifest
+    assert "value: {{=sprig.quote(inputs.parameters['report-date'])}}\n" in manifest
     assert "run-date" not in manifest
     child = child_manifest(spawn)
     assert child["spec"]["arguments"] == {

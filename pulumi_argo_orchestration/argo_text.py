@@ -1,0 +1,66 @@
+"""Which parameter values Argo's template engine can carry, checked before anything is emitted.
+
+Argo reads every value it substitutes as template text again: a value is placed into the
+JSON-marshalled template, and the whole text is scanned for `{{`...`}}` tags by fasttemplate
+(`util/template/template.go`, `NewTemplate`/`replace`; `workflow/common/util.go`,
+`SubstituteParams`). A `{{` cannot be escaped (argo #8253, #12634). Simple tags are replaced with
+the value escaped by Go's `strconv.Quote` (`util/template/simple_template.go`,
+`simpleReplaceStrict`), and the result must still be valid JSON (`util/template/replace.go`,
+`Replace`). Two kinds of values therefore fail at run time, far from the spec:
+
+- a `{{` without a later `}}`: fasttemplate cannot find the end tag, or swallows the template text
+  up to the next `}}`, so the expression tags that follow are never evaluated;
+- a character that `strconv.Quote` writes as an escape JSON does not have (`\\a`, `\\v`, `\\xHH`,
+  `\\UHHHHHHHH`): the substituted template is no longer JSON and the step errors.
+
+Everything else (quotes, newlines, `: `, `#`, backslashes, non-ASCII, a whole YAML document) is
+carried unchanged; see `child_workflow.py` for how values reach a child Workflow.
+"""
+
+from __future__ import annotations
+
+_JSON_ESCAPED_CONTROLS = frozenset("\b\t\n\f\r")  # strconv.Quote writes \b \t \n \f \r, JSON too
+
+
+def unclosed_tag(text: str) -> bool:
+    """True when fasttemplate would find a `{{` with no `}}` after it (tags do not nest)."""
+    position = 0
+    while (start := text.find("{{", position)) >= 0:
+        end = text.find("}}", start + 2)
+        if end < 0:
+            return True
+        position = end + 2
+    return False
+
+
+def _quote_breaks_json(char: str) -> bool:
+    code = ord(char)
+    if code < 0x20:
+        return char not in _JSON_ESCAPED_CONTROLS  # \a \v and \xHH
+    if code == 0x7F or 0xD800 <= code <= 0xDFFF:
+        return True  # \x7f; a lone surrogate is invalid UTF-8, written byte by byte as \xHH
+    # Go's unicode.IsPrint and str.isprintable agree: letters, marks, numbers, punctuation,
+    # symbols and the ASCII space. Others above U+FFFF become \UHHHHHHHH; below, \uHHHH is JSON.
+    return code > 0xFFFF and not char.isprintable()
+
+
+def unquotable_characters(text: str) -> list[str]:
+    """Characters `strconv.Quote` escapes in a way JSON does not accept, in order, once each."""
+    return list(dict.fromkeys(char for char in text if _quote_breaks_json(char)))
+
+
+def argo_text_problem(text: str) -> str | None:
+    """Why Argo could not substitute this value, or None when it can."""
+    if unclosed_tag(text):
+        return (
+            "has a '{{' with no closing '}}': Argo reads every value as a template "
+            "(a '{{' cannot be escaped, argo #8253) and the substitution would fail"
+        )
+    bad = unquotable_characters(text)
+    if bad:
+        listed = ", ".join(f"U+{ord(char):04X}" for char in bad)
+        return (
+            f"contains {listed}, which Argo cannot substitute: it escapes values with Go's "
+            "strconv.Quote, whose escape for it is not JSON, so the step would fail"
+        )
+    return None
