@@ -8,7 +8,7 @@ fails.
 
 `onExit` is a steps template with one step, so the exit child's arguments (`{{workflow.status}}`,
 `{{workflow.failures}}`) are passed like every other child's: as step arguments, read by the spawn
-template through `toJson`, never pasted into the child manifest.
+template through `sprig.quote`, never pasted into the child manifest.
 """
 
 from __future__ import annotations

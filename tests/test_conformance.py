@@ -42,7 +42,7 @@ spec:
   arguments:
     parameters:
       - name: report-date
-        value: {{=toJson(inputs.parameters['report-date'])}}
+        value: {{=sprig.quote(inputs.parameters['report-date'])}}
 """
 
 
