@@ -121,8 +121,9 @@ class _Spec(BaseModel):
         frozen=True,
         coerce_numbers_to_str=True,
         use_enum_values=False,
-        # Field docs are attribute docstrings, shared with the TypedDicts in pipeline_args.py.
-        use_attribute_docstrings=True,
+        # Build each validator on first use: a render needs Pipeline's (which inlines the nested
+        # models) and a few serializers, not one validator per class at import time.
+        defer_build=True,
     )
 
 
