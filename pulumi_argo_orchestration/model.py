@@ -121,8 +121,8 @@ class _Spec(BaseModel):
         frozen=True,
         coerce_numbers_to_str=True,
         use_enum_values=False,
-        # Build each validator on first use: a render needs Pipeline's (which inlines the nested
-        # models) and a few serializers, not one validator per class at import time.
+        # Build validators on first use, not one per class at import: a render validates only
+        # Pipeline (its schema inlines the nested models) and serializes a few leaf models.
         defer_build=True,
     )
 
