@@ -27,6 +27,8 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
+from .gc_pause import gc_paused
+
 _CDumper: Any = getattr(yaml, "CSafeDumper", None)
 _BaseDumper: Any = _CDumper or yaml.SafeDumper
 
@@ -39,6 +41,12 @@ _MAPPING_START = MappingStartEvent(None, "tag:yaml.org,2002:map", True, flow_sty
 _MAPPING_END = MappingEndEvent()
 _SEQUENCE_START = SequenceStartEvent(None, "tag:yaml.org,2002:seq", True, flow_style=False)
 _SEQUENCE_END = SequenceEndEvent()
+
+
+# The first strings a process dumps (keys, kinds, labels) keep their events across dumps; only
+# ManifestDumper itself uses them, since a subclass may resolve tags differently.
+_SHARED_STRINGS: dict[str, ScalarEvent] = {}
+_SHARED_STRINGS_MAX = 8192
 
 
 class _Generic(Exception):
@@ -63,6 +71,8 @@ class ManifestDumper(_BaseDumper):  # type: ignore[misc]
         self._document_start = DocumentStartEvent(explicit=bool(options.get("explicit_start")))
         self._document_end = DocumentEndEvent(explicit=bool(options.get("explicit_end")))
         self._strings: dict[str, ScalarEvent] = {}
+        # Child manifests are dumped one small document at a time: they share common strings.
+        self._shared = _SHARED_STRINGS if type(self) is ManifestDumper else {}
         self._others: dict[tuple[type, Any], ScalarEvent] = {}
 
     def represent(self, data: Any) -> None:
@@ -88,7 +98,12 @@ class ManifestDumper(_BaseDumper):  # type: ignore[misc]
                 if "\n" in value:  # literal block; manifests are not repeated, so not kept
                     event = self._scalar(_STR, value, "|")
                 else:
-                    event = self._strings[value] = self._scalar(_STR, value, None)
+                    event = self._shared.get(value)
+                    if event is None:
+                        event = self._scalar(_STR, value, None)
+                        if len(self._shared) < _SHARED_STRINGS_MAX:
+                            self._shared[value] = event
+                    self._strings[value] = event
             events.append(event)
         elif kind is dict or kind is list:
             if id(value) in containers:
@@ -144,6 +159,7 @@ def dump_document(document: Any) -> str:
     return text
 
 
+@gc_paused
 def dump_documents(documents: Iterable[Any]) -> str:
     """A multi-document YAML stream, as `kubectl apply -f` reads it."""
     text: str = yaml.dump_all(
