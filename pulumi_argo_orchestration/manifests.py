@@ -14,12 +14,14 @@ from pydantic import ValidationError
 from . import names, rbac
 from .cron_workflow import cron_workflow
 from .errors import SpecError
+from .gc_pause import gc_paused
 from .model import Pipeline, SharedTemplate, problems_from_errors
 from .workflow_template import workflow_template
 
 KIND_ORDER = ("ServiceAccount", "Role", "RoleBinding", "WorkflowTemplate", "CronWorkflow")
 
 
+@gc_paused
 def load_pipeline(spec: Pipeline | Mapping[str, Any], source: str | None = None) -> Pipeline:
     """Validate a spec (camelCase or snake_case keys) into a Pipeline, or raise SpecError."""
     if isinstance(spec, Pipeline):
@@ -105,6 +107,7 @@ def shared_template_manifests(spec: SharedTemplate | Mapping[str, Any]) -> list[
     return documents
 
 
+@gc_paused
 def pipeline_manifests(spec: Pipeline | Mapping[str, Any]) -> list[dict[str, Any]]:
     """Every manifest of a pipeline, in apply order: accounts, RBAC, templates, CronWorkflow."""
     pipeline = load_pipeline(spec)
