@@ -16,6 +16,7 @@ from .child_workflow import CROSS_NAMESPACE_TTL
 from .control_flow import control_flow_warnings
 from .cron_workflow import cron_workflow
 from .errors import SpecError
+from .gc_pause import gc_paused
 from .model import Pipeline, SharedTemplate, problems_from_errors
 from .workflow_template import workflow_template
 
@@ -30,6 +31,7 @@ KIND_ORDER = (
 )
 
 
+@gc_paused
 def load_pipeline(spec: Pipeline | Mapping[str, Any], source: str | None = None) -> Pipeline:
     """Validate a spec (camelCase or snake_case keys) into a Pipeline, or raise SpecError."""
     if isinstance(spec, Pipeline):
@@ -178,6 +180,7 @@ def shared_template_manifests(spec: SharedTemplate | Mapping[str, Any]) -> list[
     return documents
 
 
+@gc_paused
 def pipeline_manifests(spec: Pipeline | Mapping[str, Any]) -> list[dict[str, Any]]:
     """Every manifest of a pipeline, in apply order: RBAC, ConfigMaps, templates, CronWorkflow."""
     pipeline = load_pipeline(spec)

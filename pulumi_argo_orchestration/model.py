@@ -229,8 +229,9 @@ class _Spec(BaseModel):
         frozen=True,
         coerce_numbers_to_str=True,
         use_enum_values=False,
-        # Field docs are attribute docstrings, shared with the TypedDicts in pipeline_args.py.
-        use_attribute_docstrings=True,
+        # Build validators on first use, not one per class at import: a render validates only
+        # Pipeline (its schema inlines the nested models) and serializes a few leaf models.
+        defer_build=True,
     )
 
 

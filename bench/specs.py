@@ -1,0 +1,85 @@
+"""Pipeline specs of a chosen size, as a spec file would hold them (camelCase mappings).
+
+Every child instantiates its own WorkflowTemplate defined in the same spec, so a pipeline of N
+children renders N templates with their accounts and RBAC besides the CronWorkflow: the size a
+platform team's generated pipelines reach, with every field kind the model validates (cron,
+time zone, parameters and their references, retries, durations, quantities, labels).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+WIDTH = 10
+"""Children per stage: a size of N children is N // WIDTH stages of WIDTH parallel children."""
+
+
+def shape(children: int) -> tuple[int, int]:
+    """(stages, width) for a number of children: 10 wide when it divides, else one stage."""
+    if children % WIDTH == 0:
+        return children // WIDTH, WIDTH
+    return 1, children
+
+
+def child_name(stage: int, slot: int) -> str:
+    """Step name of one child."""
+    return f"s{stage}-c{slot}"
+
+
+def template_name(stage: int, slot: int) -> str:
+    """Name of the WorkflowTemplate one child instantiates."""
+    return f"job-{stage}-{slot}"
+
+
+def template_spec(name: str) -> dict[str, Any]:
+    """One container template with a parameter, retries, resources and an env var."""
+    return {
+        "name": name,
+        "image": "registry.example.com/jobs/runner:1.4.2",
+        "command": ["sh", "-c"],
+        "args": ["run-job --date {{workflow.parameters.date}}"],
+        "parameters": [{"name": "date", "value": "today"}],
+        "env": [{"name": "LOG_LEVEL", "value": "info"}],
+        "resources": {
+            "requests": {"cpu": "100m", "memory": "64Mi"},
+            "limits": {"memory": "128Mi"},
+        },
+        "retryStrategy": {
+            "limit": 3,
+            "retryPolicy": "OnFailure",
+            "backoff": {"duration": "10s", "factor": 2, "maxDuration": "5m"},
+        },
+    }
+
+
+def pipeline_spec(
+    children: int, name: str = "bench-pipeline", namespace: str = "jobs"
+) -> dict[str, Any]:
+    """A pipeline of `children` children (stages x width), each with its own template."""
+    stages, width = shape(children)
+    return {
+        "name": name,
+        "namespace": namespace,
+        "schedule": "0 */4 * * *",
+        "timezone": "Europe/Zurich",
+        "concurrencyPolicy": "Replace",
+        "startingDeadlineSeconds": 60,
+        "labels": {"team": "platform"},
+        "parameters": [{"name": "run-date", "value": "{{workflow.creationTimestamp}}"}],
+        "stages": [
+            [
+                {
+                    "name": child_name(stage, slot),
+                    "workflowTemplate": template_name(stage, slot),
+                    "arguments": {"date": "{{workflow.parameters.run-date}}"},
+                }
+                for slot in range(width)
+            ]
+            for stage in range(stages)
+        ],
+        "templates": [
+            template_spec(template_name(stage, slot))
+            for stage in range(stages)
+            for slot in range(width)
+        ],
+    }
