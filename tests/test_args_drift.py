@@ -7,10 +7,7 @@ field annotations and recurses, so a field added to one side and not the other f
 
 from __future__ import annotations
 
-import ast
-import inspect
 import typing
-from functools import cache
 from typing import Any, get_args, get_origin
 
 import pytest
@@ -19,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 
 from pulumi_argo_orchestration import model, pipeline_args
 from tests.annotations import NOT_REQUIRED, REQUIRED, is_model, leaves, strip
+from tests.field_docs import attribute_docs, field_docs
 
 ROOTS = [
     (model.Pipeline, pipeline_args.ScheduledPipelineArgs),
@@ -49,24 +47,6 @@ def _compare_types(model_tp: Any, args_tp: Any, path: str) -> list[str]:
     return []
 
 
-@cache
-def _attribute_docs(cls: type) -> dict[str, str]:
-    """Attribute docstrings from the class's own source, read the way Pulumi's analyzer does."""
-    (node,) = ast.parse(inspect.getsource(cls)).body
-    assert isinstance(node, ast.ClassDef)
-    docs = {}
-    for stmt, following in zip(node.body, node.body[1:], strict=False):
-        if (
-            isinstance(stmt, ast.AnnAssign)
-            and isinstance(stmt.target, ast.Name)
-            and isinstance(following, ast.Expr)
-            and isinstance(following.value, ast.Constant)
-            and isinstance(following.value.value, str)
-        ):
-            docs[stmt.target.id] = following.value.value
-    return docs
-
-
 def _required(args: type, key: str, hint: Any) -> bool:
     if get_origin(hint) in NOT_REQUIRED:
         return False
@@ -84,7 +64,8 @@ def _walk(spec: type[BaseModel], args: type, path: str) -> list[str]:
         problems.append(f"{where}{name}: in {spec.__name__} but not in {args.__name__}")
     for name in sorted(set(hints) - set(fields)):
         problems.append(f"{where}{name}: in {args.__name__} but not in {spec.__name__}")
-    docs = _attribute_docs(args)
+    docs = attribute_docs(args)
+    model_docs = field_docs(spec)
     for name in [n for n in fields if n in hints]:
         field, hint = fields[name], hints[name]
         at = f"{where}{name}"
@@ -93,11 +74,11 @@ def _walk(spec: type[BaseModel], args: type, path: str) -> list[str]:
                 f"{at}: required in the model is {field.is_required()}, "
                 f"in {args.__name__} {_required(args, name, hint)}"
             )
-        if not field.description:
+        if not model_docs.get(name):
             problems.append(f"{at}: the model field has no attribute docstring")
-        if field.description != docs.get(name):
+        if model_docs.get(name) != docs.get(name):
             problems.append(
-                f"{at}: docs differ: model {field.description!r}, "
+                f"{at}: docs differ: model {model_docs.get(name)!r}, "
                 f"{args.__name__} {docs.get(name)!r}"
             )
         problems += _compare_types(field.annotation, hint, at)

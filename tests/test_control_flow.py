@@ -26,6 +26,7 @@ from pulumi_argo_orchestration.cli import main as cli
 from pulumi_argo_orchestration.testing import run_pulumi
 from tests.argo_substitution import go_quote
 from tests.conftest import EXAMPLE_SPECS, minimal_spec
+from tests.field_docs import field_docs
 
 EXPRESSION = re.compile(r"\{\{=sprig\.quote\(inputs\.parameters\['([-a-zA-Z0-9_]+)'\]\)\}\}")
 TAG = re.compile(r"\{\{.*?\}\}")
@@ -510,9 +511,7 @@ def _typed_dict_docs() -> dict[str, dict[str, str]]:
 )
 def test_pulumi_args_carry_the_models_field_docs(spec_class, args_class):
     documented = {
-        name: field.description
-        for name, field in spec_class.model_fields.items()
-        if field.description
+        name: doc for name, doc in field_docs(spec_class).items() if name in spec_class.model_fields
     }
     assert documented, f"{spec_class.__name__} documents no field"
     args_docs = _typed_dict_docs()[args_class]

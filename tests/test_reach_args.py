@@ -24,6 +24,7 @@ from pulumi_argo_orchestration.model import (
 )
 from pulumi_argo_orchestration.testing import manifest_sort_key, run_pulumi
 from tests.conftest import minimal_spec
+from tests.field_docs import field_docs
 
 WHOLE = [
     (TtlStrategy, "TtlStrategyArgs"),
@@ -64,8 +65,7 @@ def test_new_args_have_the_models_keys_and_docs(model, args):
     docs = typed_dict_docs()[args]
     assert set(typing.get_type_hints(getattr(pipeline_args, args))) == set(model.model_fields)
     assert docs == {
-        name: inspect.cleandoc(field.description or "")
-        for name, field in model.model_fields.items()
+        name: inspect.cleandoc(field_docs(model).get(name, "")) for name in model.model_fields
     }
     assert inspect.cleandoc(getattr(pipeline_args, args).__doc__) == inspect.cleandoc(model.__doc__)
 
@@ -75,7 +75,7 @@ def test_new_fields_are_mirrored_with_the_same_docs(model, args, fields):
     docs = typed_dict_docs()[args]
     for name in fields:
         assert name in typing.get_type_hints(getattr(pipeline_args, args))
-        assert docs[name] == inspect.cleandoc(model.model_fields[name].description or ""), name
+        assert docs[name] == inspect.cleandoc(field_docs(model).get(name, "")), name
 
 
 def test_snake_case_args_render_like_the_camel_case_spec():

@@ -20,6 +20,7 @@ from pulumi_argo_orchestration.manifests import load_shared_template
 from pulumi_argo_orchestration.provider import schema
 from tests import schema_docs
 from tests.annotations import is_model, leaves, strip
+from tests.field_docs import field_docs
 
 PIPELINE = "argo-orchestration:index:ScheduledPipeline"
 TEMPLATE = "argo-orchestration:index:SharedWorkflowTemplate"
@@ -43,6 +44,9 @@ def _check_properties(
 ) -> list[str]:
     problems = []
     fields = {field.alias or name: field for name, field in spec.model_fields.items()}
+    docs = {
+        field.alias or name: field_docs(spec).get(name) for name, field in spec.model_fields.items()
+    }
     where = f"{path}." if path else ""
     for name in sorted(set(fields) ^ set(props)):
         side = "schema" if name in props else "model"
@@ -51,7 +55,7 @@ def _check_properties(
         field, prop, at = fields[name], props[name], f"{where}{name}"
         if (name in required) != field.is_required():
             problems.append(f"{at}: required is {name in required}, model {field.is_required()}")
-        if not prop.get("description") or prop.get("description") != field.description:
+        if not prop.get("description") or prop.get("description") != docs[name]:
             problems.append(f"{at}: description {prop.get('description')!r}")
         if plain and prop.get("plain") is not True:
             problems.append(f"{at}: not plain: other languages could pass an Output")
