@@ -9,6 +9,7 @@ in the exit handler; anything else fails the run when the orchestrator reaches t
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from typing import TYPE_CHECKING
 
 from . import conditions, dag, synchronization
@@ -74,14 +75,26 @@ def _undeclared(path: str, text: str, declared: set[str]) -> list[Problem]:
     return problems
 
 
-def _scopes(pipeline: Pipeline) -> dict[str, tuple[str, set[str]]]:
+class _EarlierStages(Container[str]):
+    """The step names of stages before one stage, without copying them for every child."""
+
+    def __init__(self, stage_of: dict[str, int], stage: int) -> None:
+        self._stage_of = stage_of
+        self._stage = stage
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self._stage_of.get(name, self._stage) < self._stage
+
+
+def _scopes(pipeline: Pipeline) -> dict[str, tuple[str, Container[str]]]:
     """For each child path: which node prefix it may use, and the names that ran before it."""
-    scopes: dict[str, tuple[str, set[str]]] = {}
-    earlier: set[str] = set()
+    scopes: dict[str, tuple[str, Container[str]]] = {}
+    stage_of: dict[str, int] = {}
     for i, stage in enumerate(pipeline.stages or []):
-        for j in range(len(stage)):
-            scopes[f"stages[{i}][{j}]"] = ("steps", set(earlier))
-        earlier |= {child.name for child in stage}
+        earlier = _EarlierStages(stage_of, i)
+        for j, child in enumerate(stage):
+            scopes[f"stages[{i}][{j}]"] = ("steps", earlier)
+            stage_of.setdefault(child.name, i)
     before = dag.transitive_dependencies(pipeline.tasks or [])
     for i, task in enumerate(pipeline.tasks or []):
         scopes[f"tasks[{i}]"] = ("tasks", before[task.name])
@@ -90,7 +103,7 @@ def _scopes(pipeline: Pipeline) -> dict[str, tuple[str, set[str]]]:
 
 
 def _reference_problems(
-    path: str, text: str, scope: tuple[str, set[str]], pipeline: Pipeline
+    path: str, text: str, scope: tuple[str, Container[str]], pipeline: Pipeline
 ) -> list[Problem]:
     prefix, earlier = scope
     exit_handler = prefix == ""

@@ -6,7 +6,6 @@ caused them; checking here turns those late failures into validation errors with
 
 from __future__ import annotations
 
-import hashlib
 import re
 from functools import lru_cache
 
@@ -82,6 +81,13 @@ def is_iana_timezone(name: str) -> bool:
     return True
 
 
+def _short_hash(text: str) -> str:
+    # Imported here: only over-long names need it, and OpenSSL's loading shows in CLI start-up.
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()[:6]
+
+
 def child_generate_name(pipeline: str, step: str) -> str:
     """`<pipeline>-<step>-`, shortened so the generated Workflow name stays within 63 characters.
 
@@ -91,7 +97,7 @@ def child_generate_name(pipeline: str, step: str) -> str:
     prefix = f"{pipeline}-{step}"
     limit = WORKFLOW_NAME_MAX - GENERATED_SUFFIX - 1
     if len(prefix) > limit:
-        digest = hashlib.sha256(prefix.encode()).hexdigest()[:6]
+        digest = _short_hash(prefix)
         prefix = f"{prefix[: limit - 7].rstrip('-')}-{digest}"
     return f"{prefix}-"
 
@@ -113,6 +119,6 @@ def spawner_role_name(pipeline_namespace: str, account: str) -> str:
     """
     name = f"{pipeline_namespace}.{account}"
     if len(name) > OBJECT_NAME_MAX:
-        digest = hashlib.sha256(name.encode()).hexdigest()[:6]
+        digest = _short_hash(name)
         name = f"{name[: OBJECT_NAME_MAX - 7].rstrip('-.')}-{digest}"
     return name
