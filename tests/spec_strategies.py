@@ -368,6 +368,15 @@ def _child_field(key: str, value: Any) -> Callable[[Spec], None]:
     return apply
 
 
+def _argument_named(name: str) -> Callable[[Spec], None]:
+    """Adds an argument with a bad name, keeping the others: another breakage may own one."""
+
+    def apply(spec: Spec) -> None:
+        _first_child(spec).setdefault("arguments", {})[name] = "x"
+
+    return apply
+
+
 def _argument(value: str) -> Callable[[Spec], None]:
     def apply(spec: Spec) -> None:
         _first_child(spec).setdefault("arguments", {})["broken"] = value
@@ -442,7 +451,7 @@ BREAKAGES = [
         "argument-name",
         "child",
         "stages[0][0].arguments.bad name",
-        _child_field("arguments", {"bad name": "x"}),
+        _argument_named("bad name"),
     ),
     Breakage(
         "unclosed-tag", "argument", "stages[0][0].arguments.broken", _argument("{{workflow.name")
