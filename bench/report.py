@@ -81,8 +81,8 @@ def environment() -> list[str]:
     )
     return [
         f"Machine: {platform.platform()}, {_cpu_model()}, {os.cpu_count()} logical CPUs",
-        f"Python: {platform.python_implementation()} {platform.python_version()}"
-        f" ({sys.executable})",
+        # The interpreter's version, not its path: the path names the machine, not the build.
+        f"Python: {platform.python_implementation()} {platform.python_version()}",
         f"Libraries: PyYAML {_version('PyYAML')} {libyaml}, {libraries}",
     ]
 
