@@ -15,7 +15,7 @@ from . import argo_version, contracts, names, rbac, synchronization
 from .child_workflow import CROSS_NAMESPACE_TTL
 from .control_flow import control_flow_warnings
 from .cron_workflow import cron_workflow
-from .errors import SpecError
+from .errors import Problem, SpecError
 from .gc_pause import gc_paused
 from .model import Pipeline, SharedTemplate, problems_from_errors
 from .workflow_template import workflow_template
@@ -47,9 +47,7 @@ def load_pipeline(spec: Pipeline | Mapping[str, Any], source: str | None = None)
         raise SpecError(problems_from_errors(error.errors()), source) from None
 
 
-def _top_level_problem(spec: object) -> Any:
-    from .errors import Problem
-
+def _top_level_problem(spec: object) -> Problem:
     kinds = {type(None): "nothing (the file is empty or only comments)", list: "a list"}
     kind = kinds.get(type(spec), f"a single value ({type(spec).__name__})")
     return Problem(
