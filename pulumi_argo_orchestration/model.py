@@ -5,8 +5,8 @@ whole pipeline (unique names, parameter references) run in one `model_validator`
 problem with its own path, so a user fixes a spec in one pass.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: pydantic would compile and evaluate every annotation
+# string when it creates the classes, a cost each command pays at start-up.
 import re
 from enum import Enum
 from typing import Annotated, Any
@@ -221,6 +221,17 @@ ArgoText = Annotated[str, AfterValidator(_argo_text)]
 Capability = Annotated[str, AfterValidator(_capability)]
 
 
+def _empty_list() -> list[Any]:
+    # Default factories are Python functions, not `list` and `dict`: pydantic reads a factory's
+    # signature when it builds the schema, and for a builtin that means tokenizing its text
+    # signature, which was about a third of the first validation of a spec.
+    return []
+
+
+def _empty_dict() -> dict[Any, Any]:
+    return {}
+
+
 class _Spec(BaseModel):
     model_config = ConfigDict(
         alias_generator=to_camel,
@@ -303,7 +314,7 @@ class ExternalTemplate(_Spec):
     """The template's name, as children reference it."""
     cluster_scope: bool = False
     """True for a ClusterWorkflowTemplate (children use `cluster_workflow_template`)."""
-    parameters: list[ExternalParameter] = Field(default_factory=list)
+    parameters: list[ExternalParameter] = Field(default_factory=_empty_list)
     """Every parameter the template declares."""
 
 
@@ -321,9 +332,9 @@ class Semaphore(_Spec):
 class Synchronization(_Spec):
     """Locks a child Workflow holds while it runs (Argo v3.6+ `semaphores` and `mutexes`)."""
 
-    semaphores: list[Semaphore] = Field(default_factory=list)
+    semaphores: list[Semaphore] = Field(default_factory=_empty_list)
     """Semaphores to hold, each capping concurrent holders at its ConfigMap value."""
-    mutexes: list[LockName] = Field(default_factory=list)
+    mutexes: list[LockName] = Field(default_factory=_empty_list)
     """Names of mutexes to hold: one holder at a time in the namespace."""
 
 
@@ -336,7 +347,7 @@ class Child(_Spec):
     """The WorkflowTemplate to instantiate."""
     cluster_workflow_template: TemplateName | None = None
     """The ClusterWorkflowTemplate to instantiate (instead of workflow_template)."""
-    arguments: dict[ParameterName, ArgoText] = Field(default_factory=dict)
+    arguments: dict[ParameterName, ArgoText] = Field(default_factory=_empty_dict)
     """The child's parameters; values may use `{{workflow.parameters.NAME}}`."""
     namespace: Namespace | None = None
     """Namespace the child Workflow runs in (default: the pipeline's)."""
@@ -378,7 +389,7 @@ Stage = Annotated[list[Child], AfterValidator(_some_children)]
 class Task(Child):
     """A child in DAG mode: it starts once every child it depends on has finished."""
 
-    depends_on: list[StepName] = Field(default_factory=list)
+    depends_on: list[StepName] = Field(default_factory=_empty_list)
     """Names of the tasks this one waits for (Argo `dependencies`)."""
 
 
@@ -438,9 +449,9 @@ class EnvVar(_Spec):
 class Resources(_Spec):
     """Container resource requests and limits (Kubernetes quantities)."""
 
-    requests: dict[str, Quantity] = Field(default_factory=dict)
+    requests: dict[str, Quantity] = Field(default_factory=_empty_dict)
     """Requested quantities, e.g. {'cpu': '100m'}."""
-    limits: dict[str, Quantity] = Field(default_factory=dict)
+    limits: dict[str, Quantity] = Field(default_factory=_empty_dict)
     """Limits, e.g. {'memory': '128Mi'}."""
 
 
@@ -495,7 +506,7 @@ class PodSecurity(_Spec):
     """false lets the image's own user, root included, run the container."""
     allow_privilege_escalation: bool = False
     """true lets setuid programs gain privileges."""
-    add_capabilities: list[Capability] = Field(default_factory=list)
+    add_capabilities: list[Capability] = Field(default_factory=_empty_list)
     """Linux capabilities added back after `drop: [ALL]`, e.g. NET_BIND_SERVICE."""
     seccomp_profile: SeccompProfile = SeccompProfile.RUNTIME_DEFAULT
     """Unconfined turns off the runtime's system-call filter."""
@@ -512,17 +523,17 @@ class Template(_Spec):
     """Container entrypoint."""
     args: list[str] | None = None
     """Container arguments; may use `{{workflow.parameters.NAME}}`."""
-    parameters: list[Parameter] = Field(default_factory=list)
+    parameters: list[Parameter] = Field(default_factory=_empty_list)
     """Declared inputs, with optional defaults."""
-    env: list[EnvVar] = Field(default_factory=list)
+    env: list[EnvVar] = Field(default_factory=_empty_list)
     """Environment variables."""
     resources: Resources | None = None
     """Resource requests and limits."""
-    node_selector: dict[str, str] = Field(default_factory=dict)
+    node_selector: dict[str, str] = Field(default_factory=_empty_dict)
     """Node labels the pods must match."""
-    tolerations: list[Toleration] = Field(default_factory=list)
+    tolerations: list[Toleration] = Field(default_factory=_empty_list)
     """Taints the pods tolerate."""
-    image_pull_secrets: list[ObjectName] = Field(default_factory=list)
+    image_pull_secrets: list[ObjectName] = Field(default_factory=_empty_list)
     """Secrets for pulling the image."""
     active_deadline_seconds: Annotated[int, Field(ge=1)] | None = None
     """Upper bound on the container's run time."""
@@ -538,7 +549,7 @@ class Template(_Spec):
     """Explicit exceptions to the restricted pod security defaults."""
     retry_strategy: RetryStrategy | None = None
     """Retries with backoff."""
-    labels: Labels = Field(default_factory=dict)
+    labels: Labels = Field(default_factory=_empty_dict)
     """Extra labels on the WorkflowTemplate."""
 
     @property
@@ -578,13 +589,13 @@ class Pipeline(_Spec):
     """false: no API token in the pods' own containers; needs executorServiceAccountName."""
     executor_service_account_name: ObjectName | None = None
     """Account whose token only Argo's containers get (Argo's `executor.serviceAccountName`)."""
-    labels: Labels = Field(default_factory=dict)
+    labels: Labels = Field(default_factory=_empty_dict)
     """Labels added to every object, run and child."""
-    parameters: list[Parameter] = Field(default_factory=list)
+    parameters: list[Parameter] = Field(default_factory=_empty_list)
     """The orchestrator's own parameters."""
     stages: Annotated[list[Stage], AfterValidator(_some_stages)] | None = None
     """Stages run in order; the children of one stage run in parallel."""
-    templates: list[Template] = Field(default_factory=list)
+    templates: list[Template] = Field(default_factory=_empty_list)
     """WorkflowTemplates this pipeline creates."""
     argo_version: Annotated[ArgoVersion, BeforeValidator(version_text)] = ArgoVersion.V4
     """The Argo Workflows line to write manifests for: '4' (default) or '3.5'."""
@@ -592,7 +603,7 @@ class Pipeline(_Spec):
     """Start a scheduled run only when this is true: `{{= cronworkflow.failed < 3 }}` (v3.6+)."""
     stop_strategy: StopStrategy | None = None
     """Stop scheduling for good once its expression is true (Argo v3.6+)."""
-    external_templates: list[ExternalTemplate] = Field(default_factory=list)
+    external_templates: list[ExternalTemplate] = Field(default_factory=_empty_list)
     """Templates deployed elsewhere, declared so children's arguments are checked."""
     tasks: Annotated[list[Task], Field(min_length=1)] | None = None
     """DAG mode instead of `stages`: children that start when the ones they depend on finish."""
@@ -627,7 +638,7 @@ class Pipeline(_Spec):
         return found
 
     @model_validator(mode="after")
-    def _whole_pipeline(self) -> Pipeline:
+    def _whole_pipeline(self) -> "Pipeline":
         problems = pipeline_problems(self)
         if problems:
             raise PydanticCustomError(
@@ -817,7 +828,7 @@ class SharedTemplate(Template):
     """Namespace of the template and its account (default 'argo')."""
 
     @model_validator(mode="after")
-    def _whole_template(self) -> SharedTemplate:
+    def _whole_template(self) -> "SharedTemplate":
         problems = template_problems(self, "")
         if problems:
             raise PydanticCustomError(
