@@ -10,8 +10,7 @@ namespace cannot use a template this pipeline creates in its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import Problem
 
@@ -19,8 +18,7 @@ if TYPE_CHECKING:
     from .model import Child, Pipeline
 
 
-@dataclass(frozen=True)
-class Contract:
+class Contract(NamedTuple):
     """A template's parameters: name -> whether it has a default."""
 
     kind: str

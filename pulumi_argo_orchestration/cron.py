@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from datetime import timezone as _timezone
 from typing import NamedTuple
@@ -478,8 +477,7 @@ def next_runs(expression: str, timezone: str | None, start: datetime, count: int
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DstTransition:
+class DstTransition(NamedTuple):
     """One UTC-offset change: the wall-clock window it skips or repeats.
 
     Runs listed by `next_runs` near such a change can look wrong (a daily run missing one day,

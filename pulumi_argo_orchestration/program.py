@@ -12,10 +12,9 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
-from typing import Any
+from types import MappingProxyType, TracebackType
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -33,8 +32,7 @@ class ProjectError(ValueError):
         super().__init__("\n".join([f"{source}:", *(f"  - {p}" for p in self.problems)]))
 
 
-@dataclass(frozen=True)
-class Project:
+class Project(NamedTuple):
     """A Pulumi project as the CLI sees it: its name, entry point and config locations."""
 
     name: str
@@ -44,7 +42,7 @@ class Project:
     """What runs: a directory holding `__main__.py`, or a `.py` file."""
     config_dir: Path
     """Where `Pulumi.<stack>.yaml` files live (`stackConfigDir`, default `root`)."""
-    defaults: Mapping[str, str] = field(default_factory=dict)
+    defaults: Mapping[str, str] = MappingProxyType({})
     """Project-level config (`config:` in Pulumi.yaml), namespaced keys."""
     secret_defaults: frozenset[str] = frozenset()
 
@@ -251,8 +249,7 @@ def parse_assignment(text: str) -> tuple[str, str]:
     return key.strip(), value
 
 
-@dataclass(frozen=True)
-class ProgramConfig:
+class ProgramConfig(NamedTuple):
     """The config map a run sees, and which of its keys are secret."""
 
     values: dict[str, str]

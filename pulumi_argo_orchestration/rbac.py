@@ -8,8 +8,7 @@ workflow pod's wait container writes `workflowtaskresults`. The controller resol
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 ARGO_GROUP = "argoproj.io"
 # What the `wait` container of every workflow pod needs (Argo v3.4+).
@@ -30,8 +29,7 @@ TOKEN_SECRET_TYPE = "kubernetes.io/service-account-token"
 TOKEN_SECRET_ANNOTATION = "kubernetes.io/service-account.name"
 
 
-@dataclass(frozen=True)
-class Account:
+class Account(NamedTuple):
     """A ServiceAccount a spec uses, with the rules its token needs (none: never mounted)."""
 
     name: str
@@ -64,8 +62,7 @@ def account_manifests(
             merged[account.name] = account
             continue
         extra = tuple(rule for rule in account.rules if rule not in first.rules)
-        merged[account.name] = replace(
-            first,
+        merged[account.name] = first._replace(
             rules=first.rules + extra,
             token_secret=first.token_secret or account.token_secret,
         )

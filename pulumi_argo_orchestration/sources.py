@@ -8,20 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from contextlib import redirect_stdout
-from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from .errors import SpecError
 from .program import ProjectError, is_program_path
 
+_NO_VALUES: Mapping[str, str] = MappingProxyType({})
 
-@dataclass(frozen=True)
-class ProgramOptions:
+
+class ProgramOptions(NamedTuple):
     """What a program run needs beyond its path: stack, config and how to show secrets."""
 
     stack: str | None = None
-    config: Mapping[str, str] = field(default_factory=dict)
-    secrets: Mapping[str, str] = field(default_factory=dict)
+    config: Mapping[str, str] = _NO_VALUES
+    secrets: Mapping[str, str] = _NO_VALUES
     show_secrets: bool = False
 
     @property
@@ -30,8 +31,7 @@ class ProgramOptions:
         return bool(self.stack or self.config or self.secrets or self.show_secrets)
 
 
-@dataclass(frozen=True)
-class Rendered:
+class Rendered(NamedTuple):
     """The manifests of one PATH, and warnings about things that are valid but surprising."""
 
     source: str
