@@ -9,7 +9,6 @@ imported here; the offline engine in `testing.py` runs the program.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -185,7 +184,11 @@ def namespaced(key: str, project: str) -> str:
 
 def config_text(value: Any) -> str:
     """How Pulumi hands a config value to a program: strings as-is, the rest as JSON."""
-    return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+    if isinstance(value, str):
+        return value
+    import json  # only programs with structured config need it; spec files never do
+
+    return json.dumps(value, separators=(",", ":"))
 
 
 def _secure_paths(value: Any, path: str = "") -> list[str]:

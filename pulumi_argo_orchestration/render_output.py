@@ -8,11 +8,8 @@ leaves the old directory (or none), never a half-written one.
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -31,6 +28,8 @@ class OutputError(ValueError):
 def format_documents(documents: Sequence[dict[str, Any]], fmt: str) -> str:
     """A YAML stream, or a Kubernetes `List` in JSON (what `kubectl apply -f` reads)."""
     if fmt == "json":
+        import json  # imported here, like shutil and tempfile: YAML on stdout needs none of them
+
         listing = {"apiVersion": "v1", "kind": "List", "items": list(documents)}
         return json.dumps(listing, indent=2, ensure_ascii=False) + "\n"
     return dump_documents(documents)
@@ -39,6 +38,8 @@ def format_documents(documents: Sequence[dict[str, Any]], fmt: str) -> str:
 def format_document(document: dict[str, Any], fmt: str) -> str:
     """One object as YAML or JSON."""
     if fmt == "json":
+        import json
+
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     return dump_document(document)
 
@@ -88,6 +89,9 @@ def write_directory(
                 f"{target}: holds more than rendered manifests ({', '.join(foreign[:3])}); "
                 "choose an empty or new directory"
             )
+    import shutil
+    import tempfile
+
     parent = target.absolute().parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -112,6 +116,9 @@ def _swap_into_place(staging: Path, target: Path) -> None:
     if not target.exists():
         staging.rename(target)
         return
+    import shutil
+    import tempfile
+
     retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=staging.parent))
     retired.rmdir()
     target.rename(retired)
