@@ -12,6 +12,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from .errors import SpecError
+from .gc_pause import gc_paused
 from .program import ProjectError, is_program_path
 
 _NO_VALUES: Mapping[str, str] = MappingProxyType({})
@@ -63,6 +64,14 @@ def render_path(path: str, options: ProgramOptions | None = None) -> Rendered:
     options = options or ProgramOptions()
     if is_program_path(path):
         return _render_program(path, options)
+    return _render_spec(path)
+
+
+@gc_paused
+def _render_spec(path: str) -> Rendered:
+    # The collector is paused from the first import of the model on: creating the model
+    # classes and their schema allocates cycles that live as long as the process, and scanning
+    # them again and again was about 3% of a `render` of a small spec.
     from .manifests import pipeline_manifests, pipeline_warnings
     from .spec_file import load_spec_file
 

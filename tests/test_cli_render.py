@@ -77,3 +77,21 @@ def test_help_lists_render():
     result = invoke("--help")
     assert result.exit_code == 0
     assert "render" in result.stdout
+
+
+def test_the_console_script_keeps_output_and_exit_status(tmp_path):
+    # `run` (the console script) turns the exit-time collection off; output and status stay.
+    import subprocess
+    import sys
+
+    script = "from pulumi_argo_orchestration.cli import run; run()"
+    command = [sys.executable, "-c", script, "render"]
+    good = subprocess.run([*command, str(SEED)], capture_output=True, text=True, check=False)
+    assert good.returncode == 0, good.stderr
+    assert list(yaml.safe_load_all(good.stdout)) == pipeline_manifests(load_spec_file(SEED))
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: Bad\nschedule: '61 * * * *'\nstages: []\n", encoding="utf-8")
+    failed = subprocess.run([*command, str(bad)], capture_output=True, text=True, check=False)
+    assert failed.returncode == 1
+    assert failed.stdout == ""
+    assert "name: 'Bad'" in failed.stderr and "schedule: invalid cron schedule" in failed.stderr

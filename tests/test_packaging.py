@@ -70,7 +70,7 @@ def test_the_wheel_carries_the_package_data_cli_and_metadata(dist: Path):
     for name in ("py.typed", "pulumi-plugin.json", "__main__.py", "provider.py", "cli.py"):
         assert f"pulumi_argo_orchestration/{name}" in names
     assert f"{info}/licenses/LICENSE" in names
-    assert "argo-orchestration = pulumi_argo_orchestration.cli:main" in entry_points
+    assert "argo-orchestration = pulumi_argo_orchestration.cli:run" in entry_points
     assert f"\nVersion: {__version__}\n" in metadata
     assert "\nLicense-Expression: Apache-2.0\n" in metadata
     assert "\nRequires-Dist: pulumi<4,>=3.237\n" in metadata
