@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-TAG = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+TAG = r"(?s)\{\{(.*?)\}\}"
 # A tag glued to letters or digits (`v{{x}}`, `{{x}}1`) is substituted into that word: one value.
-_TAG_WORD = re.compile(r"[\w.]*\{\{.*?\}\}[\w.]*", re.DOTALL)
+_TAG_WORD = r"(?s)[\w.]*\{\{.*?\}\}[\w.]*"
 _VALUE_SENTINEL = "\uf8ff"  # private-use character: never in a spec, read as one runtime value
 _QUOTES = "'\""
 
@@ -116,7 +116,7 @@ def when_problem(condition: str) -> str | None:
     """Why govaluate would reject `condition` (each `{{...}}` tag taken as one value), or None."""
     if not condition.strip():
         return "the condition is empty"
-    lexer = _Lexer(_TAG_WORD.sub(_VALUE_SENTINEL, condition))
+    lexer = _Lexer(re.sub(_TAG_WORD, _VALUE_SENTINEL, condition))
     state, previous, depth = _Kind.START, "", 0
     while True:
         while lexer.pos < len(lexer.text) and lexer.text[lexer.pos].isspace():
@@ -195,4 +195,4 @@ def _order_problem(previous: str, state: _Kind, token: str, kind: _Kind) -> str:
 
 def tags(text: str) -> list[str]:
     """The contents of every `{{...}}` tag in `text`, trimmed."""
-    return [match.strip() for match in TAG.findall(text)]
+    return [match.strip() for match in re.findall(TAG, text)]

@@ -18,8 +18,8 @@ from .errors import Problem
 if TYPE_CHECKING:
     from .model import Pipeline
 
-_WORKFLOW_PARAMETER = re.compile(r"^workflow\.parameters\.([-a-zA-Z0-9_]+)$")
-_NODE_REFERENCE = re.compile(r"^(steps|tasks)\.([^.\s]+)(?:\..*)?$", re.DOTALL)
+_WORKFLOW_PARAMETER = r"^workflow\.parameters\.([-a-zA-Z0-9_]+)$"
+_NODE_REFERENCE = r"(?s)^(steps|tasks)\.([^.\s]+)(?:\..*)?$"
 EXIT_ONLY = ("workflow.status", "workflow.failures")
 
 
@@ -63,7 +63,7 @@ def control_flow_warnings(pipeline: Pipeline) -> list[str]:
 def _undeclared(path: str, text: str, declared: set[str]) -> list[Problem]:
     problems = []
     for tag in conditions.tags(text):
-        match = _WORKFLOW_PARAMETER.match(tag)
+        match = re.match(_WORKFLOW_PARAMETER, tag)
         if match and match.group(1) not in declared:
             problems.append(
                 Problem(
@@ -111,7 +111,7 @@ def _reference_problems(
     for tag in conditions.tags(text):
         if tag in EXIT_ONLY and not exit_handler:
             problems.append(Problem(path, f"`{{{{{tag}}}}}` is set only for the `onExit` child"))
-        match = _NODE_REFERENCE.match(tag)
+        match = re.match(_NODE_REFERENCE, tag)
         if match is None:
             continue
         kind, name = match.groups()

@@ -34,10 +34,10 @@ _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 # [\t\n\f\r ] and its `$` (no multiline) only matches at the very end, hence fullmatch.
 _CRD_SPACE = "\t\n\f\r "
 _CRD_FIELD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*,/?-")
-_FIELD_SPLIT = re.compile(r"[\t\n\f\r ]+")
+_FIELD_SPLIT = r"[\t\n\f\r ]+"
 # Go's ParseDuration takes more (fractions, the Greek mu, a sign, a bare 0); the CRD only this.
-_CRD_DURATION = re.compile(r"(?:[0-9]+(?:ns|us|\u00b5s|ms|s|m|h))+")
-_DURATION_PART = re.compile(r"([0-9]+)(ns|us|\u00b5s|ms|s|m|h)")
+_CRD_DURATION = r"(?:[0-9]+(?:ns|us|\u00b5s|ms|s|m|h))+"
+_DURATION_PART = r"([0-9]+)(ns|us|\u00b5s|ms|s|m|h)"
 _UNIT_NS = {
     "ns": 1,
     "us": 1_000,
@@ -139,7 +139,7 @@ def _parse(expression: str) -> _Spec | _Every:
     for char in expression:
         if char.isspace() and char not in _CRD_SPACE:
             raise _CronError(_bad_char(char))
-    fields = _FIELD_SPLIT.split(expression)
+    fields = re.split(_FIELD_SPLIT, expression)
     if len(fields) != 5:
         extra = {
             6: ": seconds field is not supported",
@@ -187,7 +187,7 @@ def _parse_descriptor(expression: str) -> _Spec | _Every:
 
 
 def _parse_every(duration: str) -> _Every:
-    if not _CRD_DURATION.fullmatch(duration):
+    if not re.fullmatch(_CRD_DURATION, duration):
         if "." in duration:
             reason = f"fractional duration {duration} is not allowed by Argo; use e.g. 1h30m"
         elif re.fullmatch(r"[0-9]+[dwy]", duration):
@@ -198,7 +198,7 @@ def _parse_every(duration: str) -> _Every:
             )
         raise _CronError(f"@every: {reason}")
     nanoseconds = sum(
-        int(count) * _UNIT_NS[unit] for count, unit in _DURATION_PART.findall(duration)
+        int(count) * _UNIT_NS[unit] for count, unit in re.findall(_DURATION_PART, duration)
     )
     if nanoseconds > _MAX_INT64:
         raise _CronError(

@@ -19,18 +19,18 @@ _UNIT_SECONDS = {
     "m": Decimal(60),
     "h": Decimal(3600),
 }
-_PART = re.compile(r"([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)")
-_WHOLE = re.compile(r"^(?:[0-9]+(?:\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+$")
+_PART = r"([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)"
+_WHOLE = r"^(?:[0-9]+(?:\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+$"
 
 
 def duration_seconds(text: str) -> int | None:
     """Whole seconds, rounded up so a deadline is never shorter than asked; None if invalid."""
     if text.isdigit():
         return int(text)
-    if not _WHOLE.match(text):
+    if not re.match(_WHOLE, text):
         return None
     total = sum(
-        (Decimal(number) * _UNIT_SECONDS[unit] for number, unit in _PART.findall(text)),
+        (Decimal(number) * _UNIT_SECONDS[unit] for number, unit in re.findall(_PART, text)),
         Decimal(0),
     )
     return math.ceil(total)

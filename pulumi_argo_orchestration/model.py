@@ -37,11 +37,13 @@ from . import (
 from .argo_version import ArgoVersion, version_text
 from .errors import Problem, format_path
 
-_DURATION = re.compile(r"^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$|^[0-9]+$")
-_QUANTITY = re.compile(
-    r"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$"
+# Patterns are text: `re` compiles and caches each on first use instead of every command at import.
+_DURATION = r"^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$|^[0-9]+$"
+_QUANTITY = (
+    r"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))"  # Kubernetes' quantity grammar
+    r"(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$"
 )
-_WORKFLOW_PARAMETER_REF = re.compile(r"\{\{\s*workflow\.parameters\.([-a-zA-Z0-9_]+)\s*\}\}")
+_WORKFLOW_PARAMETER_REF = r"\{\{\s*workflow\.parameters\.([-a-zA-Z0-9_]+)\s*\}\}"
 
 
 def _check(condition: bool, kind: str, message: str) -> None:
@@ -89,7 +91,7 @@ def _timezone(value: str) -> str:
 
 def _duration(value: str) -> str:
     _check(
-        bool(_DURATION.fullmatch(value)),
+        bool(re.fullmatch(_DURATION, value)),
         "duration",
         f"invalid duration {value!r}: use seconds ('30') or a Go duration ('10s', '2m', '1h30m')",
     )
@@ -119,7 +121,7 @@ def _not_a_bool(value: Any) -> Any:
 
 def _quantity(value: str | int | float) -> str | int | float:
     _check(
-        bool(_QUANTITY.fullmatch(str(value))),
+        bool(re.fullmatch(_QUANTITY, str(value))),
         "quantity",
         f"invalid quantity {value!r}: use a Kubernetes quantity such as '500m', '1', '256Mi'",
     )
@@ -769,7 +771,7 @@ def _undeclared(path: str, text: str, declared: set[str], owner: str) -> list[Pr
         Problem(
             path, f"references undeclared parameter {ref!r}: declare it in {owner}'s `parameters`"
         )
-        for ref in _WORKFLOW_PARAMETER_REF.findall(text)
+        for ref in re.findall(_WORKFLOW_PARAMETER_REF, text)
         if ref not in declared
     ]
 

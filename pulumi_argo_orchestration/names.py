@@ -25,10 +25,10 @@ RESERVED_LABELS = frozenset(
 )
 OBJECT_NAME_MAX = 253
 
-_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-_DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+_DNS_LABEL = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
+_DNS_SUBDOMAIN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
 _LABEL_CHARS = "must be {} characters of a-z, A-Z, 0-9, '-', '_', '.', alphanumeric at both ends"
-_LABEL_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
+_LABEL_NAME = r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$"
 
 DNS_LABEL_RULE = (
     "must be a lowercase DNS-1123 label: a-z, 0-9 and '-', "
@@ -42,12 +42,12 @@ DNS_SUBDOMAIN_RULE = (
 
 def is_dns_label(value: str) -> bool:
     """True for names Kubernetes accepts as a DNS-1123 label (length checked separately)."""
-    return bool(_DNS_LABEL.fullmatch(value))
+    return bool(re.fullmatch(_DNS_LABEL, value))
 
 
 def is_dns_subdomain(value: str) -> bool:
     """True for names Kubernetes accepts as a DNS-1123 subdomain (length checked separately)."""
-    return bool(_DNS_SUBDOMAIN.fullmatch(value))
+    return bool(re.fullmatch(_DNS_SUBDOMAIN, value))
 
 
 def label_key_problem(key: str) -> str | None:
@@ -55,14 +55,14 @@ def label_key_problem(key: str) -> str | None:
     prefix, _, name = key.rpartition("/")
     if prefix and (len(prefix) > 253 or not is_dns_subdomain(prefix)):
         return "the prefix before '/' must be a DNS-1123 subdomain"
-    if not name or len(name) > 63 or not _LABEL_NAME.fullmatch(name):
+    if not name or len(name) > 63 or not re.fullmatch(_LABEL_NAME, name):
         return f"the name {_LABEL_CHARS.format('1-63')}"
     return None
 
 
 def label_value_problem(value: str) -> str | None:
     """Why Kubernetes would reject this label value, or None."""
-    if value and (len(value) > 63 or not _LABEL_NAME.fullmatch(value)):
+    if value and (len(value) > 63 or not re.fullmatch(_LABEL_NAME, value)):
         return f"the value {_LABEL_CHARS.format('at most 63')}"
     return None
 

@@ -18,7 +18,7 @@ from .yaml_output import dump_document, dump_documents
 
 FORMATS = ("yaml", "json")
 CLUSTER_SCOPE = "_cluster"  # not a valid namespace name, so it cannot collide with one
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+_UNSAFE = r"[^A-Za-z0-9._-]"
 
 
 class OutputError(ValueError):
@@ -59,7 +59,7 @@ def file_names(documents: Sequence[dict[str, Any]], fmt: str) -> list[str]:
     # Two kinds of the same name from different API groups: spell the group out for those.
     clashing = {key for key in plain if plain.count(key) > 1}
     keys = [parts(d, with_group=p in clashing) for d, p in zip(documents, plain, strict=True)]
-    names = [_UNSAFE.sub("_", ".".join(key)) + f".{fmt}" for key in keys]
+    names = [re.sub(_UNSAFE, "_", ".".join(key)) + f".{fmt}" for key in keys]
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
         raise OutputError("two resources declare the same object: " + ", ".join(duplicates))

@@ -62,10 +62,10 @@ _KEYWORDS = frozenset(
         "else",
     }
 )
-_STRING = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|`[^`]*`")
-_NAME = re.compile(r"(?<![\w.$#])([A-Za-z_]\w*)((?:\.[A-Za-z_]\w*)*)(\s*\()?")
-_LET = re.compile(r"\blet\s+([A-Za-z_]\w*)\s*=")
-_TAG = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+_STRING = r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|`[^`]*`"
+_NAME = r"(?<![\w.$#])([A-Za-z_]\w*)((?:\.[A-Za-z_]\w*)*)(\s*\()?"
+_LET = r"\blet\s+([A-Za-z_]\w*)\s*="
+_TAG = r"(?s)\{\{(.*?)\}\}"
 _BRACKETS = {")": "(", "]": "[", "}": "{"}
 _KNOWN = ", ".join(f"{VARIABLE_ROOT}.{name}" for name in VARIABLES)
 
@@ -74,11 +74,11 @@ def when_problems(text: str, path: str) -> list[Problem]:
     """Problems of a CronWorkflow `when` template; empty when it looks runnable."""
     if not text.strip():
         return [Problem(path, "is empty: leave `when` out to start a run on every schedule")]
-    tags = list(_TAG.finditer(text))
-    outside = _TAG.sub(" ", text)
+    tags = list(re.finditer(_TAG, text))
+    outside = re.sub(_TAG, " ", text)
     if "{{" in outside or "}}" in outside:
         return [Problem(path, "has a `{{` without its `}}` (or the reverse)")]
-    if VARIABLE_ROOT in _STRING.sub("", outside):
+    if VARIABLE_ROOT in re.sub(_STRING, "", outside):
         return [
             Problem(
                 path,
@@ -135,14 +135,14 @@ def stop_expression_problems(text: str, path: str) -> list[Problem]:
 
 
 def _expression_problems(expression: str, path: str) -> list[Problem]:
-    code = _STRING.sub('""', expression)
+    code = re.sub(_STRING, '""', expression)
     if not code.strip():
         return [Problem(path, "has an empty expression")]
     problems = []
     unbalanced = _unbalanced(code)
     if unbalanced:
         problems.append(Problem(path, unbalanced))
-    bound = set(_LET.findall(code))
+    bound = set(re.findall(_LET, code))
     for root, members, called in _names(code):
         name = f"{root}{members}"
         if root in bound or (called and root != VARIABLE_ROOT):
@@ -170,10 +170,10 @@ def _variables(code: str) -> list[tuple[str, str]]:
 
 def _names(code: str) -> list[tuple[str, str, bool]]:
     """Every dotted name outside string literals: `(root, '.member...', followed by '(')`."""
-    code = _STRING.sub('""', code)
+    code = re.sub(_STRING, '""', code)
     return [
         (root, members, bool(call))
-        for root, members, call in _NAME.findall(code)
+        for root, members, call in re.findall(_NAME, code)
         if root not in _KEYWORDS
     ]
 

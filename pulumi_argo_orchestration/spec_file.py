@@ -15,7 +15,7 @@ from .model import Pipeline
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # A plain value starting with one of these is YAML syntax (alias, anchor, tag), not text.
-_UNQUOTED_INDICATOR = re.compile(r"^\s*(-\s+)?[^#]*?:\s+[*&!%@`]|^\s*-\s+[*&!%@`]")
+_UNQUOTED_INDICATOR = r"^\s*(-\s+)?[^#]*?:\s+[*&!%@`]|^\s*-\s+[*&!%@`]"
 
 
 class _DuplicateKey(yaml.YAMLError):
@@ -57,7 +57,7 @@ def parse_spec_text(text: str, source: str) -> Any:
         if (
             mark is not None
             and mark.line < len(lines)
-            and _UNQUOTED_INDICATOR.match(lines[mark.line])
+            and re.match(_UNQUOTED_INDICATOR, lines[mark.line])
         ):
             reason += (
                 " (a value that starts with '*', '&' or '!' must be quoted, "

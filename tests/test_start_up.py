@@ -1,0 +1,61 @@
+"""What every command pays before it starts: the spec path's modules do no work at import that a
+command may not need (see bench/README.md, "What the profiles showed"). Checked in a fresh
+interpreter, since this test process has imported everything already."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+SCRIPT = """
+import json, re, sys
+
+compiled_at_import = []
+original = re._compile
+
+
+def recording(pattern, flags):
+    frame = sys._getframe(1)
+    while frame.f_globals.get("__name__", "").split(".")[0] == "re":
+        frame = frame.f_back
+    module = frame.f_globals.get("__name__", "")
+    if frame.f_code.co_name == "<module>" and module.startswith("pulumi_argo_orchestration"):
+        compiled_at_import.append(f"{module}: {pattern!r}")
+    return original(pattern, flags)
+
+
+re._compile = recording
+import pulumi_argo_orchestration.cli
+import pulumi_argo_orchestration.manifests
+import pulumi_argo_orchestration.spec_file
+import pulumi_argo_orchestration.render_output
+
+ours = [m for name, m in sys.modules.items() if name.startswith("pulumi_argo_orchestration")]
+dataclasses = sorted(
+    f"{m.__name__}.{name}"
+    for m in ours
+    for name, value in vars(m).items()
+    if isinstance(value, type) and value.__module__ == m.__name__
+    and hasattr(value, "__dataclass_fields__")
+)
+print(json.dumps({"regex": compiled_at_import, "dataclasses": dataclasses}))
+"""
+
+
+def test_the_spec_path_compiles_no_regex_and_builds_no_dataclass_at_import():
+    # Both cost start-up time in every command: a pattern is compiled by `re` on first use, and
+    # immutable records are NamedTuples (a frozen dataclass execs its methods at import).
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1]) == {"regex": [], "dataclasses": []}
