@@ -222,3 +222,10 @@ def test_a_reader_that_goes_away_ends_the_command_quietly_with_status_1():
     stderr = process.stderr.read().decode()
     process.stderr.close()
     assert (process.wait(), stderr) == (1, "")
+
+
+def test_the_documented_help_is_the_real_one(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    documented = text.split("$ argo-orchestration --help\n", 1)[1].split("```", 1)[0]
+    assert documented == invoke("--help").stdout
