@@ -76,7 +76,7 @@ def environment() -> list[str]:
     libyaml = "with libyaml" if hasattr(yaml, "CSafeDumper") else "WITHOUT libyaml"
     libraries = ", ".join(
         f"{name} {_version(name)}"
-        for name in ("pydantic", "pydantic-core", "click", "hera", "pulumi", "pulumi-kubernetes")
+        for name in ("pydantic", "pydantic-core", "hera", "pulumi", "pulumi-kubernetes")
     )
     return [
         f"Machine: {platform.platform()}, {_cpu_model()}, {os.cpu_count()} logical CPUs",

@@ -9,11 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from pulumi_argo_orchestration import SpecError
-from pulumi_argo_orchestration.cli import main
 from pulumi_argo_orchestration.spec_file import load_spec_file
+from tests.cli_runner import invoke
 
 VALID = """\
 name: scheduled-sync
@@ -177,7 +176,7 @@ def test_exact_path_and_message(tmp_path, content, expected):
 @pytest.mark.parametrize(("content", "expected"), CASES.values(), ids=CASES)
 def test_render_exits_1_with_every_problem_on_stderr_only(tmp_path, content, expected):
     path = write(tmp_path, "spec", content)
-    result = CliRunner().invoke(main, ["render", str(path)])
+    result = invoke("render", str(path))
     assert result.exit_code == 1
     assert result.stdout == ""
     assert str(path) in result.stderr

@@ -7,12 +7,11 @@ import textwrap
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from pulumi_argo_orchestration import pipeline_manifests, render_output
-from pulumi_argo_orchestration.cli import main
 from pulumi_argo_orchestration.spec_file import load_spec_file
 from pulumi_argo_orchestration.testing import SUPPORTED, manifest_sort_key, render_program
+from tests.cli_runner import invoke
 from tests.conftest import EXAMPLES
 
 SEED = EXAMPLES / "scheduled-sync" / "pipeline.yaml"
@@ -33,10 +32,6 @@ k8s.core.v1.ConfigMap(
     },
 )
 """
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 @pytest.fixture

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import yaml
-from click.testing import CliRunner
 
 from pulumi_argo_orchestration import pipeline_manifests
-from pulumi_argo_orchestration.cli import main
 from pulumi_argo_orchestration.spec_file import load_spec_file
+from tests.cli_runner import invoke
 from tests.conftest import EXAMPLES
 
 SEED = EXAMPLES / "scheduled-sync" / "pipeline.yaml"
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, list(args))
 
 
 def test_render_prints_the_manifests():

@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 
-from pulumi_argo_orchestration.cli import main
+from tests.cli_runner import invoke
 from tests.conftest import EXAMPLE_SPECS, EXAMPLES, SHARED_ARGO, SHARED_MISSING
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def write(path, text):

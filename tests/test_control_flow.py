@@ -11,7 +11,6 @@ import re
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from pulumi_argo_orchestration import (
     ScheduledPipeline,
@@ -22,9 +21,9 @@ from pulumi_argo_orchestration import (
     pipeline_manifests,
     pipeline_warnings,
 )
-from pulumi_argo_orchestration.cli import main as cli
 from pulumi_argo_orchestration.testing import run_pulumi
 from tests.argo_substitution import go_quote
+from tests.cli_runner import invoke
 from tests.conftest import EXAMPLE_SPECS, minimal_spec
 from tests.field_docs import field_docs
 
@@ -266,7 +265,7 @@ def test_render_prints_the_replace_warning(tmp_path):
         yaml.safe_dump(minimal_spec(concurrencyPolicy="Replace", onExit=child("notify"))),
         encoding="utf-8",
     )
-    result = CliRunner().invoke(cli, ["render", str(spec)])
+    result = invoke("render", str(spec))
     assert result.exit_code == 0
     assert "warning: nightly: `onExit` with `concurrencyPolicy: Replace`" in result.stderr
 

@@ -272,14 +272,12 @@ def test_pulumi_registers_foreign_rbac_under_names_that_include_the_namespace():
 
 
 def test_render_prints_the_cross_namespace_warnings_on_stderr_only():
-    from click.testing import CliRunner
-
-    from pulumi_argo_orchestration.cli import main
     from pulumi_argo_orchestration.spec_file import load_spec_file
+    from tests.cli_runner import invoke
     from tests.conftest import EXAMPLES
 
     path = EXAMPLES / "cross-namespace" / "pipeline.yaml"
-    result = CliRunner().invoke(main, ["render", str(path)])
+    result = invoke("render", str(path))
     assert result.exit_code == 0, result.stderr
     assert "warning: warehouse-refresh: children in namespace 'warehouse'" in result.stderr
     assert "warning: warehouse-refresh: children in namespace 'analytics'" in result.stderr

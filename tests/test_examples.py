@@ -66,17 +66,14 @@ def test_example_program_registers_the_spec_files_manifests(spec):
 
 @pytest.mark.parametrize("spec", EXAMPLE_SPECS, ids=IDS)
 def test_example_program_directory_renders_like_its_spec_file(spec, tmp_path):
-    from click.testing import CliRunner
+    from tests.cli_runner import invoke
 
-    from pulumi_argo_orchestration.cli import main
-
-    runner = CliRunner()
     outputs = {}
     for form, path in (("program", spec.parent), ("spec", spec)):
-        result = runner.invoke(main, ["render", str(path)])
+        result = invoke("render", str(path))
         assert result.exit_code == 0, result.stderr
         outputs[form] = sorted(yaml.safe_load_all(result.stdout), key=manifest_sort_key)
-        written = runner.invoke(main, ["render", str(path), "-o", str(tmp_path / form)])
+        written = invoke("render", str(path), "-o", str(tmp_path / form))
         assert written.exit_code == 0, written.stderr
     assert outputs["program"] == outputs["spec"]
     files = {form: sorted(p.name for p in (tmp_path / form).iterdir()) for form in outputs}

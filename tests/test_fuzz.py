@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 
 from pulumi_argo_orchestration import (
@@ -24,8 +23,8 @@ from pulumi_argo_orchestration import (
     load_pipeline,
     pipeline_manifests,
 )
-from pulumi_argo_orchestration.cli import main
 from pulumi_argo_orchestration.testing import run_pulumi
+from tests.cli_runner import invoke
 from tests.conftest import FIGURES, minimal_spec
 from tests.safety_checks import check_pipeline
 from tests.spec_strategies import breakage_sets, broken, garbled_specs, valid_specs
@@ -90,12 +89,12 @@ def test_cli_render_exits_1_and_prints_nothing_for_invalid_specs(spec, breakages
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "pipeline.yaml"
         path.write_text(yaml.safe_dump(bad, allow_unicode=True), encoding="utf-8")
-        result = CliRunner().invoke(main, ["render", str(path)])
+        result = invoke("render", str(path))
         assert result.exit_code == 1, result.output
         assert result.stdout == ""
         assert all(f"  - {where}: " in result.stderr for where in expected), result.stderr
         out = Path(directory) / "out"
-        result = CliRunner().invoke(main, ["render", "-o", str(out), str(path)])
+        result = invoke("render", "-o", str(out), str(path))
         assert result.exit_code == 1, result.output
         assert result.stdout == ""
         assert not out.exists()

@@ -6,12 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from click.testing import CliRunner
 
 from pulumi_argo_orchestration import pipeline_manifests
-from pulumi_argo_orchestration.cli import main
 from pulumi_argo_orchestration.graph import GraphError, render_graph
 from pulumi_argo_orchestration.spec_file import load_spec_file
+from tests.cli_runner import invoke
 from tests.conftest import EXAMPLE_SPECS, EXAMPLES, minimal_spec
 
 IDS = [spec.parent.name for spec in EXAMPLE_SPECS]
@@ -272,10 +271,6 @@ def test_no_timezone_and_quotes_in_labels_are_drawn_safely():
 def test_nothing_to_draw_is_an_error():
     with pytest.raises(GraphError, match="no CronWorkflow"):
         render_graph([{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {}}])
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def test_cli_draws_spec_files_and_programs_alike():

@@ -9,6 +9,7 @@ development checkout shadows the installed copy).
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -104,11 +105,14 @@ def test_the_wheel_installs_into_a_fresh_venv_and_renders(dist: Path, tmp_path: 
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"
+    # A PYTHONPATH pointing at a checkout would shadow the installed copy.
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
     install = subprocess.run(
         [python, "-m", "pip", "install", "--no-deps", "--no-index", "--quiet", wheel],
         capture_output=True,
         text=True,
         check=False,
+        env=env,
     )
     assert install.returncode == 0, install.stderr
     site = subprocess.run(
@@ -116,6 +120,7 @@ def test_the_wheel_installs_into_a_fresh_venv_and_renders(dist: Path, tmp_path: 
         capture_output=True,
         text=True,
         check=True,
+        env=env,
     ).stdout.strip()
     deps = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
     Path(site, "zz_dependencies.pth").write_text("".join(f"{path}\n" for path in sorted(deps)))
@@ -126,16 +131,17 @@ def test_the_wheel_installs_into_a_fresh_venv_and_renders(dist: Path, tmp_path: 
         text=True,
         check=True,
         cwd=tmp_path,
+        env=env,
     ).stdout.strip()
     assert Path(where).is_relative_to(env_dir)
 
     cli = env_dir / "bin" / "argo-orchestration"
     version = subprocess.run(
-        [cli, "--version"], capture_output=True, text=True, check=True, cwd=tmp_path
+        [cli, "--version"], capture_output=True, text=True, check=True, cwd=tmp_path, env=env
     )
     assert __version__ in version.stdout
     render = subprocess.run(
-        [cli, "render", SEED], capture_output=True, text=True, check=False, cwd=tmp_path
+        [cli, "render", SEED], capture_output=True, text=True, check=False, cwd=tmp_path, env=env
     )
     assert render.returncode == 0, render.stderr
     assert render.stdout == GOLDEN.read_text(encoding="utf-8")

@@ -8,18 +8,13 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from click.testing import CliRunner
 
-from pulumi_argo_orchestration.cli import main
 from pulumi_argo_orchestration.cron import next_runs
 from pulumi_argo_orchestration.schedule_preview import preview
+from tests.cli_runner import invoke
 from tests.conftest import EXAMPLES
 
 UTC = timezone.utc
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def spec_file(tmp_path, schedules, zone):

@@ -27,7 +27,7 @@ codes = []
 for command in commands:
     with contextlib.redirect_stdout(io.StringIO()):
         try:
-            main(command, standalone_mode=False)
+            main(command)
             codes.append(0)
         except SystemExit as exit:
             codes.append(exit.code)
