@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from .conditions import TAG
 from .errors import Problem
 
 VARIABLE_ROOT = "cronworkflow"
@@ -65,7 +66,6 @@ _KEYWORDS = frozenset(
 _STRING = r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|`[^`]*`"
 _NAME = r"(?<![\w.$#])([A-Za-z_]\w*)((?:\.[A-Za-z_]\w*)*)(\s*\()?"
 _LET = r"\blet\s+([A-Za-z_]\w*)\s*="
-_TAG = r"(?s)\{\{(.*?)\}\}"
 _BRACKETS = {")": "(", "]": "[", "}": "{"}
 _KNOWN = ", ".join(f"{VARIABLE_ROOT}.{name}" for name in VARIABLES)
 
@@ -74,8 +74,8 @@ def when_problems(text: str, path: str) -> list[Problem]:
     """Problems of a CronWorkflow `when` template; empty when it looks runnable."""
     if not text.strip():
         return [Problem(path, "is empty: leave `when` out to start a run on every schedule")]
-    tags = list(re.finditer(_TAG, text))
-    outside = re.sub(_TAG, " ", text)
+    tags = list(re.finditer(TAG, text))
+    outside = re.sub(TAG, " ", text)
     if "{{" in outside or "}}" in outside:
         return [Problem(path, "has a `{{` without its `}}` (or the reverse)")]
     if VARIABLE_ROOT in re.sub(_STRING, "", outside):
