@@ -30,7 +30,7 @@ from hera.workflows import (
 )
 from hera.workflows import models as m
 
-from pulumi_argo_orchestration.yaml_output import dump_document, dump_documents
+from pulumi_argo_orchestration.argo.yaml_text import dump_document, dump_documents
 
 PART_OF = "app.kubernetes.io/part-of"
 MANAGED_BY = "app.kubernetes.io/managed-by"

@@ -16,7 +16,7 @@ import pulumi_kubernetes as k8s
 
 from bench.report import Row, Section, seconds
 from bench.timing import Case, interleaved, median
-from pulumi_argo_orchestration.manifests import pipeline_manifests
+from pulumi_argo_orchestration.argo.manifests import pipeline_manifests
 from pulumi_argo_orchestration.testing import OfflineRun, run_pulumi
 
 WAITS_FOR_PREVIOUS = "CronWorkflow"
@@ -83,7 +83,7 @@ def bare_program(pipelines: list[tuple[str, list[dict[str, Any]]]]) -> Callable[
 
 def components_program(specs: list[tuple[str, dict[str, Any]]]) -> Callable[[], None]:
     """One ScheduledPipeline per spec: validated, rendered and registered by the component."""
-    from pulumi_argo_orchestration.scheduled_pipeline import ScheduledPipeline
+    from pulumi_argo_orchestration.components.scheduled_pipeline import ScheduledPipeline
 
     def program() -> None:
         for name, spec in specs:

@@ -10,43 +10,43 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from ._version import __version__ as __version__
 
 _EXPORTS = {
-    "Pipeline": "model",
-    "Child": "model",
-    "Parameter": "model",
-    "Template": "model",
-    "RetryStrategy": "model",
-    "Backoff": "model",
-    "EnvVar": "model",
-    "EnvVarSource": "model",
-    "KeySelector": "model",
-    "Resources": "model",
-    "Toleration": "model",
-    "Task": "model",
-    "Semaphore": "model",
-    "Synchronization": "model",
-    "PodSecurity": "model",
-    "SeccompProfile": "model",
-    "ConcurrencyPolicy": "model",
-    "RetryPolicy": "model",
-    "ArgoVersion": "argo_version",
-    "ExternalParameter": "model",
-    "ExternalTemplate": "model",
-    "StopStrategy": "model",
-    "TtlStrategy": "model",
+    "Pipeline": "spec.pipeline",
+    "Child": "spec.models",
+    "Parameter": "spec.models",
+    "Template": "spec.models",
+    "RetryStrategy": "spec.models",
+    "Backoff": "spec.models",
+    "EnvVar": "spec.models",
+    "EnvVarSource": "spec.models",
+    "KeySelector": "spec.models",
+    "Resources": "spec.models",
+    "Toleration": "spec.models",
+    "Task": "spec.models",
+    "Semaphore": "spec.models",
+    "Synchronization": "spec.models",
+    "PodSecurity": "spec.models",
+    "SeccompProfile": "spec.models",
+    "ConcurrencyPolicy": "spec.models",
+    "RetryPolicy": "spec.models",
+    "ArgoVersion": "spec.models",
+    "ExternalParameter": "spec.models",
+    "ExternalTemplate": "spec.models",
+    "StopStrategy": "spec.models",
+    "TtlStrategy": "spec.models",
     "SpecError": "errors",
     "Problem": "errors",
-    "load_pipeline": "manifests",
-    "pipeline_manifests": "manifests",
-    "pipeline_warnings": "manifests",
-    "load_spec_file": "spec_file",
-    "dump_documents": "yaml_output",
-    "ScheduledPipeline": "scheduled_pipeline",
-    "ScheduledPipelineArgs": "pipeline_args",
-    "SharedWorkflowTemplate": "shared_workflow_template",
-    "SharedWorkflowTemplateArgs": "pipeline_args",
+    "load_pipeline": "spec.loading",
+    "pipeline_manifests": "argo.manifests",
+    "pipeline_warnings": "spec.warnings",
+    "load_spec_file": "spec.loading",
+    "dump_documents": "argo.yaml_text",
+    "ScheduledPipeline": "components.scheduled_pipeline",
+    "ScheduledPipelineArgs": "components.args",
+    "SharedWorkflowTemplate": "components.shared_workflow_template",
+    "SharedWorkflowTemplateArgs": "components.args",
 }
 
 __all__ = [
@@ -87,10 +87,15 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .argo_version import ArgoVersion
+    from .argo.manifests import pipeline_manifests
+    from .argo.yaml_text import dump_documents
+    from .components.args import ScheduledPipelineArgs, SharedWorkflowTemplateArgs
+    from .components.scheduled_pipeline import ScheduledPipeline
+    from .components.shared_workflow_template import SharedWorkflowTemplate
     from .errors import Problem, SpecError
-    from .manifests import load_pipeline, pipeline_manifests, pipeline_warnings
-    from .model import (
+    from .spec.loading import load_pipeline, load_spec_file
+    from .spec.models import (
+        ArgoVersion,
         Backoff,
         Child,
         ConcurrencyPolicy,
@@ -100,7 +105,6 @@ if TYPE_CHECKING:
         ExternalTemplate,
         KeySelector,
         Parameter,
-        Pipeline,
         PodSecurity,
         Resources,
         RetryPolicy,
@@ -114,11 +118,8 @@ if TYPE_CHECKING:
         Toleration,
         TtlStrategy,
     )
-    from .pipeline_args import ScheduledPipelineArgs, SharedWorkflowTemplateArgs
-    from .scheduled_pipeline import ScheduledPipeline
-    from .shared_workflow_template import SharedWorkflowTemplate
-    from .spec_file import load_spec_file
-    from .yaml_output import dump_documents
+    from .spec.pipeline import Pipeline
+    from .spec.warnings import pipeline_warnings
 
 
 def __getattr__(name: str) -> Any:

@@ -4,7 +4,7 @@ Pulumi starts it through `python -m pulumi.run.plugin pulumi-argo-orchestration 
 command line tool is `argo-orchestration`, not this module.
 """
 
-from pulumi_argo_orchestration.provider import serve
+from pulumi_argo_orchestration.components.provider import serve
 
 if __name__ == "__main__":
     serve()

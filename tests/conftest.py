@@ -41,7 +41,7 @@ def argo_schemas():
     """Argo's v4 JSON schema and CRDs, or a skip when `../shared/argo` is absent."""
     if not (SHARED_ARGO / "schema.json").is_file():
         pytest.skip(SHARED_MISSING)
-    from pulumi_argo_orchestration.conformance import ArgoSchemas
+    from pulumi_argo_orchestration.views.conformance import ArgoSchemas
 
     return ArgoSchemas.load(SHARED_ARGO)
 
@@ -51,7 +51,7 @@ def argo_v35_schemas():
     """Argo v3.5.15's JSON schema and CRDs, or a skip when `../shared/argo/v3.5` is absent."""
     if not (SHARED_ARGO_V35 / "schema.json").is_file():
         pytest.skip(SHARED_V35_MISSING)
-    from pulumi_argo_orchestration.conformance import ArgoSchemas
+    from pulumi_argo_orchestration.views.conformance import ArgoSchemas
 
     return ArgoSchemas.load(SHARED_ARGO_V35)
 

@@ -14,8 +14,9 @@ import pytest
 import yaml
 
 from pulumi_argo_orchestration import dump_documents, pipeline_manifests
-from pulumi_argo_orchestration.spec_file import load_spec_file
-from pulumi_argo_orchestration.testing import manifest_sort_key, run_pulumi
+from pulumi_argo_orchestration.argo.apply_order import apply_rank as manifest_sort_key
+from pulumi_argo_orchestration.spec.loading import load_spec_file
+from pulumi_argo_orchestration.testing import run_pulumi
 from tests.conftest import EXAMPLE_SPECS, ROOT
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -66,7 +67,7 @@ def test_example_program_registers_the_spec_files_manifests(spec):
 
 @pytest.mark.parametrize("spec", EXAMPLE_SPECS, ids=IDS)
 def test_example_program_directory_renders_like_its_spec_file(spec, tmp_path):
-    from tests.cli_runner import invoke
+    from tests.support.cli_runner import invoke
 
     outputs = {}
     for form, path in (("program", spec.parent), ("spec", spec)):

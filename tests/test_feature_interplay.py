@@ -51,7 +51,7 @@ def test_v3_5_child_manifest_spells_locks_in_the_singular():
     }
     if not (SHARED_ARGO / "v3.5" / "schema.json").is_file():
         pytest.skip(SHARED_MISSING)
-    from pulumi_argo_orchestration.conformance import ArgoSchemas
+    from pulumi_argo_orchestration.views.conformance import ArgoSchemas
 
     schemas = ArgoSchemas.load(SHARED_ARGO / "v3.5")
     assert [p for d in documents for p in schemas.problems(d)] == []

@@ -24,10 +24,10 @@ from pulumi_argo_orchestration import (
     pipeline_manifests,
 )
 from pulumi_argo_orchestration.testing import run_pulumi
-from tests.cli_runner import invoke
 from tests.conftest import FIGURES, minimal_spec
-from tests.safety_checks import check_pipeline
-from tests.spec_strategies import breakage_sets, broken, garbled_specs, valid_specs
+from tests.support.cli_runner import invoke
+from tests.support.safety_checks import check_pipeline
+from tests.support.spec_strategies import breakage_sets, broken, garbled_specs, valid_specs
 
 VALID_EXAMPLES = 400
 INVALID_EXAMPLES = 500
@@ -123,7 +123,7 @@ def test_invalid_specs_register_no_resource_under_pulumi_mocks(spec, breakages):
 
 def test_every_breakage_is_drawn_and_caught_alone():
     """The catalogue itself: each breakage, applied alone to a full spec, gives its path."""
-    from tests.spec_strategies import BREAKAGES
+    from tests.support.spec_strategies import BREAKAGES
 
     base: dict[str, Any] = minimal_spec(
         parameters=[{"name": "day", "value": "1"}],

@@ -34,7 +34,7 @@ def test_the_version_is_defined_once_and_has_a_changelog_entry():
     assert "version" not in project["project"]
     assert "version" in project["project"]["dynamic"]
     dynamic = project["tool"]["setuptools"]["dynamic"]["version"]
-    assert dynamic == {"attr": "pulumi_argo_orchestration.__version__"}
+    assert dynamic == {"attr": "pulumi_argo_orchestration._version.__version__"}
     assert re.fullmatch(r"\d+\.\d+\.\d+", __version__)
     changelog = (ROOT / "CHANGELOG.md").read_text()
     heading = rf"^## \[{re.escape(__version__)}\] - \d{{4}}-\d{{2}}-\d{{2}}$"
@@ -68,10 +68,18 @@ def test_the_wheel_carries_the_package_data_cli_and_metadata(dist: Path):
         names = set(archive.namelist())
         entry_points = archive.read(f"{info}/entry_points.txt").decode()
         metadata = archive.read(f"{info}/METADATA").decode()
-    for name in ("py.typed", "pulumi-plugin.json", "__main__.py", "provider.py", "cli.py"):
+    for name in (
+        "py.typed",
+        "pulumi-plugin.json",
+        "__main__.py",
+        "components/provider.py",
+        "cli/main.py",
+        "spec/models.py",
+        "argo/manifests.py",
+    ):
         assert f"pulumi_argo_orchestration/{name}" in names
     assert f"{info}/licenses/LICENSE" in names
-    assert "argo-orchestration = pulumi_argo_orchestration.cli:run" in entry_points
+    assert "argo-orchestration = pulumi_argo_orchestration.cli.main:run" in entry_points
     assert f"\nVersion: {__version__}\n" in metadata
     assert "\nLicense-Expression: Apache-2.0\n" in metadata
     assert "\nRequires-Dist: pulumi<4,>=3.237\n" in metadata

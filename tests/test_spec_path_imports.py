@@ -14,7 +14,7 @@ SEED = EXAMPLES / "scheduled-sync" / "pipeline.yaml"
 
 SCRIPT = """
 import contextlib, io, json, sys
-from pulumi_argo_orchestration.cli import main
+from pulumi_argo_orchestration.cli.main import main
 
 commands = [
     ["render", SEED],

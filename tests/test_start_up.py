@@ -29,10 +29,10 @@ def recording(pattern, flags):
 
 
 re._compile = recording
-import pulumi_argo_orchestration.cli
-import pulumi_argo_orchestration.manifests
-import pulumi_argo_orchestration.spec_file
-import pulumi_argo_orchestration.render_output
+import pulumi_argo_orchestration.cli.main
+import pulumi_argo_orchestration.argo.manifests
+import pulumi_argo_orchestration.spec.loading
+import pulumi_argo_orchestration.cli.output_dir
 
 ours = [m for name, m in sys.modules.items() if name.startswith("pulumi_argo_orchestration")]
 dataclasses = sorted(

@@ -1,0 +1,166 @@
+r"""How the orchestrator spawns a child: a resource template whose manifest is a Workflow.
+
+Argo substitutes `{{...}}` into `resource.manifest` as text before parsing it as YAML, so a
+parameter value with a quote, a newline or `: ` would rewrite the child (argo #3449). We never put
+an argument's text into the manifest: each argument becomes an input parameter of the resource
+template, and the manifest reads it through an expression tag:
+`{{=sprig.quote(inputs.parameters['x'])}}`.
+
+`sprig.quote` is Go's `strconv.Quote`: it escapes `"`, `\` and every non-printable character,
+and each escape it writes (`\n`, `\a`, `\x07`, `\u0085`, `\U000e0001`) is also an escape of
+YAML's double-quoted style, so YAML reads the value back exactly. `toJson` looks equivalent but is
+not: Go's `json.Marshal` leaves U+0085 (NEL) and the other C1 controls raw, and YAML folds a raw
+NEL into a space and refuses raw C1 controls: such a value reached the child altered, or never.
+Argo evaluates the tag with `util/template/expression_template.go` (`expressionReplaceCore`) and
+JSON-escapes its result into the JSON-marshalled template (`workflow/common/util.go`,
+`SubstituteParams`); the controller's validation replaces it by a placeholder first
+(`workflow/validate/validate.go`, `SubstituteResourceManifestExpressions`). Only parameter names
+we validated (`^[-a-zA-Z0-9_]+$`) ever appear inside the expression; never user text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..spec import names
+from ..spec.models import CROSS_NAMESPACE_TTL, ArgoVersion, Child
+from ..syntax.go_duration import duration_seconds
+from .synchronization import synchronization_spec
+from .versions import singular_synchronization
+from .yaml_text import dump_document
+
+SUCCESS_CONDITION = "status.phase == Succeeded"
+FAILURE_CONDITION = "status.phase in (Failed, Error)"
+# Spaces keep the sentinel out of every other field: names and label values cannot hold them.
+_SENTINEL = "ARGO ORCHESTRATION ARGUMENT {}"
+
+
+def spawn_template_name(step: str) -> str:
+    """The orchestrator template that spawns one child."""
+    return f"spawn-{step}"
+
+
+def argument_expression(parameter: str) -> str:
+    """The expression tag that places an input parameter's value as a quoted YAML string."""
+    return "{{=sprig.quote(inputs.parameters['" + parameter + "'])}}"
+
+
+def ttl_strategy(child: Child, cross_namespace: bool) -> dict[str, int] | None:
+    """The child's ttlStrategy: its own, else the cross-namespace default, else none (owned)."""
+    if child.ttl_strategy is not None:
+        return child.ttl_strategy.model_dump(by_alias=True, exclude_none=True)
+    return dict(CROSS_NAMESPACE_TTL) if cross_namespace else None
+
+
+def child_manifest(
+    pipeline_name: str,
+    namespace: str,
+    labels: dict[str, str],
+    child: Child,
+    parent_namespace: str | None = None,
+    *,
+    default_timeout: str | None = None,
+    argo_version: ArgoVersion = ArgoVersion.V4,
+) -> str:
+    """The child Workflow as YAML text, its argument values left to Argo's expression tags.
+
+    `parent_namespace` is set when the child runs in another namespace than its parent. The
+    timeout and locks belong to the child Workflow, so they bound and count the child's own run,
+    whether or not its orchestrator is still there.
+    """
+    metadata: dict[str, Any] = {
+        "generateName": names.child_generate_name(pipeline_name, child.name),
+        "namespace": namespace,
+        "labels": {
+            **labels,
+            names.PARENT_LABEL: "{{workflow.name}}",
+            names.STEP_LABEL: child.name,
+        },
+    }
+    if parent_namespace is not None:
+        metadata["labels"][names.PARENT_NAMESPACE_LABEL] = parent_namespace
+    spec: dict[str, Any] = {}
+    keys = list(child.arguments)
+    if keys:
+        spec["arguments"] = {
+            "parameters": [
+                {"name": key, "value": _SENTINEL.format(index)} for index, key in enumerate(keys)
+            ]
+        }
+    ref: dict[str, Any] = {"name": child.template_ref}
+    if child.cluster_scope:
+        ref["clusterScope"] = True
+    spec["workflowTemplateRef"] = ref
+    ttl = ttl_strategy(child, cross_namespace=parent_namespace is not None)
+    if ttl is not None:
+        spec["ttlStrategy"] = ttl
+    timeout = child.timeout or default_timeout
+    if timeout is not None:
+        spec["activeDeadlineSeconds"] = duration_seconds(timeout)
+    if child.synchronization is not None:
+        locks = synchronization_spec(child.synchronization)
+        # The manifest is text, so the v3.5 rewrite of documents cannot reach it: spell it here.
+        spec["synchronization"] = (
+            singular_synchronization(locks) if argo_version is ArgoVersion.V3_5 else locks
+        )
+    text = dump_document(
+        {
+            "apiVersion": "argoproj.io/v1alpha1",
+            "kind": "Workflow",
+            "metadata": metadata,
+            "spec": spec,
+        }
+    )
+    for index, key in enumerate(keys):
+        text = text.replace(f"{_SENTINEL.format(index)}\n", f"{argument_expression(key)}\n", 1)
+    return text
+
+
+def spawn_template(
+    pipeline_name: str,
+    namespace: str,
+    labels: dict[str, str],
+    child: Child,
+    *,
+    default_timeout: str | None = None,
+    argo_version: ArgoVersion = ArgoVersion.V4,
+) -> dict[str, Any]:
+    """The resource template: create the child, own it, wait for it to succeed or fail.
+
+    A child in another namespace cannot be owned by its parent; its ttlStrategy deletes it.
+    """
+    template: dict[str, Any] = {"name": spawn_template_name(child.name)}
+    if child.arguments:
+        template["inputs"] = {"parameters": [{"name": key} for key in child.arguments]}
+    child_namespace = child.namespace or namespace
+    cross_namespace = child_namespace != namespace
+    resource: dict[str, Any] = {"action": "create"}
+    if not cross_namespace:
+        resource["setOwnerReference"] = True
+    resource["successCondition"] = SUCCESS_CONDITION
+    resource["failureCondition"] = FAILURE_CONDITION
+    resource["manifest"] = child_manifest(
+        pipeline_name,
+        child_namespace,
+        labels,
+        child,
+        parent_namespace=namespace if cross_namespace else None,
+        default_timeout=default_timeout,
+        argo_version=argo_version,
+    )
+    template["resource"] = resource
+    return template
+
+
+def spawn_step(child: Child) -> dict[str, Any]:
+    """The orchestrator's step for one child; argument text travels as structured YAML here."""
+    step: dict[str, Any] = {"name": child.name, "template": spawn_template_name(child.name)}
+    if child.arguments:
+        step["arguments"] = {
+            "parameters": [{"name": key, "value": value} for key, value in child.arguments.items()]
+        }
+    if child.when is not None:
+        step["when"] = child.when
+    if child.optional:
+        step["continueOn"] = {"failed": True}
+    return step

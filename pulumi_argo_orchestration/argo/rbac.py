@@ -1,0 +1,174 @@
+"""ServiceAccounts, Roles and RoleBindings: exactly the rights Argo needs, nothing more.
+
+The orchestrator's resource steps create child Workflows and poll them for their conditions; every
+workflow pod's wait container writes `workflowtaskresults`. The controller resolves
+`workflowTemplateRef` with its own rights, so no account needs rights on WorkflowTemplates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+
+from ..spec import names
+from ..spec.pipeline import Pipeline
+from .apply_order import in_apply_order
+
+ARGO_GROUP = "argoproj.io"
+# What the `wait` container of every workflow pod needs (Argo v3.4+).
+EXECUTOR_RULES: tuple[dict[str, Any], ...] = (
+    {"apiGroups": [ARGO_GROUP], "resources": ["workflowtaskresults"], "verbs": ["create", "patch"]},
+)
+# What a resource template with `action: create` and success/failure conditions needs, in the
+# child's namespace.
+SPAWN_RULES: tuple[dict[str, Any], ...] = (
+    {"apiGroups": [ARGO_GROUP], "resources": ["workflows"], "verbs": ["create", "get"]},
+)
+ORCHESTRATOR_RULES: tuple[dict[str, Any], ...] = (*SPAWN_RULES, *EXECUTOR_RULES)
+
+
+# Argo finds an executor account's token in this Secret (util/secrets, TokenNameForServiceAccount):
+# since Kubernetes 1.24 no token Secret is created for an account unless one is declared.
+TOKEN_SECRET_TYPE = "kubernetes.io/service-account-token"
+TOKEN_SECRET_ANNOTATION = "kubernetes.io/service-account.name"
+
+
+class Account(NamedTuple):
+    """A ServiceAccount a spec uses, with the rules its token needs (none: never mounted)."""
+
+    name: str
+    create: bool
+    rules: tuple[dict[str, Any], ...]
+    token_secret: bool = False
+
+
+def pod_accounts(
+    account: str, executor: str | None, create: bool, rules: tuple[dict[str, Any], ...]
+) -> list[Account]:
+    """The accounts of one workflow spec: its pods' own, and the executor's when it names one.
+
+    With `executor.serviceAccountName`, Argo's own containers authenticate with the executor's
+    token, so the rights belong there and the pods' own account needs none.
+    """
+    if executor is None:
+        return [Account(account, create, rules)]
+    return [Account(account, create, ()), Account(executor, create, rules, token_secret=True)]
+
+
+def account_manifests(
+    accounts: Iterable[Account], namespace: str, labels: dict[str, str]
+) -> list[dict[str, Any]]:
+    """ServiceAccounts, token Secrets, Roles, RoleBindings; an account named twice is merged."""
+    merged: dict[str, Account] = {}
+    for account in accounts:
+        first = merged.get(account.name)
+        if first is None:
+            merged[account.name] = account
+            continue
+        extra = tuple(rule for rule in account.rules if rule not in first.rules)
+        merged[account.name] = first._replace(
+            rules=first.rules + extra,
+            token_secret=first.token_secret or account.token_secret,
+        )
+    created = [a for a in merged.values() if a.create]
+    granted = [a for a in merged.values() if a.rules]
+    return [
+        *(service_account(a.name, namespace, labels) for a in created),
+        *(token_secret(a.name, namespace, labels) for a in created if a.token_secret),
+        *(role(a.name, namespace, labels, a.rules) for a in granted),
+        *(role_binding(a.name, namespace, labels, a.name, a.name) for a in granted),
+    ]
+
+
+def token_secret_name(account: str) -> str:
+    """The name Argo looks for first when the account lists no secrets."""
+    return f"{account}.service-account-token"
+
+
+def token_secret(account: str, namespace: str, labels: dict[str, str]) -> dict[str, Any]:
+    """A long-lived token for an executor account; Kubernetes fills in the token itself."""
+    metadata = _metadata(token_secret_name(account), namespace, labels)
+    metadata["annotations"] = {TOKEN_SECRET_ANNOTATION: account}
+    return {"apiVersion": "v1", "kind": "Secret", "metadata": metadata, "type": TOKEN_SECRET_TYPE}
+
+
+def _metadata(name: str, namespace: str, labels: dict[str, str]) -> dict[str, Any]:
+    return {"name": name, "namespace": namespace, "labels": dict(labels)}
+
+
+def service_account(name: str, namespace: str, labels: dict[str, str]) -> dict[str, Any]:
+    """The account workflow pods run under (never `default`)."""
+    return {
+        "apiVersion": "v1",
+        "kind": "ServiceAccount",
+        "metadata": _metadata(name, namespace, labels),
+    }
+
+
+def role(
+    name: str, namespace: str, labels: dict[str, str], rules: tuple[dict[str, Any], ...]
+) -> dict[str, Any]:
+    """A namespaced Role; rules are copied so callers cannot alias the module constants."""
+    return {
+        "apiVersion": "rbac.authorization.k8s.io/v1",
+        "kind": "Role",
+        "metadata": _metadata(name, namespace, labels),
+        "rules": [{key: list(value) for key, value in rule.items()} for rule in rules],
+    }
+
+
+def role_binding(
+    name: str,
+    namespace: str,
+    labels: dict[str, str],
+    role_name: str,
+    account: str,
+    *,
+    account_namespace: str | None = None,
+) -> dict[str, Any]:
+    """Binds a Role to one ServiceAccount (of this namespace unless `account_namespace` is set)."""
+    return {
+        "apiVersion": "rbac.authorization.k8s.io/v1",
+        "kind": "RoleBinding",
+        "metadata": _metadata(name, namespace, labels),
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": role_name},
+        "subjects": [
+            {"kind": "ServiceAccount", "name": account, "namespace": account_namespace or namespace}
+        ],
+    }
+
+
+def rbac_manifests(pipeline: Pipeline) -> list[dict[str, Any]]:
+    """ServiceAccounts, token Secrets, Roles, RoleBindings: orchestrator first, then executors.
+
+    The orchestrator may create and read Workflows only where its children run: its own namespace
+    when a child runs there, and a Role plus RoleBinding in each other child namespace. The
+    account that spawns is the executor account when one is named, since Argo's own containers
+    then authenticate with its token.
+    """
+    labels = names.common_labels(pipeline.name, pipeline.labels)
+    ns = pipeline.namespace
+    spawns_here = any((child.namespace or ns) == ns for _, child in pipeline.children)
+    accounts = pod_accounts(
+        pipeline.account_name,
+        pipeline.executor_service_account_name,
+        pipeline.create_service_account,
+        ORCHESTRATOR_RULES if spawns_here else EXECUTOR_RULES,
+    )
+    for template in pipeline.templates:
+        accounts += pod_accounts(
+            template.account_name,
+            template.executor_service_account_name,
+            template.create_service_account,
+            EXECUTOR_RULES,
+        )
+    documents = account_manifests(accounts, ns, labels)
+    spawning_account = pipeline.executor_service_account_name or pipeline.account_name
+    spawner = names.spawner_role_name(ns, spawning_account)
+    for child_ns in pipeline.child_namespaces:
+        documents.append(role(spawner, child_ns, labels, SPAWN_RULES))
+        documents.append(
+            role_binding(spawner, child_ns, labels, spawner, spawning_account, account_namespace=ns)
+        )
+    # Stable: each kind keeps its order, home namespace first, then child namespaces.
+    return in_apply_order(documents)

@@ -1,0 +1,90 @@
+"""The `argo-orchestration` component provider: the components for every Pulumi language.
+
+`pulumi package add` runs this repository as a source-based Python plugin (`PulumiPlugin.yaml` at
+the root). For a buildable package Pulumi's language host starts `python -m pulumi.run.plugin
+pulumi-argo-orchestration`, which hosts the components the package exports eagerly, or else runs
+the package's `__main__`. The package exports nothing eagerly (its exports are lazy), so
+`__main__` calls `serve()`: the provider is named `argo-orchestration`, not after the
+distribution, and the root `Pulumi.yaml` program keeps its own entry point.
+
+`ArgoOrchestrationProvider` is Pulumi's `ComponentProvider` (schema inferred from the TypedDict
+args and the `pulumi.Output` class annotations) with two changes at its edge: an Output where a
+plain value is needed is reported by path before Pulumi's input mapping runs (which would crash on
+an Output integer and replace an Output object with `{}`), and a `SpecError` is reported per
+property, as the engine shows invalid inputs, instead of as a stack trace.
+"""
+
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, Optional
+
+import pulumi
+from pulumi.errors import InputPropertiesError, InputPropertyErrorDetails
+from pulumi.provider.experimental.analyzer import ComponentDefinition
+from pulumi.provider.experimental.component import ComponentProvider
+from pulumi.provider.provider import ConstructResult
+from pulumi.provider.server import ComponentInitError
+
+from .._version import __version__
+from ..errors import SpecError
+from .plain_inputs import unresolved_problems
+from .scheduled_pipeline import ScheduledPipeline
+from .shared_workflow_template import SharedWorkflowTemplate
+
+PROVIDER_NAME = "argo-orchestration"
+COMPONENTS: tuple[type[pulumi.ComponentResource], ...] = (ScheduledPipeline, SharedWorkflowTemplate)
+
+
+class ArgoOrchestrationProvider(ComponentProvider):
+    """Hosts `ScheduledPipeline` and `SharedWorkflowTemplate` as `argo-orchestration:index:*`."""
+
+    def __init__(self) -> None:
+        super().__init__(list(COMPONENTS), PROVIDER_NAME, None, __version__)
+
+    def map_inputs(
+        self, inputs: pulumi.Inputs, component_def: ComponentDefinition
+    ) -> pulumi.Inputs:
+        """Reject Outputs (paths as the caller wrote them), then map names as Pulumi does."""
+        problems = unresolved_problems(inputs)
+        if problems:
+            raise input_properties_error(SpecError(problems))
+        mapped: pulumi.Inputs = super().map_inputs(inputs, component_def)
+        return mapped
+
+    def construct(
+        self,
+        name: str,
+        resource_type: str,
+        inputs: pulumi.Inputs,
+        options: Optional[pulumi.ResourceOptions] = None,
+    ) -> ConstructResult:
+        """Pulumi's construct, with an invalid spec reported as invalid input properties."""
+        try:
+            result: ConstructResult = super().construct(name, resource_type, inputs, options)
+        except ComponentInitError as error:
+            if isinstance(error.inner, SpecError):
+                raise input_properties_error(error.inner) from error.inner
+            raise
+        return result
+
+
+def input_properties_error(error: SpecError) -> InputPropertiesError:
+    """The engine prints each property path with its reason, under the summary."""
+    details: list[InputPropertyErrorDetails] = [
+        {"property_path": problem.path, "reason": problem.message} for problem in error.problems
+    ]
+    return InputPropertiesError(str(error), details)
+
+
+def schema() -> dict[str, Any]:
+    """The package schema other languages generate their SDKs from."""
+    text = ArgoOrchestrationProvider().schema
+    return dict(json.loads(text or "{}"))
+
+
+def serve(args: Optional[Sequence[str]] = None) -> None:
+    """Serve the provider over gRPC, as the Pulumi engine launches a plugin."""
+    from pulumi.provider import main
+
+    main(ArgoOrchestrationProvider(), list(sys.argv[1:] if args is None else args))

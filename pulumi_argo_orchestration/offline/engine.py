@@ -1,0 +1,570 @@
+"""Run a Pulumi program offline under `pulumi.runtime.set_mocks` and read back what it declared.
+
+No Pulumi CLI, no cluster, no provider: the mock monitor records every registration (type, name,
+parent, dependencies, inputs, which inputs are secret), and Kubernetes resources are turned back
+into the manifests the provider would apply. `argo-orchestration render` uses this engine; use it
+the same way to test your own stacks:
+
+    manifests = render_program("infra/", stack="dev", config={"replicas": "2"})
+    run = run_pulumi(lambda: ScheduledPipeline("etl", spec))
+
+Runs happen like `pulumi preview`: values only the cluster knows (`metadata.uid`, `status`) are
+unknown, and a manifest that depends on one is an error, as is anything that needs a provider
+(see `SUPPORTED`). Each run gets a fresh `contextvars.Context`, because Pulumi's runtime keeps its
+root stack and config in context variables that would otherwise leak from one run into the next.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import copy
+import logging
+import os
+import re
+import runpy
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from importlib.machinery import PathFinder
+from typing import Any, NamedTuple
+
+from ..argo.apply_order import in_apply_order
+from ..errors import format_path
+from .project import DEFAULT_STACK, Project, find_project, namespaced, program_config
+
+__all__ = [
+    "SECRET_MARKER",
+    "SUPPORTED",
+    "LogMessage",
+    "OfflineRenderError",
+    "OfflineRun",
+    "RegisteredResource",
+    "render_program",
+    "resource_manifest",
+    "run_program",
+    "run_pulumi",
+]
+
+KUBERNETES_PREFIX = "kubernetes:"
+SECRET_MARKER = "[secret]"
+"""Stands in for every secret value in rendered manifests unless secrets are shown."""
+
+SUPPORTED = (
+    "Offline rendering supports typed pulumi-kubernetes resources and CustomResource objects "
+    "with an explicit metadata.name, and component resources built from them "
+    "(ScheduledPipeline, SharedWorkflowTemplate, your own components)."
+)
+
+# Resources that the provider (or the helm binary) expands into other objects at deploy time.
+_EXPANDED_BY_PROVIDER = ("kubernetes:yaml", "kubernetes:helm.sh", "kubernetes:kustomize")
+# Invokes those resources make; they are reported through the resource itself.
+_EXPANSION_INVOKES = ("kubernetes:yaml:", "kubernetes:helm:", "kubernetes:kustomize:")
+# Server-set fields: unknown during a preview, so a manifest built from them cannot be rendered.
+_SERVER_METADATA = ("uid", "resourceVersion", "creationTimestamp", "generation")
+# Kinds without a namespace, which a provider's default namespace does not apply to.
+_CLUSTER_SCOPED = frozenset(
+    {
+        "Namespace",
+        "ClusterRole",
+        "ClusterRoleBinding",
+        "CustomResourceDefinition",
+        "ClusterWorkflowTemplate",
+        "PersistentVolume",
+        "StorageClass",
+        "PriorityClass",
+        "MutatingWebhookConfiguration",
+        "ValidatingWebhookConfiguration",
+        "APIService",
+        "IngressClass",
+        "RuntimeClass",
+    }
+)
+
+PropertyPath = tuple[str | int, ...]
+# The SDK logs each resource as its constructor runs (pulumi/runtime/resource.py,
+# `register_resource`), before it waits for its inputs: the order the program declared them in.
+# Registrations reach the monitor in whatever order their inputs resolve.
+_CONSTRUCTED = r"registering resource: ty=(.*?), name=(.*?), custom="
+# engine.proto LogSeverity: DEBUG 0, INFO 1, WARNING 2, ERROR 3.
+_SEVERITIES = {0: "debug", 1: "info", 2: "warning", 3: "error"}
+
+
+class OfflineRenderError(ValueError):
+    """The program declared things that cannot be rendered without a provider; lists them all."""
+
+    def __init__(self, problems: list[str], cause: BaseException | None = None) -> None:
+        self.problems = tuple(problems)
+        self.cause = cause
+        count = len(self.problems)
+        lines = [
+            f"{count} declaration{'s' if count != 1 else ''} cannot be rendered offline "
+            "(no provider runs):",
+            *(f"  - {problem}" for problem in self.problems),
+            SUPPORTED,
+        ]
+        if cause is not None:
+            lines.append(f"(the program then failed: {type(cause).__name__}: {cause})")
+        super().__init__("\n".join(lines))
+
+
+@dataclass(frozen=True)
+class RegisteredResource:
+    """One resource the program registered, as the engine would have seen it."""
+
+    urn: str
+    type: str
+    name: str
+    parent: str
+    dependencies: tuple[str, ...]
+    custom: bool
+    protect: bool
+    provider: str
+    inputs: dict[str, Any]
+    """Input properties with secrets unwrapped and nulls dropped, as a provider receives them."""
+    secret_paths: tuple[PropertyPath, ...] = ()
+    """Where in `inputs` a secret value sits (e.g. `("data", "password")`)."""
+    unknown_paths: tuple[PropertyPath, ...] = ()
+    """Inputs only known after deployment (dropped from `inputs`)."""
+    remote: bool = False
+    transforms: bool = False
+
+
+class LogMessage(NamedTuple):
+    """One `pulumi.log` message: severity (`debug`, `info`, `warning`, `error`), text, resource."""
+
+    severity: str
+    message: str
+    urn: str
+
+
+@dataclass
+class OfflineRun:
+    """Everything a program registered, in registration order, and what it cannot render."""
+
+    resources: list[RegisteredResource] = field(default_factory=list)
+    reads: list[tuple[str, str]] = field(default_factory=list)
+    """(type, name) of resources read with `.get()` or a StackReference."""
+    invokes: list[str] = field(default_factory=list)
+    """Tokens of provider functions the program called."""
+    stack_transforms: int = 0
+    config: Mapping[str, str] = field(default_factory=dict)
+    logs: list[LogMessage] = field(default_factory=list)
+    """What the program logged through `pulumi.log`, in order."""
+    construction: dict[tuple[str, str], int] = field(default_factory=dict)
+    """(type, name) -> the order the program constructed the resource in."""
+
+    @property
+    def warnings(self) -> list[str]:
+        """The warnings the program logged (`pulumi.log.warn`), as `pulumi preview` shows them."""
+        return [log.message for log in self.logs if log.severity == "warning"]
+
+    def of_type(self, type_token: str) -> list[RegisteredResource]:
+        """The resources of one type token, e.g. `kubernetes:core/v1:ServiceAccount`."""
+        return [r for r in self.resources if r.type == type_token]
+
+    def by_urn(self, urn: str) -> RegisteredResource:
+        """The resource with this URN."""
+        for resource in self.resources:
+            if resource.urn == urn:
+                return resource
+        raise KeyError(urn)
+
+    def kubernetes_resources(self) -> list[RegisteredResource]:
+        """Registered Kubernetes objects (not providers, not components)."""
+        return [r for r in self.resources if r.custom and r.type.startswith(KUBERNETES_PREFIX)]
+
+    def problems(self) -> list[str]:
+        """Why parts of the program cannot be rendered offline; empty when all of it can."""
+        found: list[str] = []
+        provider_namespaces = {
+            r.urn: r.inputs.get("namespace")
+            for r in self.resources
+            if r.type == "pulumi:providers:kubernetes"
+        }
+        default_namespace = self.config.get("kubernetes:namespace")
+        for r in sorted(self.resources, key=lambda r: (r.type, r.name)):
+            label = f'{r.type} "{r.name}"'
+            reason = _resource_problem(r)
+            if reason is None and _needs_namespace(r):
+                provider_urn = r.provider.rsplit("::", 1)[0] if r.provider else ""
+                source = (
+                    provider_namespaces.get(provider_urn)
+                    if provider_urn in provider_namespaces
+                    else default_namespace
+                )
+                if source:
+                    reason = (
+                        f"no metadata.namespace, and its provider's default namespace "
+                        f"({source!r}) is applied by the provider: set metadata.namespace"
+                    )
+            if reason is not None:
+                found.append(f"{label}: {reason}")
+        found += [
+            f'{type_} "{name}": reads existing state (.get() or a StackReference), '
+            "which needs a cluster or a Pulumi backend"
+            for type_, name in self.reads
+        ]
+        found += [
+            f"function {token}: provider functions (invokes) need their provider"
+            for token in dict.fromkeys(self.invokes)
+        ]
+        if self.stack_transforms:
+            found.append(
+                "stack transforms (pulumi.runtime.register_resource_transform) are run by the "
+                "Pulumi engine, not offline"
+            )
+        return found
+
+    def manifests(self, *, show_secrets: bool = False) -> list[dict[str, Any]]:
+        """Kubernetes resources as manifests, in apply order (by kind, each in declaration order).
+
+        Secret values read `SECRET_MARKER` unless `show_secrets`. Raises OfflineRenderError
+        when anything in the run cannot be rendered offline, rather than leaving it out.
+        """
+        problems = self.problems()
+        if problems:
+            raise OfflineRenderError(problems)
+        declared = sorted(
+            self.kubernetes_resources(),
+            key=lambda r: self.construction.get((r.type, r.name), len(self.construction)),
+        )
+        return in_apply_order([resource_manifest(r, show_secrets=show_secrets) for r in declared])
+
+
+def _resource_problem(r: RegisteredResource) -> str | None:
+    if r.type.startswith(_EXPANDED_BY_PROVIDER):
+        return (
+            "yaml, helm and kustomize resources are expanded by the provider (or the helm "
+            "binary) at deploy time; declare the objects as typed resources or CustomResource"
+        )
+    if r.remote:
+        return "a component implemented by its provider (a remote component) cannot run offline"
+    if r.transforms:
+        return "resource transforms are run by the Pulumi engine, not offline"
+    if not r.custom or r.type.startswith("pulumi:providers:"):
+        return None
+    if not r.type.startswith(KUBERNETES_PREFIX):
+        package = r.type.split(":", 1)[0]
+        return f"needs the {package!r} provider, which does not run offline"
+    if r.type.endswith("Patch"):
+        return "patches an object that already exists in the cluster; there is no manifest"
+    metadata = r.inputs.get("metadata") or {}
+    if not metadata.get("name"):
+        if metadata.get("generateName"):
+            return "metadata.generateName is resolved by the API server: set metadata.name"
+        return "no metadata.name: auto-naming happens in the provider; set metadata.name"
+    if r.unknown_paths:
+        where = ", ".join(format_path(p) for p in r.unknown_paths)
+        return f"{where}: only known after deployment (e.g. a uid or status read from another)"
+    return None
+
+
+def _needs_namespace(r: RegisteredResource) -> bool:
+    if not r.custom or not r.type.startswith(KUBERNETES_PREFIX) or r.type.startswith("pulumi:"):
+        return False
+    metadata = r.inputs.get("metadata") or {}
+    return not metadata.get("namespace") and r.type.rsplit(":", 1)[-1] not in _CLUSTER_SCOPED
+
+
+def resource_manifest(resource: RegisteredResource, *, show_secrets: bool = True) -> dict[str, Any]:
+    """A pulumi-kubernetes resource's inputs as the manifest it would apply."""
+    inputs = copy.deepcopy(resource.inputs)
+    if not show_secrets:
+        for path in resource.secret_paths:
+            _replace(inputs, path, SECRET_MARKER)
+    head = {"apiVersion": inputs.pop("apiVersion", None), "kind": inputs.pop("kind", None)}
+    if head["apiVersion"] is None or head["kind"] is None:
+        # kubernetes:<group>/<version>:<Kind>; the core group is spelled `core` in the token.
+        _, group_version, kind = resource.type.split(":", 2)
+        group, _, version = group_version.rpartition("/")
+        head = {"apiVersion": version if group == "core" else group_version, "kind": kind}
+    metadata = _sorted_keys(inputs.pop("metadata", {}) or {})
+    head_metadata = {k: metadata.pop(k) for k in _METADATA_ORDER if k in metadata}
+    return {**head, "metadata": {**head_metadata, **metadata}, **_sorted_keys(inputs)}
+
+
+# The wire format (a protobuf map) does not keep the program's key order, so manifests get a
+# stable one: Kubernetes' usual head, then `name` and the other keys alphabetically at every level.
+_METADATA_ORDER = ("name", "generateName", "namespace", "labels", "annotations")
+
+
+def _sorted_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _sorted_keys(value[k]) for k in sorted(value, key=lambda k: (k != "name", k))}
+    if isinstance(value, list):
+        return [_sorted_keys(item) for item in value]
+    return value
+
+
+def _replace(tree: Any, path: PropertyPath, value: Any) -> None:
+    if not path:
+        return
+    node = tree
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = value
+
+
+# --------------------------------------------------------------------------------------------
+# Reading what the SDK sent: protobuf values, with secrets and unknowns located by path
+# --------------------------------------------------------------------------------------------
+
+
+def _decode(
+    value: Any, path: PropertyPath, secrets: list[PropertyPath], unknowns: list[PropertyPath]
+) -> Any:
+    """Plain Python from a protobuf value; secrets unwrapped (their path noted), nulls dropped.
+
+    `rpc.deserialize_properties` would push a nested secret's secretness up to the whole top-level
+    property (all of `spec`), so the wire format is read here to keep secrets fine-grained.
+    """
+    from google.protobuf import struct_pb2  # type: ignore[import-untyped]
+    from pulumi.runtime import rpc
+
+    if isinstance(value, str) and value == rpc.UNKNOWN:
+        unknowns.append(path)
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # protobuf numbers are doubles; Kubernetes integer fields are not
+    if isinstance(value, struct_pb2.ListValue):
+        items = [_decode(v, (*path, i), secrets, unknowns) for i, v in enumerate(value)]
+        return [item for item in items if item is not None]
+    if isinstance(value, struct_pb2.Struct):
+        key = rpc._special_sig_key
+        signature = value[key] if key in value else None  # noqa: SIM401 (a Struct has no .get)
+        if signature == rpc._special_secret_sig:
+            secrets.append(path)
+            return _decode(value["value"], path, secrets, unknowns)
+        if signature == rpc._special_resource_sig:
+            return str(value["urn"])
+        if signature is not None:
+            return rpc.deserialize_property(value)
+        decoded = {k: _decode(v, (*path, k), secrets, unknowns) for k, v in value.items()}
+        return {k: v for k, v in decoded.items() if v is not None}
+    return value
+
+
+# --------------------------------------------------------------------------------------------
+# Running
+# --------------------------------------------------------------------------------------------
+
+
+def run_pulumi(
+    program: Callable[[], Any],
+    *,
+    project: str = "project",
+    stack: str = DEFAULT_STACK,
+    config: Mapping[str, str] | None = None,
+    secrets: Mapping[str, str] | None = None,
+    preview: bool = True,
+) -> OfflineRun:
+    """Run `program` under mocks and return what it registered.
+
+    `config` and `secrets` keys are `<namespace>:<key>` as in `Pulumi.<stack>.yaml`; a key
+    without a namespace belongs to `project`, as `pulumi config set` does it. Secrets reach
+    the program as secrets (`Config.require_secret`). Errors raised by the program propagate
+    unchanged, unless the run also declared something offline rendering cannot do: then
+    OfflineRenderError, since that is the likelier cause.
+    """
+    values = {namespaced(k, project): v for k, v in (config or {}).items()}
+    secret_values = {namespaced(k, project): v for k, v in (secrets or {}).items()}
+    values.update(secret_values)
+    return _run(
+        program,
+        project=project,
+        stack=stack,
+        config=values,
+        secret_keys=frozenset(secret_values),
+        preview=preview,
+    )
+
+
+def _run(
+    program: Callable[[], Any],
+    *,
+    project: str,
+    stack: str,
+    config: dict[str, str],
+    secret_keys: frozenset[str],
+    preview: bool,
+) -> OfflineRun:
+    from pulumi.runtime import mocks as pulumi_mocks
+    from pulumi.runtime import rpc, settings
+    from pulumi.runtime.config import set_all_config
+    from pulumi.runtime.stack import run_pulumi_func
+    from pulumi.runtime.sync_await import _sync_await
+
+    from ..errors import SpecError
+
+    run = OfflineRun(config=dict(config))
+
+    class _OfflineMocks(pulumi_mocks.Mocks):
+        """A resource's outputs are its inputs plus what only the cluster knows (unknown)."""
+
+        def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+            if args.resource_id:  # a read: nothing is known about existing state offline
+                return args.resource_id, {}
+            if not args.custom:
+                return "", {}
+            outputs = dict(args.inputs)
+            if args.typ.startswith("pulumi:providers:"):
+                return f"{args.name}-id", outputs
+            if not args.typ.startswith(KUBERNETES_PREFIX):
+                return "", outputs
+            metadata = dict(outputs.get("metadata") or {})
+            name, namespace = metadata.get("name"), metadata.get("namespace")
+            for key in _SERVER_METADATA:
+                metadata[key] = rpc.UNKNOWN
+            metadata.setdefault("name", rpc.UNKNOWN)
+            outputs["metadata"] = metadata
+            outputs["status"] = rpc.UNKNOWN
+            # pulumi-kubernetes IDs are `<namespace>/<name>`, or the name for cluster objects.
+            resource_id = (f"{namespace}/{name}" if namespace else name) if name else ""
+            return str(resource_id), outputs
+
+        def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[str, Any], list[Any]]:
+            if not args.token.startswith(_EXPANSION_INVOKES):
+                run.invokes.append(args.token)
+            return {}, []
+
+    class _RecordingMonitor(pulumi_mocks.MockMonitor):
+        """`MockResourceArgs` carries no parent, dependencies or secrets: read the request."""
+
+        def RegisterResource(self, request: Any) -> Any:
+            response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
+            if request.type != "pulumi:pulumi:Stack":
+                secrets: list[PropertyPath] = []
+                unknowns: list[PropertyPath] = []
+                inputs = _decode(request.object, (), secrets, unknowns)
+                run.resources.append(
+                    RegisteredResource(
+                        urn=response.urn,
+                        type=request.type,
+                        name=request.name,
+                        parent=request.parent,
+                        dependencies=tuple(request.dependencies),
+                        custom=bool(request.custom),
+                        protect=bool(request.protect),
+                        provider=request.provider,
+                        inputs=inputs,
+                        secret_paths=tuple(secrets),
+                        unknown_paths=tuple(unknowns),
+                        remote=bool(request.remote),
+                        transforms=len(request.transforms) > 0,
+                    )
+                )
+            return response
+
+        def ReadResource(self, request: Any) -> Any:
+            run.reads.append((request.type, request.name))
+            return super().ReadResource(request)  # type: ignore[no-untyped-call]
+
+        def RegisterStackTransform(self, request: Any) -> Any:
+            run.stack_transforms += 1
+            return super().RegisterStackTransform(request)  # type: ignore[no-untyped-call]
+
+    class _RecordingEngine:
+        """The engine's log endpoint: `pulumi.log` messages, with the resource they concern."""
+
+        def Log(self, request: Any) -> None:
+            severity = _SEVERITIES.get(request.severity, "info")
+            constructed = re.match(_CONSTRUCTED, request.message) if severity == "debug" else None
+            if constructed:
+                declared = (constructed.group(1), constructed.group(2))
+                run.construction.setdefault(declared, len(run.construction))
+            else:
+                run.logs.append(LogMessage(severity, request.message, request.urn))
+
+    mocks = _OfflineMocks()
+
+    def _in_fresh_context() -> None:
+        pulumi_mocks.set_mocks(
+            mocks, project, stack, preview=preview, monitor=_RecordingMonitor(mocks)
+        )
+        settings.SETTINGS.engine = _RecordingEngine()
+        set_all_config(dict(config), sorted(secret_keys))
+        _sync_await(run_pulumi_func(program))
+
+    asyncio_logger = logging.getLogger("asyncio")
+    level = asyncio_logger.level
+    # A failed program leaves futures nobody awaits; Pulumi's own runner silences asyncio too.
+    asyncio_logger.setLevel(logging.CRITICAL)
+    try:
+        contextvars.Context().run(_in_fresh_context)
+    except SpecError:
+        raise
+    except Exception as error:
+        problems = run.problems()
+        if problems:
+            raise OfflineRenderError(problems, cause=error) from error
+        raise
+    finally:
+        asyncio_logger.setLevel(level)
+    return run
+
+
+def run_program(
+    path: str | os.PathLike[str],
+    *,
+    stack: str | None = None,
+    config: Mapping[str, str] | None = None,
+    secrets: Mapping[str, str] | None = None,
+) -> OfflineRun:
+    """Run a Pulumi program (directory with Pulumi.yaml, or a .py file) offline.
+
+    Config is what the Pulumi CLI would give it: Pulumi.yaml's `config:` defaults, then the plain
+    values of `Pulumi.<stack>.yaml` when `stack` is given (a `secure:` value is a ProjectError
+    naming the key), then `config`, then `secrets`. The program runs as `__main__` from its own
+    directory, like `pulumi preview` runs it; its working directory, `sys.path`, `sys.argv` and
+    the modules it imports from its project are restored afterwards, so runs do not see each other.
+    """
+    project = find_project(path)
+    settings = program_config(project, stack, config, secrets)
+    main = str(project.main)
+    with _program_process_state(project):
+        return _run(
+            lambda: runpy.run_path(main, run_name="__main__"),
+            project=project.name,
+            stack=(stack or DEFAULT_STACK).rsplit("/", 1)[-1],
+            config=settings.values,
+            secret_keys=settings.secret_keys,
+            preview=True,
+        )
+
+
+def render_program(
+    path: str | os.PathLike[str],
+    *,
+    stack: str | None = None,
+    config: Mapping[str, str] | None = None,
+    secrets: Mapping[str, str] | None = None,
+    show_secrets: bool = False,
+) -> list[dict[str, Any]]:
+    """The manifests a Pulumi program declares, rendered offline (see `run_program`)."""
+    run = run_program(path, stack=stack, config=config, secrets=secrets)
+    return run.manifests(show_secrets=show_secrets)
+
+
+@contextlib.contextmanager
+def _program_process_state(project: Project) -> Iterator[None]:
+    """Give the program its own cwd, argv and import path; forget its own modules afterwards."""
+    work_dir = project.work_dir
+    before = set(sys.modules)
+    saved_path, saved_argv, saved_cwd = list(sys.path), list(sys.argv), os.getcwd()
+    sys.path.insert(0, str(work_dir))
+    sys.argv = [str(project.main)]
+    os.chdir(work_dir)
+    try:
+        yield
+    finally:
+        os.chdir(saved_cwd)
+        sys.path[:] = saved_path
+        sys.argv = saved_argv
+        # Modules found only through the program's directory belong to this run; installed
+        # packages (pulumi, this library) stay, so their classes keep one identity.
+        tops = {name.partition(".")[0] for name in set(sys.modules) - before}
+        local = {top for top in tops if PathFinder.find_spec(top, saved_path) is None}
+        for name in set(sys.modules) - before:
+            if name.partition(".")[0] in local:
+                del sys.modules[name]

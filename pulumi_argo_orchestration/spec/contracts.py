@@ -1,0 +1,149 @@
+"""What a child needs from the template it instantiates, checked before anything is deployed.
+
+Argo reports a missing required parameter only when the child Workflow is created, i.e. in the
+middle of a scheduled run, and accepts an argument the template never declares without a word (a
+misspelt name silently falls back to the default). When the template is defined under `templates`
+or declared under `externalTemplates`, we know its parameters and check every child against them.
+Argo also resolves `workflowTemplateRef` in the child's own namespace, so a child in another
+namespace cannot use a template this pipeline creates in its own.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from ..errors import Problem
+from .models import Child, PipelineFields
+
+
+class Contract(NamedTuple):
+    """A template's parameters: name -> whether it has a default."""
+
+    kind: str
+    name: str
+    parameters: dict[str, bool]
+
+    def describe(self) -> str:
+        """`WorkflowTemplate 'load'`, as messages name it."""
+        return f"{self.kind} {self.name!r}"
+
+
+def contracts(pipeline: PipelineFields) -> dict[tuple[bool, str], Contract]:
+    """Known templates keyed by (cluster scope, name); the first declaration wins."""
+    known: dict[tuple[bool, str], Contract] = {}
+    for template in pipeline.templates:
+        known.setdefault(
+            (False, template.name),
+            Contract(
+                "WorkflowTemplate",
+                template.name,
+                {p.name: p.value is not None for p in template.parameters},
+            ),
+        )
+    for external in pipeline.external_templates:
+        kind = "ClusterWorkflowTemplate" if external.cluster_scope else "WorkflowTemplate"
+        known.setdefault(
+            (external.cluster_scope, external.name),
+            Contract(kind, external.name, {p.name: p.has_default for p in external.parameters}),
+        )
+    return known
+
+
+def contract_problems(pipeline: PipelineFields) -> list[Problem]:
+    """Declarations, template placement, arguments and cleanup of every child."""
+    problems = _declaration_problems(pipeline)
+    known = contracts(pipeline)
+    created_here = {template.name for template in pipeline.templates}
+    for path, child in pipeline.children:
+        if child.ttl_strategy is not None and not child.ttl_strategy.model_dump(exclude_none=True):
+            problems.append(
+                Problem(
+                    f"{path}.ttlStrategy",
+                    "set at least one of `secondsAfterCompletion`, `secondsAfterSuccess` or "
+                    "`secondsAfterFailure`",
+                )
+            )
+        if (child.workflow_template is None) == (child.cluster_workflow_template is None):
+            continue  # reported by pipeline_problems
+        namespace = child.namespace or pipeline.namespace
+        if (
+            not child.cluster_scope
+            and namespace != pipeline.namespace
+            and child.template_ref in created_here
+        ):
+            problems.append(
+                Problem(
+                    f"{path}.namespace",
+                    f"child {child.name!r} runs in namespace {namespace!r}, but WorkflowTemplate "
+                    f"{child.template_ref!r} is created in {pipeline.namespace!r} and Argo looks "
+                    "it up in the child's namespace: deploy it there (and declare it under "
+                    "`externalTemplates`) or use a ClusterWorkflowTemplate",
+                )
+            )
+        contract = known.get((child.cluster_scope, child.template_ref))
+        if contract is not None:
+            problems += argument_problems(path, child, contract)
+    return problems
+
+
+def argument_problems(path: str, child: Child, contract: Contract) -> list[Problem]:
+    """Every required parameter supplied, no undeclared one; each problem names all three."""
+    problems = [
+        Problem(
+            f"{path}.arguments",
+            f"child {child.name!r} does not pass parameter {name!r}, which "
+            f"{contract.describe()} requires (it has no default)",
+        )
+        for name, has_default in contract.parameters.items()
+        if not has_default and name not in child.arguments
+    ]
+    declared = ", ".join(repr(name) for name in contract.parameters) or "no parameters"
+    problems += [
+        Problem(
+            f"{path}.arguments.{name}",
+            f"child {child.name!r} passes parameter {name!r}, which {contract.describe()} "
+            f"does not declare (it declares {declared})",
+        )
+        for name in child.arguments
+        if name not in contract.parameters
+    ]
+    return problems
+
+
+def _declaration_problems(pipeline: PipelineFields) -> list[Problem]:
+    problems = []
+    created = {t.name: f"templates[{i}]" for i, t in enumerate(pipeline.templates)}
+    first: dict[tuple[bool, str], str] = {}
+    for i, external in enumerate(pipeline.external_templates):
+        path = f"externalTemplates[{i}]"
+        key = (external.cluster_scope, external.name)
+        if not external.cluster_scope and external.name in created:
+            problems.append(
+                Problem(
+                    f"{path}.name",
+                    f"{external.name!r} is created by this pipeline ({created[external.name]}): "
+                    "declare only templates deployed elsewhere",
+                )
+            )
+        elif key in first:
+            problems.append(
+                Problem(
+                    f"{path}.name",
+                    f"duplicate template name {external.name!r} (first at {first[key]}.name)",
+                )
+            )
+        else:
+            first[key] = path
+        seen: dict[str, int] = {}
+        for k, parameter in enumerate(external.parameters):
+            if parameter.name in seen:
+                problems.append(
+                    Problem(
+                        f"{path}.parameters[{k}].name",
+                        f"duplicate parameter name {parameter.name!r} "
+                        f"(first at {path}.parameters[{seen[parameter.name]}].name)",
+                    )
+                )
+            else:
+                seen[parameter.name] = k
+    return problems

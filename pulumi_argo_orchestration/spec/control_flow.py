@@ -1,0 +1,127 @@
+"""Whole-pipeline rules for control flow: stages or tasks, what conditions and arguments may refer
+to, DAG dependencies, locks.
+
+Argo resolves `{{steps.X...}}` and `{{tasks.X...}}` only for children that ran before (an earlier
+stage, or a task among the dependencies), and `{{workflow.status}}` / `{{workflow.failures}}` only
+in the exit handler; anything else fails the run when the orchestrator reaches that child.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container
+
+from ..errors import Problem
+from ..syntax import govaluate
+from . import dag, locks
+from .models import PipelineFields
+
+_WORKFLOW_PARAMETER = r"^workflow\.parameters\.([-a-zA-Z0-9_]+)$"
+_NODE_REFERENCE = r"(?s)^(steps|tasks)\.([^.\s]+)(?:\..*)?$"
+EXIT_ONLY = ("workflow.status", "workflow.failures")
+
+
+def control_flow_problems(pipeline: PipelineFields) -> list[Problem]:
+    """Every control-flow problem, each at its own field path."""
+    problems: list[Problem] = []
+    if pipeline.stages is None and pipeline.tasks is None:
+        problems.append(Problem("stages", "set `stages` (steps in order) or `tasks` (a DAG)"))
+    if pipeline.stages is not None and pipeline.tasks is not None:
+        problems.append(Problem("tasks", "set either `stages` or `tasks`, not both"))
+    if pipeline.tasks is not None:
+        problems += dag.dependency_problems(pipeline.tasks)
+    scopes = _scopes(pipeline)
+    declared = {parameter.name for parameter in pipeline.parameters}
+    for path, child in pipeline.children:
+        if getattr(child, "depends_on", None) and not path.startswith("tasks["):
+            # A Task object placed in `stages` or `onExit` from Python: its order would be ignored.
+            problems.append(Problem(f"{path}.dependsOn", "only `tasks` can have `dependsOn`"))
+        texts = [(f"{path}.arguments.{key}", value) for key, value in child.arguments.items()]
+        if child.when is not None:
+            texts.append((f"{path}.when", child.when))
+            problems += _undeclared(f"{path}.when", child.when, declared)
+        for where, text in texts:
+            problems += _reference_problems(where, text, scopes[path], pipeline)
+    problems += locks.synchronization_problems(pipeline.children)
+    return problems
+
+
+def _undeclared(path: str, text: str, declared: set[str]) -> list[Problem]:
+    problems = []
+    for tag in govaluate.tags(text):
+        match = re.match(_WORKFLOW_PARAMETER, tag)
+        if match and match.group(1) not in declared:
+            problems.append(
+                Problem(
+                    path,
+                    f"references undeclared parameter {match.group(1)!r}: "
+                    "declare it in the pipeline's `parameters`",
+                )
+            )
+    return problems
+
+
+class _EarlierStages(Container[str]):
+    """The step names of stages before one stage, without copying them for every child."""
+
+    def __init__(self, stage_of: dict[str, int], stage: int) -> None:
+        self._stage_of = stage_of
+        self._stage = stage
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self._stage_of.get(name, self._stage) < self._stage
+
+
+def _scopes(pipeline: PipelineFields) -> dict[str, tuple[str, Container[str]]]:
+    """For each child path: which node prefix it may use, and the names that ran before it."""
+    scopes: dict[str, tuple[str, Container[str]]] = {}
+    stage_of: dict[str, int] = {}
+    for i, stage in enumerate(pipeline.stages or []):
+        earlier = _EarlierStages(stage_of, i)
+        for j, child in enumerate(stage):
+            scopes[f"stages[{i}][{j}]"] = ("steps", earlier)
+            stage_of.setdefault(child.name, i)
+    before = dag.transitive_dependencies(pipeline.tasks or [])
+    for i, task in enumerate(pipeline.tasks or []):
+        scopes[f"tasks[{i}]"] = ("tasks", before[task.name])
+    scopes["onExit"] = ("", set())
+    return scopes
+
+
+def _reference_problems(
+    path: str, text: str, scope: tuple[str, Container[str]], pipeline: PipelineFields
+) -> list[Problem]:
+    prefix, earlier = scope
+    exit_handler = prefix == ""
+    problems = []
+    for tag in govaluate.tags(text):
+        if tag in EXIT_ONLY and not exit_handler:
+            problems.append(Problem(path, f"`{{{{{tag}}}}}` is set only for the `onExit` child"))
+        match = re.match(_NODE_REFERENCE, tag)
+        if match is None:
+            continue
+        kind, name = match.groups()
+        if exit_handler:
+            problems.append(
+                Problem(
+                    path,
+                    f"`{kind}.{name}` is not defined in the exit handler, where `onExit` runs",
+                )
+            )
+        elif kind != prefix:
+            mode = "stages" if prefix == "steps" else "tasks"
+            problems.append(
+                Problem(path, f"`{kind}.{name}`: this pipeline has `{mode}`, use `{prefix}.{name}`")
+            )
+        elif name not in earlier:
+            problems.append(Problem(path, _not_before(kind, name, pipeline)))
+    return problems
+
+
+def _not_before(kind: str, name: str, pipeline: PipelineFields) -> str:
+    names = {child.name for _, child in pipeline.children}
+    if name not in names:
+        return f"`{kind}.{name}` refers to no child of this pipeline"
+    if kind == "steps":
+        return f"`steps.{name}` has not run yet: only children of earlier stages can be referred to"
+    return f"`tasks.{name}` is not among this task's dependencies: add it to `dependsOn`"

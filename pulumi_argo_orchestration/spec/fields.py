@@ -1,0 +1,216 @@
+"""Field types of the spec: each carries its own syntax, range and length rule.
+
+A rule that needs only the value lives here, as a validator on an `Annotated` type, so it runs
+wherever the type is used and names the field's path in its error. Rules that need several fields
+or the whole pipeline are in `rules.py`.
+"""
+
+# No `from __future__ import annotations`: pydantic would compile and evaluate every annotation
+# string when it creates the classes, a cost each command pays at start-up.
+import re
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
+
+from ..syntax import go_duration, govaluate, kubernetes_names, robfig_cron, template_text
+from . import names
+
+_DURATION = r"^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$|^[0-9]+$"
+_QUANTITY = (
+    r"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))"  # Kubernetes' quantity grammar
+    r"(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$"
+)
+_WORKFLOW_PARAMETER_REF = r"\{\{\s*workflow\.parameters\.([-a-zA-Z0-9_]+)\s*\}\}"
+
+
+def check(condition: bool, kind: str, message: str) -> None:
+    if not condition:
+        raise PydanticCustomError(kind, message)
+
+
+def _name_message(value: str, rule: str, valid: bool) -> str:
+    hint = f" (try {value.lower()!r})" if valid else ""
+    return f"{value!r} {rule}{hint}"
+
+
+def _dns_label(value: str) -> str:
+    lower_ok = kubernetes_names.is_dns_label(value.lower())
+    check(
+        kubernetes_names.is_dns_label(value),
+        "dns_label",
+        _name_message(value, kubernetes_names.DNS_LABEL_RULE, lower_ok),
+    )
+    return value
+
+
+def _dns_subdomain(value: str) -> str:
+    lower_ok = kubernetes_names.is_dns_subdomain(value.lower())
+    check(
+        kubernetes_names.is_dns_subdomain(value),
+        "dns_subdomain",
+        _name_message(value, kubernetes_names.DNS_SUBDOMAIN_RULE, lower_ok),
+    )
+    return value
+
+
+def _schedule(value: str) -> str:
+    problem = robfig_cron.schedule_problem(value)
+    check(problem is None, "cron", f"invalid cron schedule {value!r}: {problem}")
+    return value
+
+
+def _timezone(value: str) -> str:
+    check(
+        kubernetes_names.is_iana_timezone(value),
+        "timezone",
+        f"unknown time zone {value!r}: use an IANA name such as 'Europe/Zurich' or 'UTC'",
+    )
+    return value
+
+
+def _duration(value: str) -> str:
+    check(
+        bool(re.fullmatch(_DURATION, value)),
+        "duration",
+        f"invalid duration {value!r}: use seconds ('30') or a Go duration ('10s', '2m', '1h30m')",
+    )
+    return value
+
+
+def _timeout(value: str) -> str:
+    seconds = go_duration.duration_seconds(value)
+    check(
+        seconds is not None and seconds >= 1,
+        "timeout",
+        f"invalid timeout {value!r}: use a positive Go duration ('30m', '1h30m') or seconds ('90')",
+    )
+    return value
+
+
+def _when(value: str) -> str:
+    problem = govaluate.when_problem(value)
+    check(problem is None, "when", f"invalid `when` condition {value!r}: {problem}")
+    return value
+
+
+def _not_a_bool(value: Any) -> Any:
+    check(not isinstance(value, bool), "quantity", f"invalid quantity {value!r}: not a number")
+    return value
+
+
+def _quantity(value: str | int | float) -> str | int | float:
+    check(
+        bool(re.fullmatch(_QUANTITY, str(value))),
+        "quantity",
+        f"invalid quantity {value!r}: use a Kubernetes quantity such as '500m', '1', '256Mi'",
+    )
+    # Argo's CRDs type quantities as int-or-string: a number like 0.5 is refused at apply time.
+    return str(value) if isinstance(value, float) else value
+
+
+def _argo_text(value: str) -> str:
+    problem = template_text.argo_text_problem(value)
+    check(problem is None, "argo_text", problem or "")
+    return value
+
+
+def _capability(value: str) -> str:
+    check(
+        bool(re.fullmatch(r"[A-Z][A-Z0-9_]*", value)),
+        "capability",
+        f"invalid capability {value!r}: use the capital name, e.g. 'NET_BIND_SERVICE'",
+    )
+    check(
+        value != "ALL",
+        "capability",
+        "name the capabilities to add back: ALL would undo `drop: [ALL]`",
+    )
+    return value
+
+
+def _labels(value: dict[str, str]) -> dict[str, str]:
+    for key, label_value in value.items():
+        problem = kubernetes_names.label_key_problem(key) or kubernetes_names.label_value_problem(
+            label_value
+        )
+        check(problem is None, "label", f"label {key!r}: {problem}")
+        check(
+            key not in names.RESERVED_LABELS,
+            "label",
+            f"label {key!r} is set by pulumi-argo-orchestration itself and cannot be overridden",
+        )
+    return value
+
+
+def _at_most(limit: int, why: str) -> AfterValidator:
+    def within_limit(value: str) -> str:
+        check(
+            len(value) <= limit,
+            "too_long",
+            f"{len(value)} characters, at most {limit} allowed: {why}",
+        )
+        return value
+
+    return AfterValidator(within_limit)
+
+
+def _parameter_name(value: str) -> str:
+    # workflow/validate/validate.go, isValidParamOrArtifactName: ^[-a-zA-Z0-9_]+$
+    check(
+        bool(re.fullmatch(r"[-a-zA-Z0-9_]+", value)),
+        "parameter_name",
+        f"invalid parameter name {value!r}: use letters, digits, '-' and '_' (Argo's rule)",
+    )
+    return value
+
+
+PipelineName = Annotated[
+    str,
+    _at_most(
+        names.CRON_WORKFLOW_NAME_MAX,
+        "Argo names each run `<name>-<unix seconds>`, which must fit in 63 characters",
+    ),
+    AfterValidator(_dns_label),
+]
+Namespace = Annotated[
+    str, _at_most(63, "a namespace is a DNS-1123 label"), AfterValidator(_dns_label)
+]
+StepName = Annotated[
+    str,
+    _at_most(63, "the step name goes into label values and object names"),
+    AfterValidator(_dns_label),
+]
+ObjectName = Annotated[
+    str, _at_most(253, "a Kubernetes object name"), AfterValidator(_dns_subdomain)
+]
+TemplateName = Annotated[
+    str,
+    _at_most(names.WORKFLOW_NAME_MAX, "Argo's limit for WorkflowTemplate names"),
+    AfterValidator(_dns_subdomain),
+]
+ParameterName = Annotated[str, AfterValidator(_parameter_name)]
+Schedule = Annotated[str, AfterValidator(_schedule)]
+TimeZone = Annotated[str, AfterValidator(_timezone)]
+Duration = Annotated[str, AfterValidator(_duration)]
+Quantity = Annotated[str | int | float, BeforeValidator(_not_a_bool), AfterValidator(_quantity)]
+Labels = Annotated[dict[str, str], AfterValidator(_labels)]
+NonNegative = Annotated[int, Field(ge=0)]
+Timeout = Annotated[str, AfterValidator(_timeout)]
+When = Annotated[str, AfterValidator(_when)]
+# No braces: Argo substitutes `{{...}}` in a child manifest as text, before parsing it.
+LockName = Annotated[str, StringConstraints(pattern=r"^[-._a-zA-Z0-9]+$", max_length=253)]
+# Values Argo substitutes into templates: see argo_text.py for what it cannot carry.
+ArgoText = Annotated[str, AfterValidator(_argo_text)]
+Capability = Annotated[str, AfterValidator(_capability)]
+
+
+def empty_list() -> list[Any]:
+    # Default factories are Python functions, not `list` and `dict`: pydantic reads a factory's
+    # signature when it builds the schema, and for a builtin that means tokenizing its text
+    # signature, which was about a third of the first validation of a spec.
+    return []
+
+
+def empty_dict() -> dict[Any, Any]:
+    return {}

@@ -1,0 +1,480 @@
+"""The typed spec: Argo's camelCase in spec files, snake_case in Python.
+
+Field-level rules (syntax, ranges, enums, cron, time zones) live on the field types
+(`fields.py`). `PipelineFields` is the pipeline's shape only; `pipeline.Pipeline` adds the rules
+that need the whole pipeline (`rules.py`), so those rules can be typed against the shape without
+an import cycle.
+"""
+
+# No `from __future__ import annotations`: pydantic would compile and evaluate every annotation
+# string when it creates the classes, a cost each command pays at start-up.
+from enum import Enum
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+from pydantic.alias_generators import to_camel
+
+from .fields import (
+    ArgoText,
+    Capability,
+    Duration,
+    Labels,
+    LockName,
+    Namespace,
+    NonNegative,
+    ObjectName,
+    ParameterName,
+    PipelineName,
+    Quantity,
+    Schedule,
+    StepName,
+    TemplateName,
+    Timeout,
+    TimeZone,
+    When,
+    check,
+    empty_dict,
+    empty_list,
+)
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        frozen=True,
+        coerce_numbers_to_str=True,
+        use_enum_values=False,
+        # Field docs are attribute docstrings, mirrored in pipeline_args.py and read from source by
+        # Pulumi's analyzer and the tests; pydantic is not asked to parse this file at import.
+        # Build validators on first use, not one per class at import: a render validates only
+        # Pipeline (its schema inlines the nested models) and serializes a few leaf models.
+        defer_build=True,
+    )
+
+
+class ArgoVersion(str, Enum):
+    """The Argo Workflows line the manifests are written for."""
+
+    V3_5 = "3.5"
+    V4 = "4"
+
+
+def version_text(value: Any) -> Any:
+    """YAML reads `argoVersion: 3.5` as a float and `4` as an int: compare them as text."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:g}"
+    return value
+
+
+class ConcurrencyPolicy(str, Enum):
+    """What the CronWorkflow does when a run is due while the previous one still runs."""
+
+    ALLOW = "Allow"
+    FORBID = "Forbid"
+    REPLACE = "Replace"
+
+
+class RetryPolicy(str, Enum):
+    """Which failures Argo retries (Argo's default is OnFailure)."""
+
+    ALWAYS = "Always"
+    ON_FAILURE = "OnFailure"
+    ON_ERROR = "OnError"
+    ON_TRANSIENT_ERROR = "OnTransientError"
+
+
+class Parameter(_Spec):
+    """A named parameter; `value` is the default (templates) or the value (pipelines)."""
+
+    name: ParameterName
+    """Parameter name: letters, digits, '-' and '_'."""
+    value: ArgoText | None = None
+    """The value; for a template, the default used when a child passes none."""
+    description: str | None = None
+    """What the parameter is for."""
+
+
+class TtlStrategy(_Spec):
+    """How long Argo keeps a finished child Workflow before deleting it."""
+
+    seconds_after_completion: NonNegative | None = None
+    """Delete this long after the child ends in any phase (the fallback for the other two)."""
+    seconds_after_success: NonNegative | None = None
+    """Delete this long after the child succeeds."""
+    seconds_after_failure: NonNegative | None = None
+    """Delete this long after the child fails (phase Failed; Error falls back to completion)."""
+
+
+# Kubernetes forbids owner references across namespaces (the garbage collector would delete the
+# child at once, argo #13391), so a child in another namespace is cleaned up by Argo's TTL instead:
+# a day after success, a week after Failed or Error, long enough to debug.
+CROSS_NAMESPACE_TTL: dict[str, int] = {
+    "secondsAfterCompletion": 604800,
+    "secondsAfterSuccess": 86400,
+}
+
+
+class StopStrategy(_Spec):
+    """When the CronWorkflow stops scheduling for good (Argo v3.6+)."""
+
+    expression: str
+    """A bare expr condition, e.g. `cronworkflow.failed >= 3`."""
+
+
+class ExternalParameter(_Spec):
+    """A parameter of a template this pipeline does not create."""
+
+    name: ParameterName
+    """Parameter name."""
+    has_default: bool = False
+    """True when the template gives the parameter a value, so a child may leave it out."""
+
+
+class ExternalTemplate(_Spec):
+    """A (Cluster)WorkflowTemplate deployed elsewhere, declared so children's arguments are checked.
+
+    List every parameter it declares: children must pass each one without a default and nothing
+    else.
+    """
+
+    name: TemplateName
+    """The template's name, as children reference it."""
+    cluster_scope: bool = False
+    """True for a ClusterWorkflowTemplate (children use `cluster_workflow_template`)."""
+    parameters: list[ExternalParameter] = Field(default_factory=empty_list)
+    """Every parameter the template declares."""
+
+
+class Semaphore(_Spec):
+    """A semaphore whose size is a ConfigMap key: at most that many holders in the namespace."""
+
+    config_map: ObjectName
+    """ConfigMap holding the semaphore's size, in the child's namespace."""
+    key: LockName
+    """Key of the ConfigMap whose value is the semaphore's size."""
+    limit: Annotated[int, Field(ge=1)] | None = None
+    """Create the ConfigMap with this size; leave unset when the ConfigMap exists already."""
+
+
+class Synchronization(_Spec):
+    """Locks a child Workflow holds while it runs (Argo v3.6+ `semaphores` and `mutexes`)."""
+
+    semaphores: list[Semaphore] = Field(default_factory=empty_list)
+    """Semaphores to hold, each capping concurrent holders at its ConfigMap value."""
+    mutexes: list[LockName] = Field(default_factory=empty_list)
+    """Names of mutexes to hold: one holder at a time in the namespace."""
+
+
+class Child(_Spec):
+    """One child Workflow spawned by the orchestrator from a (Cluster)WorkflowTemplate."""
+
+    name: StepName
+    """Step name: a lowercase DNS-1123 label, unique in the pipeline."""
+    workflow_template: TemplateName | None = None
+    """The WorkflowTemplate to instantiate."""
+    cluster_workflow_template: TemplateName | None = None
+    """The ClusterWorkflowTemplate to instantiate (instead of workflow_template)."""
+    arguments: dict[ParameterName, ArgoText] = Field(default_factory=empty_dict)
+    """The child's parameters; values may use `{{workflow.parameters.NAME}}`."""
+    namespace: Namespace | None = None
+    """Namespace the child Workflow runs in (default: the pipeline's)."""
+    ttl_strategy: TtlStrategy | None = None
+    """When Argo deletes the finished child (cross-namespace: 1 day after success, else 7)."""
+    optional: bool = False
+    """Let the pipeline go on when this child fails (Argo `continueOn: {failed: true}`)."""
+    when: When | None = None
+    """Run the child only if this govaluate condition holds: `{{workflow.parameters.x}} == y`."""
+    timeout: Timeout | None = None
+    """Longest the child Workflow may run, e.g. `30m` (its `activeDeadlineSeconds`)."""
+    synchronization: Synchronization | None = None
+    """Semaphores and mutexes the child Workflow holds while it runs, shared across pipelines."""
+
+    @property
+    def template_ref(self) -> str:
+        """The referenced template's name, whichever kind it is."""
+        return self.workflow_template or self.cluster_workflow_template or ""
+
+    @property
+    def cluster_scope(self) -> bool:
+        """True when the child instantiates a ClusterWorkflowTemplate."""
+        return self.cluster_workflow_template is not None
+
+
+def _some_children(value: list[Child]) -> list[Child]:
+    check(bool(value), "empty_stage", "a stage needs at least one child: remove it or add one")
+    return value
+
+
+def _some_stages(value: list[list[Child]]) -> list[list[Child]]:
+    check(bool(value), "no_stages", "a pipeline needs at least one stage with a child")
+    return value
+
+
+Stage = Annotated[list[Child], AfterValidator(_some_children)]
+
+
+class Task(Child):
+    """A child in DAG mode: it starts once every child it depends on has finished."""
+
+    depends_on: list[StepName] = Field(default_factory=empty_list)
+    """Names of the tasks this one waits for (Argo `dependencies`)."""
+
+
+class Backoff(_Spec):
+    """Exponential backoff between retries: duration * factor^n, capped by maxDuration."""
+
+    duration: Duration | None = None
+    """First wait, e.g. '10s'."""
+    factor: Annotated[int, Field(ge=1)] | None = None
+    """Multiplier applied to each further wait."""
+    max_duration: Duration | None = None
+    """Give up retrying after this long, e.g. '10m'."""
+
+
+class RetryStrategy(_Spec):
+    """How Argo retries a failed child step (attempts = limit + 1)."""
+
+    limit: NonNegative | None = None
+    """Retries after the first attempt."""
+    retry_policy: RetryPolicy | None = None
+    """Which failures are retried (default OnFailure)."""
+    backoff: Backoff | None = None
+    """Waits between attempts."""
+
+
+class KeySelector(_Spec):
+    """A key of a Secret or ConfigMap in the template's namespace."""
+
+    name: ObjectName
+    """The Secret's or ConfigMap's name."""
+    key: Annotated[str, StringConstraints(min_length=1, max_length=253)]
+    """The key within it."""
+    optional: bool | None = None
+    """Start the container even when the key is missing."""
+
+
+class EnvVarSource(_Spec):
+    """Where an environment variable's value comes from: exactly one of the two."""
+
+    secret_key_ref: KeySelector | None = None
+    """A key of a Secret."""
+    config_map_key_ref: KeySelector | None = None
+    """A key of a ConfigMap."""
+
+
+class EnvVar(_Spec):
+    """An environment variable: a literal `value` or a `valueFrom` Secret/ConfigMap key."""
+
+    name: Annotated[str, StringConstraints(pattern=r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")]
+    """Variable name."""
+    value: str | None = None
+    """A literal value."""
+    value_from: EnvVarSource | None = None
+    """A Secret or ConfigMap key instead of a literal value."""
+
+
+class Resources(_Spec):
+    """Container resource requests and limits (Kubernetes quantities)."""
+
+    requests: dict[str, Quantity] = Field(default_factory=empty_dict)
+    """Requested quantities, e.g. {'cpu': '100m'}."""
+    limits: dict[str, Quantity] = Field(default_factory=empty_dict)
+    """Limits, e.g. {'memory': '128Mi'}."""
+
+
+class TolerationOperator(str, Enum):
+    """How a toleration matches a taint."""
+
+    EXISTS = "Exists"
+    EQUAL = "Equal"
+
+
+class TaintEffect(str, Enum):
+    """Which taint effect a toleration tolerates."""
+
+    NO_SCHEDULE = "NoSchedule"
+    PREFER_NO_SCHEDULE = "PreferNoSchedule"
+    NO_EXECUTE = "NoExecute"
+
+
+class Toleration(_Spec):
+    """A Kubernetes toleration, as in a pod spec."""
+
+    key: str | None = None
+    """Taint key."""
+    operator: TolerationOperator | None = None
+    """Exists or Equal."""
+    value: str | None = None
+    """Taint value (with Equal)."""
+    effect: TaintEffect | None = None
+    """NoSchedule, PreferNoSchedule or NoExecute."""
+    toleration_seconds: int | None = None
+    """How long a NoExecute taint is tolerated."""
+
+
+class SeccompProfile(str, Enum):
+    """The seccomp profile of a template's pods."""
+
+    RUNTIME_DEFAULT = "RuntimeDefault"
+    UNCONFINED = "Unconfined"
+
+
+class PodSecurity(_Spec):
+    """Explicit exceptions to the restricted Pod Security defaults, for one template's pods.
+
+    Every field defaults to the restricted value; setting one is the visible, reviewable opt-out.
+    """
+
+    run_as_user: NonNegative | None = None
+    """UID the container runs as (default 65534, `nobody`); 0 needs `runAsNonRoot: false`."""
+    run_as_group: NonNegative | None = None
+    """GID the container runs as (default: the same number as `runAsUser`)."""
+    run_as_non_root: bool = True
+    """false lets the image's own user, root included, run the container."""
+    allow_privilege_escalation: bool = False
+    """true lets setuid programs gain privileges."""
+    add_capabilities: list[Capability] = Field(default_factory=empty_list)
+    """Linux capabilities added back after `drop: [ALL]`, e.g. NET_BIND_SERVICE."""
+    seccomp_profile: SeccompProfile = SeccompProfile.RUNTIME_DEFAULT
+    """Unconfined turns off the runtime's system-call filter."""
+
+
+class Template(_Spec):
+    """A WorkflowTemplate this pipeline creates: one container, its inputs and retries."""
+
+    name: TemplateName
+    """WorkflowTemplate name (at most 63 characters)."""
+    image: Annotated[str, StringConstraints(min_length=1)]
+    """Container image."""
+    command: list[str] | None = None
+    """Container entrypoint."""
+    args: list[str] | None = None
+    """Container arguments; may use `{{workflow.parameters.NAME}}`."""
+    parameters: list[Parameter] = Field(default_factory=empty_list)
+    """Declared inputs, with optional defaults."""
+    env: list[EnvVar] = Field(default_factory=empty_list)
+    """Environment variables."""
+    resources: Resources | None = None
+    """Resource requests and limits."""
+    node_selector: dict[str, str] = Field(default_factory=empty_dict)
+    """Node labels the pods must match."""
+    tolerations: list[Toleration] = Field(default_factory=empty_list)
+    """Taints the pods tolerate."""
+    image_pull_secrets: list[ObjectName] = Field(default_factory=empty_list)
+    """Secrets for pulling the image."""
+    active_deadline_seconds: Annotated[int, Field(ge=1)] | None = None
+    """Upper bound on the container's run time."""
+    service_account_name: ObjectName | None = None
+    """Account the pods run under (default `<name>-executor`)."""
+    create_service_account: bool = True
+    """Create the account (default true); false when it already exists."""
+    automount_service_account_token: bool | None = None
+    """false: no API token in the pods' own containers; needs executorServiceAccountName."""
+    executor_service_account_name: ObjectName | None = None
+    """Account whose token only Argo's containers get (Argo's `executor.serviceAccountName`)."""
+    security: PodSecurity | None = None
+    """Explicit exceptions to the restricted pod security defaults."""
+    retry_strategy: RetryStrategy | None = None
+    """Retries with backoff."""
+    labels: Labels = Field(default_factory=empty_dict)
+    """Extra labels on the WorkflowTemplate."""
+
+    @property
+    def account_name(self) -> str:
+        """The account the template's pods run under (default `<template>-executor`)."""
+        return self.service_account_name or f"{self.name}-executor"
+
+
+class PipelineFields(_Spec):
+    """A pipeline's fields; `Pipeline` (pipeline.py) is this shape with the whole-pipeline rules."""
+
+    name: PipelineName
+    """CronWorkflow name: a DNS-1123 label of at most 52 characters."""
+    namespace: Namespace = "argo"
+    """Namespace of every object (default 'argo')."""
+    schedule: Schedule | None = None
+    """A cron schedule (robfig syntax: 5 fields or @descriptors)."""
+    schedules: list[Schedule] | None = None
+    """Several cron schedules (instead of schedule)."""
+    timezone: TimeZone | None = None
+    """IANA time zone; default is the controller's zone."""
+    concurrency_policy: ConcurrencyPolicy = ConcurrencyPolicy.ALLOW
+    """Allow, Forbid or Replace (default Allow)."""
+    starting_deadline_seconds: NonNegative | None = None
+    """How late a missed run may still start."""
+    successful_jobs_history_limit: NonNegative = 3
+    """Succeeded runs kept (default 3)."""
+    failed_jobs_history_limit: NonNegative = 1
+    """Failed runs kept (default 1)."""
+    suspend: bool = False
+    """Pause scheduling (default false)."""
+    service_account_name: ObjectName | None = None
+    """The orchestrator's account (default `<name>-orchestrator`)."""
+    create_service_account: bool = True
+    """Create the account (default true); false when it already exists."""
+    automount_service_account_token: bool | None = None
+    """false: no API token in the pods' own containers; needs executorServiceAccountName."""
+    executor_service_account_name: ObjectName | None = None
+    """Account whose token only Argo's containers get (Argo's `executor.serviceAccountName`)."""
+    labels: Labels = Field(default_factory=empty_dict)
+    """Labels added to every object, run and child."""
+    parameters: list[Parameter] = Field(default_factory=empty_list)
+    """The orchestrator's own parameters."""
+    stages: Annotated[list[Stage], AfterValidator(_some_stages)] | None = None
+    """Stages run in order; the children of one stage run in parallel."""
+    templates: list[Template] = Field(default_factory=empty_list)
+    """WorkflowTemplates this pipeline creates."""
+    argo_version: Annotated[ArgoVersion, BeforeValidator(version_text)] = ArgoVersion.V4
+    """The Argo Workflows line to write manifests for: '4' (default) or '3.5'."""
+    when: str | None = None
+    """Start a scheduled run only when this is true: `{{= cronworkflow.failed < 3 }}` (v3.6+)."""
+    stop_strategy: StopStrategy | None = None
+    """Stop scheduling for good once its expression is true (Argo v3.6+)."""
+    external_templates: list[ExternalTemplate] = Field(default_factory=empty_list)
+    """Templates deployed elsewhere, declared so children's arguments are checked."""
+    tasks: Annotated[list[Task], Field(min_length=1)] | None = None
+    """DAG mode instead of `stages`: children that start when the ones they depend on finish."""
+    on_exit: Child | None = None
+    """A child spawned when the orchestrator ends, whatever its outcome (Argo `onExit`)."""
+    max_parallel: Annotated[int, Field(ge=1)] | None = None
+    """Most children running at once (Argo `parallelism` on the entry template)."""
+    child_timeout: Timeout | None = None
+    """Default `timeout` for every child that sets none, e.g. `2h`."""
+
+    @property
+    def all_schedules(self) -> list[str]:
+        """Every schedule, whichever spelling the spec used."""
+        return [self.schedule] if self.schedule is not None else list(self.schedules or [])
+
+    @property
+    def account_name(self) -> str:
+        """The orchestrator's service account (default `<name>-orchestrator`)."""
+        return self.service_account_name or f"{self.name}-orchestrator"
+
+    @property
+    def children(self) -> list[tuple[str, Child]]:
+        """Every child with its field path, in spec order: stages or tasks, then onExit."""
+        found: list[tuple[str, Child]] = [
+            (f"stages[{i}][{j}]", child)
+            for i, stage in enumerate(self.stages or [])
+            for j, child in enumerate(stage)
+        ]
+        found += [(f"tasks[{i}]", task) for i, task in enumerate(self.tasks or [])]
+        if self.on_exit is not None:
+            found.append(("onExit", self.on_exit))
+        return found
+
+    @property
+    def child_namespaces(self) -> list[str]:
+        """Namespaces other than the pipeline's that children run in, in spec order."""
+        found = [child.namespace for _, child in self.children if child.namespace]
+        return [ns for ns in dict.fromkeys(found) if ns != self.namespace]

@@ -1,0 +1,67 @@
+"""The names and labels the package derives from a pipeline, and the limits they must fit.
+
+Argo names a cron run `<CronWorkflow>-<unix seconds>` and Kubernetes appends 5 characters to a
+`generateName`, so the spec's names are limited by what is derived from them; the labels below
+are set by the package on every object, run and child, and a spec cannot override them.
+"""
+
+from __future__ import annotations
+
+CRON_WORKFLOW_NAME_MAX = 52  # spawned runs are `<name>-<unix seconds>`, within Workflow's 63
+WORKFLOW_NAME_MAX = 63  # Argo's controller limit for Workflow and WorkflowTemplate names
+GENERATED_SUFFIX = 5  # characters Kubernetes appends to a generateName prefix
+
+MANAGED_BY = "pulumi-argo-orchestration"
+PART_OF_LABEL = "app.kubernetes.io/part-of"
+MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
+PARENT_LABEL = "argo-orchestration/parent"
+STEP_LABEL = "argo-orchestration/step"
+# On children in another namespace than their parent: the parent's name alone is ambiguous there.
+PARENT_NAMESPACE_LABEL = "argo-orchestration/parent-namespace"
+RESERVED_LABELS = frozenset(
+    {PART_OF_LABEL, MANAGED_BY_LABEL, PARENT_LABEL, STEP_LABEL, PARENT_NAMESPACE_LABEL}
+)
+OBJECT_NAME_MAX = 253
+
+
+def _short_hash(text: str) -> str:
+    # Imported here: only over-long names need it, and OpenSSL's loading shows in CLI start-up.
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()[:6]
+
+
+def child_generate_name(pipeline: str, step: str) -> str:
+    """`<pipeline>-<step>-`, shortened so the generated Workflow name stays within 63 characters.
+
+    `{{workflow.name}}` cannot be the prefix: a cron run's name is already up to 63 characters.
+    A shortened prefix keeps a hash of the full one, so two long step names stay distinguishable.
+    """
+    prefix = f"{pipeline}-{step}"
+    limit = WORKFLOW_NAME_MAX - GENERATED_SUFFIX - 1
+    if len(prefix) > limit:
+        digest = _short_hash(prefix)
+        prefix = f"{prefix[: limit - 7].rstrip('-')}-{digest}"
+    return f"{prefix}-"
+
+
+def common_labels(pipeline_name: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Labels on every object and run of a pipeline, so one selector finds all of them."""
+    return {PART_OF_LABEL: pipeline_name, MANAGED_BY_LABEL: MANAGED_BY, **(extra or {})}
+
+
+def child_selector(pipeline_name: str) -> str:
+    """The label selector that lists every run and every child of a pipeline."""
+    return f"{PART_OF_LABEL}={pipeline_name}"
+
+
+def spawner_role_name(pipeline_namespace: str, account: str) -> str:
+    """`<pipeline namespace>.<orchestrator account>`: the Role that lets it spawn children here.
+
+    A namespace holds no '.', so two pipelines' Roles in one child namespace never share a name.
+    """
+    name = f"{pipeline_namespace}.{account}"
+    if len(name) > OBJECT_NAME_MAX:
+        digest = _short_hash(name)
+        name = f"{name[: OBJECT_NAME_MAX - 7].rstrip('-.')}-{digest}"
+    return name

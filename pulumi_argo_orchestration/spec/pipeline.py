@@ -1,0 +1,46 @@
+"""The validated roots of the spec: `Pipeline` and `SharedTemplate` check their whole-spec rules.
+
+pydantic raises them at construction, like a field error, so `Pipeline(...)` in Python and a spec
+file report the same problems.
+"""
+
+# No `from __future__ import annotations`: see models.py.
+from pydantic import model_validator
+from pydantic_core import PydanticCustomError
+
+from .fields import Namespace
+from .models import PipelineFields, Template
+from .rules import pipeline_problems, template_problems
+
+
+class Pipeline(PipelineFields):
+    """A scheduled orchestration: a CronWorkflow whose stages spawn child Workflows."""
+
+    @model_validator(mode="after")
+    def _whole_pipeline(self) -> "Pipeline":
+        problems = pipeline_problems(self)
+        if problems:
+            raise PydanticCustomError(
+                "pipeline",
+                "the pipeline has {count} problem(s)",
+                {"problems": problems, "count": len(problems)},
+            )
+        return self
+
+
+class SharedTemplate(Template):
+    """A WorkflowTemplate deployed on its own, for several pipelines to instantiate."""
+
+    namespace: Namespace = "argo"
+    """Namespace of the template and its account (default 'argo')."""
+
+    @model_validator(mode="after")
+    def _whole_template(self) -> "SharedTemplate":
+        problems = template_problems(self, "")
+        if problems:
+            raise PydanticCustomError(
+                "pipeline",
+                "the template has {count} problem(s)",
+                {"problems": problems, "count": len(problems)},
+            )
+        return self

@@ -1,0 +1,142 @@
+"""Rules that need several fields or the whole pipeline; every problem keeps its own path.
+
+Each rule module (`contracts`, `control_flow` with `dag` and `locks`, `targets`) and the run-control
+checks of `syntax.expr` report a list of problems; `pipeline_problems` gathers them in one pass, so
+a user fixes a spec in one go.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import Problem
+from ..syntax import expr
+from . import contracts, control_flow, targets
+from .models import PipelineFields, Template
+
+_WORKFLOW_PARAMETER_REF = r"\{\{\s*workflow\.parameters\.([-a-zA-Z0-9_]+)\s*\}\}"
+
+
+def pipeline_problems(pipeline: PipelineFields) -> list[Problem]:
+    """Rules that need the whole pipeline; every problem keeps its own field path."""
+    problems: list[Problem] = []
+    if pipeline.schedule is None and not pipeline.schedules:
+        problems.append(Problem("schedule", "set `schedule` or `schedules` (at least one)"))
+    if pipeline.schedule is not None and pipeline.schedules is not None:
+        problems.append(Problem("schedules", "set either `schedule` or `schedules`, not both"))
+
+    declared = {parameter.name for parameter in pipeline.parameters}
+    for i, parameter in enumerate(pipeline.parameters):
+        if parameter.value is None:
+            problems.append(Problem(f"parameters[{i}].value", "a pipeline parameter needs a value"))
+    problems += _duplicates(
+        [(f"parameters[{i}].name", p.name) for i, p in enumerate(pipeline.parameters)],
+        "parameter",
+    )
+    problems += _duplicates(
+        [(f"{path}.name", child.name) for path, child in pipeline.children], "step"
+    )
+    for path, child in pipeline.children:
+        if (child.workflow_template is None) == (child.cluster_workflow_template is None):
+            problems.append(
+                Problem(path, "set exactly one of `workflowTemplate` or `clusterWorkflowTemplate`")
+            )
+        for key, value in child.arguments.items():
+            problems += _undeclared(f"{path}.arguments.{key}", value, declared, "the pipeline")
+
+    problems += _token_problems(pipeline, "")
+    problems += _duplicates(
+        [(f"templates[{i}].name", t.name) for i, t in enumerate(pipeline.templates)], "template"
+    )
+    for i, template in enumerate(pipeline.templates):
+        problems += template_problems(template, f"templates[{i}].")
+    problems += contracts.contract_problems(pipeline)
+    if pipeline.when is not None:
+        problems += expr.when_problems(pipeline.when, "when")
+    if pipeline.stop_strategy is not None:
+        problems += expr.stop_expression_problems(
+            pipeline.stop_strategy.expression, "stopStrategy.expression"
+        )
+    problems += targets.target_problems(pipeline)
+    problems += control_flow.control_flow_problems(pipeline)
+    return problems
+
+
+def template_problems(template: Template, prefix: str) -> list[Problem]:
+    """Rules across a template's fields; `prefix` places them in the enclosing spec."""
+    problems: list[Problem] = []
+    inputs = {parameter.name for parameter in template.parameters}
+    problems += _token_problems(template, prefix)
+    security = template.security
+    if security is not None and security.run_as_user == 0 and security.run_as_non_root:
+        problems.append(
+            Problem(
+                f"{prefix}security.runAsUser",
+                "0 is root, which `runAsNonRoot: true` forbids (the kubelet would refuse to "
+                "start the container): set `security.runAsNonRoot: false` to run as root",
+            )
+        )
+    problems += _duplicates(
+        [(f"{prefix}parameters[{k}].name", p.name) for k, p in enumerate(template.parameters)],
+        "parameter",
+    )
+    for field in ("command", "args"):
+        for k, text in enumerate(getattr(template, field) or []):
+            problems += _undeclared(f"{prefix}{field}[{k}]", text, inputs, "the template")
+    for k, env in enumerate(template.env):
+        if (env.value is None) == (env.value_from is None):
+            problems.append(
+                Problem(f"{prefix}env[{k}]", "set exactly one of `value` or `valueFrom`")
+            )
+        elif env.value is not None:
+            problems += _undeclared(f"{prefix}env[{k}].value", env.value, inputs, "the template")
+        source = env.value_from
+        if source is not None and (source.secret_key_ref is None) == (
+            source.config_map_key_ref is None
+        ):
+            problems.append(
+                Problem(
+                    f"{prefix}env[{k}].valueFrom",
+                    "set exactly one of `secretKeyRef` or `configMapKeyRef`",
+                )
+            )
+    return problems
+
+
+def _token_problems(spec: PipelineFields | Template, prefix: str) -> list[Problem]:
+    """Argo refuses a pod without a token for its wait container (workflowpod.go)."""
+    if spec.automount_service_account_token is False and spec.executor_service_account_name is None:
+        return [
+            Problem(
+                f"{prefix}automountServiceAccountToken",
+                "`automountServiceAccountToken: false` needs `executorServiceAccountName`: Argo's "
+                "own containers (wait, or argoexec in a resource step) write workflowtaskresults "
+                "with a service-account token, and Argo rejects the pod without one "
+                "(executor.serviceAccountName must not be empty if automountServiceAccountToken "
+                "is false)",
+            )
+        ]
+    return []
+
+
+def _duplicates(entries: list[tuple[str, str]], what: str) -> list[Problem]:
+    first: dict[str, str] = {}
+    problems = []
+    for path, name in entries:
+        if name in first:
+            problems.append(
+                Problem(path, f"duplicate {what} name {name!r} (first at {first[name]})")
+            )
+        else:
+            first[name] = path
+    return problems
+
+
+def _undeclared(path: str, text: str, declared: set[str], owner: str) -> list[Problem]:
+    return [
+        Problem(
+            path, f"references undeclared parameter {ref!r}: declare it in {owner}'s `parameters`"
+        )
+        for ref in re.findall(_WORKFLOW_PARAMETER_REF, text)
+        if ref not in declared
+    ]

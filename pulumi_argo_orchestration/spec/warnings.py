@@ -1,0 +1,75 @@
+"""Valid specs that are likely to surprise at run time: the one source of every warning.
+
+`render` prints these, the components send them to `pulumi.log.warn`; both take them from here,
+through `argo.manifests.render_pipeline`, so their text is the same everywhere.
+"""
+
+from __future__ import annotations
+
+from . import contracts
+from .models import CROSS_NAMESPACE_TTL, PipelineFields
+
+
+def timezone_warning(name: object) -> str:
+    """A CronWorkflow without `timezone` runs in the controller's zone, not the reader's."""
+    return f"{name}: no `timezone`: the schedule runs in the Argo controller's time zone"
+
+
+def pipeline_warnings(pipeline: PipelineFields) -> list[str]:
+    """Things that are valid but likely to surprise at run time."""
+    warnings = []
+    if pipeline.timezone is None:
+        warnings.append(timezone_warning(pipeline.name))
+    warnings += _child_warnings(pipeline)
+    warnings += _control_flow_warnings(pipeline)
+    return warnings
+
+
+def _child_warnings(pipeline: PipelineFields) -> list[str]:
+    warnings = []
+    for namespace in pipeline.child_namespaces:
+        steps = ", ".join(
+            child.name
+            for _, child in pipeline.children
+            if (child.namespace or pipeline.namespace) == namespace
+        )
+        default = ", ".join(f"{key} {value}" for key, value in CROSS_NAMESPACE_TTL.items())
+        warnings.append(
+            f"{pipeline.name}: children in namespace {namespace!r} ({steps}): the namespace must "
+            "exist and the Argo controller must watch it; they cannot be owned by their run, so "
+            f"deleting a run leaves them to their ttlStrategy (default {default})"
+        )
+    known = contracts.contracts(pipeline)
+    for path, child in pipeline.children:
+        ttl = child.ttl_strategy
+        if (
+            ttl is not None
+            and (child.namespace or pipeline.namespace) != pipeline.namespace
+            and ttl.seconds_after_completion is None
+        ):
+            never = "Error" if ttl.seconds_after_failure is not None else "Failed or Error"
+            if ttl.seconds_after_success is None:
+                never = "Succeeded"
+            warnings.append(
+                f"{pipeline.name}: {path} ({child.name}): its ttlStrategy has no "
+                f"secondsAfterCompletion, so a child that ends {never} is never deleted"
+            )
+        if child.template_ref and (child.cluster_scope, child.template_ref) not in known:
+            kind = "ClusterWorkflowTemplate" if child.cluster_scope else "WorkflowTemplate"
+            warnings.append(
+                f"{pipeline.name}: {path} ({child.name}): {kind} {child.template_ref!r} is not "
+                "declared under `externalTemplates`, so its arguments are not checked"
+            )
+    return warnings
+
+
+def _control_flow_warnings(pipeline: PipelineFields) -> list[str]:
+    """Valid combinations that will not behave as a reader of the spec expects."""
+    warnings = []
+    if pipeline.on_exit is not None and pipeline.concurrency_policy.value == "Replace":
+        warnings.append(
+            f"{pipeline.name}: `onExit` with `concurrencyPolicy: Replace`: Argo terminates a "
+            "running workflow to replace it without running its exit handler, so replaced runs "
+            "send no exit notification"
+        )
+    return warnings

@@ -1,0 +1,95 @@
+"""The checks every rendered pipeline must pass, shared by the conformance matrix and the fuzzer.
+
+`check_pipeline` renders a spec and verifies every emitted document: Argo kinds against Argo's
+schema.json (closed objects) and CRDs, each child manifest on its own, core kinds with
+kubernetes-validate in strict mode (when `../shared/argo` is present; otherwise the documents are
+still rendered, printed and parsed back). It also checks the safety invariants: no wildcard and
+no cluster-wide RBAC, restricted pods wherever the spec asks for no exception, and every child
+manifest through both of Argo's passes (tests/argo_substitution.py).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from pulumi_argo_orchestration import dump_documents, load_pipeline, pipeline_manifests
+from pulumi_argo_orchestration.views.conformance import ArgoSchemas, _yaml_loader
+from tests.conftest import FIGURES, SHARED_ARGO
+from tests.support import argo_substitution as argo
+
+SCHEMAS = ArgoSchemas.load(SHARED_ARGO) if (SHARED_ARGO / "schema.json").is_file() else None
+_REFERENCE = re.compile(r"\{\{workflow\.parameters\.([-a-zA-Z0-9_]+)\}\}")
+RESTRICTED_POD = {
+    "runAsNonRoot": True,
+    "runAsUser": 65534,
+    "runAsGroup": 65534,
+    "seccompProfile": {"type": "RuntimeDefault"},
+}
+RESTRICTED_CONTAINER = {
+    "allowPrivilegeEscalation": False,
+    "capabilities": {"drop": ["ALL"]},
+    "runAsNonRoot": True,
+    "seccompProfile": {"type": "RuntimeDefault"},
+}
+
+
+def check_pipeline(spec: dict[str, Any], figure: str) -> list[dict[str, Any]]:
+    """Render `spec` and check everything above; counts the documents under `figure`."""
+    pipeline = load_pipeline(spec)
+    documents = pipeline_manifests(pipeline)
+    printed = list(yaml.load_all(dump_documents(documents), Loader=_yaml_loader()))
+    assert printed == documents
+    if SCHEMAS is not None:
+        problems = [p for document in documents for p in SCHEMAS.problems(document)]
+        assert problems == [], problems
+        FIGURES[f"{figure}: documents validated against Argo's schemas and CRDs"] += len(documents)
+    FIGURES[f"{figure}: documents rendered"] += len(documents)
+    _check_rbac(documents)
+    _check_pods(spec, documents)
+    _check_children(spec, printed)
+    return documents
+
+
+def _check_rbac(documents: list[dict[str, Any]]) -> None:
+    kinds = {d["kind"] for d in documents}
+    assert not kinds & {"ClusterRole", "ClusterRoleBinding"}
+    for role in (d for d in documents if d["kind"] == "Role"):
+        for rule in role["rules"]:
+            assert all("*" not in item for field in rule.values() for item in field), rule
+            assert rule["apiGroups"] == ["argoproj.io"]
+
+
+def _check_pods(spec: dict[str, Any], documents: list[dict[str, Any]]) -> None:
+    relaxed = {t["name"] for t in spec.get("templates", []) if t.get("security")}
+    for document in documents:
+        if document["kind"] == "CronWorkflow":
+            assert document["spec"]["workflowSpec"]["securityContext"] == RESTRICTED_POD
+        elif document["kind"] == "WorkflowTemplate" and document["metadata"]["name"] not in relaxed:
+            assert document["spec"]["securityContext"] == RESTRICTED_POD
+            for template in document["spec"]["templates"]:
+                assert template["container"]["securityContext"] == RESTRICTED_CONTAINER
+
+
+def _check_children(spec: dict[str, Any], printed: list[dict[str, Any]]) -> None:
+    (cron,) = [d for d in printed if d["kind"] == "CronWorkflow"]
+    values = {p["name"]: p["value"] for p in spec.get("parameters", [])}
+    for stage in spec["stages"]:
+        for child in stage:
+            for fake in (True, False):
+                validated, _ = argo.validate_child(cron, child["name"], fake_arguments=fake)
+                assert validated["kind"] == "Workflow"
+            made = argo.run_child(cron, child["name"])
+            ref = child.get("clusterWorkflowTemplate") or child.get("workflowTemplate")
+            assert made["spec"]["workflowTemplateRef"]["name"] == ref
+            arguments = made["spec"].get("arguments", {}).get("parameters", [])
+            assert [a["name"] for a in arguments] == list(child.get("arguments", {}))
+            for argument in arguments:
+                expected = _REFERENCE.sub(
+                    lambda m: values[m.group(1)], child["arguments"][argument["name"]]
+                )
+                if "{{" not in expected:  # otherwise Argo reads tags in the value itself
+                    assert argument["value"] == expected
+            FIGURES["children emulated through Argo's substitution"] += 1

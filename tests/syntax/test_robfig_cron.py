@@ -1,0 +1,437 @@
+"""Argo's cron grammar and robfig/cron v3 Next(), with expectations worked out by hand.
+
+Every expected run time below was derived from the rules (robfig's spec.go walk, Go's time.Date,
+the zone's DST dates), not by running the code. Times are compared as UTC instants, because two
+aware datetimes in the same zone compare by wall clock and ignore `fold`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from pulumi_argo_orchestration.syntax.robfig_cron import (
+    DstTransition,
+    dst_transitions,
+    next_runs,
+    schedule_problem,
+)
+
+UTC = timezone.utc
+ZURICH = ZoneInfo("Europe/Zurich")
+NEW_YORK = ZoneInfo("America/New_York")
+LOS_ANGELES = ZoneInfo("America/Los_Angeles")
+HAVANA = ZoneInfo("America/Havana")
+
+OK = None
+
+# (expression, None when Argo accepts it, else a fragment the reason must contain)
+TABLE: list[tuple[str, str | None]] = [
+    # --- accepted ---
+    ("0 */4 * * *", OK),
+    ("* * * * *", OK),
+    ("59 23 31 12 6", OK),
+    ("0 0 * * 0", OK),
+    ("00 08 * * *", OK),  # leading zeros: Go's Atoi takes them
+    ("5-10/2 * * * *", OK),
+    ("5/15 * * * *", OK),  # `a/n` means a-max/n
+    ("*/100 * * * *", OK),  # a step past the range just keeps the first value
+    ("0 0 1,15 * *", OK),
+    ("0 0 1,,15 * *", OK),  # robfig drops empty list items
+    ("*-5 * * * *", OK),  # robfig ignores what follows `*-`
+    ("0 0 ? * MON-FRI", OK),
+    ("0 0 1 JAN *", OK),
+    ("0 0 1 jan-Mar *", OK),
+    ("0 0 * * sun,SAT", OK),
+    ("0\t0 * * *", OK),  # tabs separate fields for both the CRD and robfig
+    ("0  0 * * *", OK),
+    ("0 0 30 2 *", OK),  # accepted although it never fires
+    ("@yearly", OK),
+    ("@annually", OK),
+    ("@monthly", OK),
+    ("@weekly", OK),
+    ("@daily", OK),
+    ("@midnight", OK),
+    ("@hourly", OK),
+    ("@every 1h30m", OK),
+    ("@every 90s", OK),
+    ("@every 500ms", OK),  # rounded up to 1s by robfig
+    ("@every 10\u00b5s", OK),
+    ("@every 0s", OK),
+    # --- rejected: shape ---
+    ("", "empty"),
+    ("   ", "empty"),
+    (" 0 * * * *", "leading or trailing whitespace"),
+    ("0 * * * * ", "leading or trailing whitespace"),
+    ("0 * * * *\n", "leading or trailing whitespace"),
+    ("0 */4 * *", "expected 5 fields (minute hour day-of-month month day-of-week), got 4"),
+    ("0 0 0 * * *", "seconds field is not supported"),
+    ("0 0 12 ? * MON 2026", "seconds and year fields are not supported"),
+    ("TZ=UTC 0 * * * *", "TZ=/CRON_TZ= prefix"),
+    ("CRON_TZ=Europe/Zurich 0 2 * * *", "TZ=/CRON_TZ= prefix"),
+    ("0\u00a00 * * * *", "whitespace"),  # robfig would split on it, the CRD pattern refuses it
+    ("0 0 * * 1;2", "unexpected character ';'"),
+    ("0 0 * * 1+2", "unexpected character '+'"),
+    # --- rejected: Quartz and other dialects ---
+    ("0 0 L * *", "`L` is not supported"),
+    ("0 0 * * 5L", "`L` is not supported"),
+    ("0 0 15W * *", "`W` (nearest weekday) is not supported"),
+    ("0 0 * * 1#2", "`#` (nth weekday of the month) is not supported"),
+    ("H * * * *", "`H` (hashed value) is not supported"),
+    # --- rejected: values and ranges ---
+    ("60 * * * *", "minute value 60 out of range 0-59"),
+    ("0 24 * * *", "hour value 24 out of range 0-23"),
+    ("0 0 0 * *", "day-of-month value 0 out of range 1-31"),
+    ("0 0 32 * *", "day-of-month value 32 out of range 1-31"),
+    ("0 0 1 13 *", "month value 13 out of range 1-12"),
+    ("0 0 1 0 *", "month value 0 out of range 1-12"),
+    ("0 0 * * 7", "day-of-week value 7 out of range 0-6"),
+    ("0 0 * * 1-7", "day-of-week value 7 out of range 0-6"),
+    ("5-1 * * * *", "minute range '5-1' is reversed"),
+    ("0 0 * DEC-JAN *", "month range 'DEC-JAN' is reversed"),
+    ("1-2-3 * * * *", "more than one `-`"),
+    ("1- * * * *", "has an empty value"),
+    ("*/0 * * * *", "minute step in '*/0' must be greater than 0"),
+    ("0 5/0 * * *", "hour step in '5/0' must be greater than 0"),
+    ("*/-1 * * * *", "must be greater than 0"),
+    ("*/ * * * *", "empty step"),
+    ("*/2/3 * * * *", "more than one `/`"),
+    ("*/x * * * *", "minute step 'x' in '*/x' is not a number"),
+    ("0 0 1 JANUARY *", "month value 'JANUARY' is not a number or a name (jan-dec)"),
+    ("0 0 * * MONDAY", "day-of-week value 'MONDAY' is not a number or a name (sun-sat)"),
+    ("0 0 MON * *", "day-of-month value 'MON' is not a number"),
+    ("0 0 * */JAN *", "is not a number"),  # steps take no names
+    ("99999999999999999999 * * * *", "out of range 0-59"),
+    ("0 " + "9" * 5000 + " * * *", "out of range 0-23"),  # no int(str) digit-limit crash
+    ("0 0 0000000000000000000000001 * *", OK),  # Go's Atoi reads any number of leading zeros
+    ("*/99999999999999999999 * * * *", "too large"),
+    # --- rejected: descriptors ---
+    ("@hourlyy", "unknown descriptor @hourlyy"),
+    ("@reboot", "unknown descriptor @reboot"),
+    ("@Hourly", "descriptors are lowercase"),
+    ("@daily 0", "takes nothing after it"),
+    ("@every", "`@every` needs a duration"),
+    ("@every 1.5h", "fractional duration"),
+    ("@every 1d", "not a Go duration unit"),
+    ("@every 1h 30m", "invalid duration"),
+    ("@every  1h", "exactly one space"),
+    ("@every\t1h", "exactly one space"),
+    ("@every -1h", "invalid duration"),
+    ("@every 1H", "invalid duration"),
+    ("@every 1h30", "invalid duration"),
+    ("@every 1\u03bcs", "invalid duration"),  # Go takes the Greek mu, the CRD only the micro sign
+    ("@every 2562048h", "too large"),  # just past Go's 2562047h47m16.854775807s
+]
+
+
+@pytest.mark.parametrize(("expression", "expected"), TABLE, ids=[repr(e) for e, _ in TABLE])
+def test_schedule_problem(expression: str, expected: str | None) -> None:
+    problem = schedule_problem(expression)
+    if expected is None:
+        assert problem is None, problem
+    else:
+        assert problem is not None, f"{expression!r} should be rejected"
+        assert expected in problem
+        assert "\n" not in problem
+
+
+def test_table_is_large_and_unique() -> None:
+    expressions = [e for e, _ in TABLE]
+    assert len(expressions) >= 40
+    assert len(set(expressions)) == len(expressions)
+
+
+def utc(*fields: int) -> datetime:
+    """A UTC datetime from (year, month, day[, hour[, minute[, second]]])."""
+    return datetime(*fields, tzinfo=UTC)  # type: ignore[arg-type]
+
+
+def instants(runs: list[datetime]) -> list[datetime]:
+    return [r.astimezone(UTC) for r in runs]
+
+
+# --- plain schedules (UTC) ---
+
+
+def test_every_four_hours_strictly_after_start() -> None:
+    assert instants(next_runs("0 */4 * * *", None, utc(2026, 1, 1, 10, 0), 3)) == [
+        utc(2026, 1, 1, 12),
+        utc(2026, 1, 1, 16),
+        utc(2026, 1, 1, 20),
+    ]
+    # start exactly on a run: that run is not repeated
+    assert instants(next_runs("0 */4 * * *", "UTC", utc(2026, 1, 1, 12), 1)) == [
+        utc(2026, 1, 1, 16)
+    ]
+
+
+def test_start_in_another_zone_is_the_same_instant() -> None:
+    start = datetime(2026, 1, 1, 0, 0, tzinfo=NEW_YORK)  # 05:00 UTC
+    assert instants(next_runs("0 * * * *", None, start, 1)) == [utc(2026, 1, 1, 6)]
+
+
+def test_day_of_month_or_day_of_week_when_neither_is_a_star() -> None:
+    # 1st of the month OR Monday: Sun 1 Feb (the 1st), Mon 2 Feb, Mon 9 Feb.
+    runs = next_runs("0 0 1 * 1", None, utc(2026, 1, 29, 12), 3)
+    assert instants(runs) == [utc(2026, 2, 1), utc(2026, 2, 2), utc(2026, 2, 9)]
+
+
+def test_day_fields_and_when_one_is_a_star_or_question_mark() -> None:
+    # `?` is a star: weekdays only, from Friday 2 Jan 2026 noon.
+    runs = next_runs("0 0 ? * MON-FRI", None, utc(2026, 1, 2, 12), 3)
+    assert instants(runs) == [utc(2026, 1, 5), utc(2026, 1, 6), utc(2026, 1, 7)]
+    # `*/1` keeps the star bit: Mondays only.
+    runs = next_runs("0 0 */1 * 1", None, utc(2026, 1, 2), 2)
+    assert instants(runs) == [utc(2026, 1, 5), utc(2026, 1, 12)]
+
+
+def test_stepped_star_is_not_a_star_for_the_day_rule() -> None:
+    # robfig clears the star bit for `*/10`, so days 1,11,21,31 OR Mondays.
+    runs = next_runs("0 0 */10 * 1", None, utc(2026, 1, 2), 7)
+    assert instants(runs) == [
+        utc(2026, 1, 5),  # Monday
+        utc(2026, 1, 11),  # the 11th (a Sunday)
+        utc(2026, 1, 12),  # Monday
+        utc(2026, 1, 19),  # Monday
+        utc(2026, 1, 21),  # the 21st (a Wednesday)
+        utc(2026, 1, 26),  # Monday
+        utc(2026, 1, 31),  # the 31st (a Saturday)
+    ]
+
+
+def test_month_names_any_case() -> None:
+    runs = next_runs("30 6 1 JAN,jul *", None, utc(2026, 3, 10), 3)
+    assert instants(runs) == [
+        utc(2026, 7, 1, 6, 30),
+        utc(2027, 1, 1, 6, 30),
+        utc(2027, 7, 1, 6, 30),
+    ]
+
+
+def test_start_with_step_runs_to_the_end_of_the_range() -> None:
+    runs = next_runs("5/15 * * * *", None, utc(2026, 1, 1, 10), 5)
+    assert instants(runs) == [
+        utc(2026, 1, 1, 10, 5),
+        utc(2026, 1, 1, 10, 20),
+        utc(2026, 1, 1, 10, 35),
+        utc(2026, 1, 1, 10, 50),
+        utc(2026, 1, 1, 11, 5),
+    ]
+
+
+def test_leap_day_within_robfigs_five_year_search() -> None:
+    runs = next_runs("0 12 29 2 *", None, utc(2026, 1, 1), 2)
+    assert instants(runs) == [utc(2028, 2, 29, 12), utc(2032, 2, 29, 12)]
+
+
+def test_robfig_gives_up_after_five_years() -> None:
+    # 2100 is not a leap year: from March 2096 the next 29 February is in 2104, past 2101.
+    assert next_runs("0 0 29 2 *", None, utc(2096, 3, 1), 1) == []
+    # From 2099 the limit is 2104, and 2104 is not past it.
+    assert instants(next_runs("0 0 29 2 *", None, utc(2099, 1, 1), 1)) == [utc(2104, 2, 29)]
+
+
+def test_a_schedule_that_never_fires_yields_nothing() -> None:
+    assert next_runs("0 0 30 2 *", None, utc(2026, 1, 1), 3) == []
+
+
+def test_descriptors() -> None:
+    start = utc(2026, 1, 1)  # a Thursday, exactly midnight
+    assert instants(next_runs("@yearly", None, start, 2)) == [utc(2027, 1, 1), utc(2028, 1, 1)]
+    assert instants(next_runs("@annually", None, start, 1)) == [utc(2027, 1, 1)]
+    assert instants(next_runs("@monthly", None, utc(2026, 1, 15), 2)) == [
+        utc(2026, 2, 1),
+        utc(2026, 3, 1),
+    ]
+    assert instants(next_runs("@weekly", None, start, 2)) == [utc(2026, 1, 4), utc(2026, 1, 11)]
+    late = datetime(2026, 2, 28, 23, 59, 59, 999_999, tzinfo=UTC)
+    assert instants(next_runs("@daily", None, late, 1)) == [utc(2026, 3, 1)]
+    assert instants(next_runs("@midnight", None, late, 1)) == [utc(2026, 3, 1)]
+    assert instants(next_runs("@hourly", None, utc(2026, 1, 1, 10, 59, 59), 2)) == [
+        utc(2026, 1, 1, 11),
+        utc(2026, 1, 1, 12),
+    ]
+
+
+# --- @every ---
+
+
+def test_every_adds_the_duration_to_the_whole_second() -> None:
+    start = datetime(2026, 1, 1, 10, 0, 0, 700_000, tzinfo=UTC)
+    assert instants(next_runs("@every 1h30m", None, start, 3)) == [
+        utc(2026, 1, 1, 11, 30),
+        utc(2026, 1, 1, 13, 0),
+        utc(2026, 1, 1, 14, 30),
+    ]
+
+
+def test_every_below_a_second_becomes_a_second_and_fractions_are_truncated() -> None:
+    start = datetime(2026, 1, 1, 10, 0, 0, 250_000, tzinfo=UTC)
+    expected = [utc(2026, 1, 1, 10, 0, 1), utc(2026, 1, 1, 10, 0, 2)]
+    assert instants(next_runs("@every 500ms", None, start, 2)) == expected
+    assert instants(next_runs("@every 1500ms", None, start, 2)) == expected
+
+
+def test_every_is_absolute_time_across_spring_forward() -> None:
+    start = datetime(2026, 3, 29, 0, 30, tzinfo=ZURICH)  # CET, 23:30 UTC the day before
+    runs = next_runs("@every 1h", "Europe/Zurich", start, 2)
+    assert instants(runs) == [utc(2026, 3, 29, 0, 30), utc(2026, 3, 29, 1, 30)]
+    assert [(r.hour, r.minute) for r in runs] == [(1, 30), (3, 30)]  # 02:30 does not exist
+
+
+# --- time zones and DST ---
+
+
+def test_zurich_spring_forward_skips_the_0230_run() -> None:
+    # 2026-03-29: 02:00 CET becomes 03:00 CEST, so 02:30 never happens that day.
+    start = datetime(2026, 3, 27, 12, tzinfo=ZURICH)
+    runs = next_runs("30 2 * * *", "Europe/Zurich", start, 3)
+    assert instants(runs) == [
+        utc(2026, 3, 28, 1, 30),  # 02:30 CET
+        utc(2026, 3, 30, 0, 30),  # 02:30 CEST, 29 March skipped
+        utc(2026, 3, 31, 0, 30),
+    ]
+    assert all(r.tzinfo is ZURICH and (r.hour, r.minute) == (2, 30) for r in runs)
+
+
+def test_zurich_fall_back_runs_0230_twice() -> None:
+    # 2026-10-25: 03:00 CEST becomes 02:00 CET, so 02:30 happens at 00:30 and 01:30 UTC.
+    start = datetime(2026, 10, 24, 12, tzinfo=ZURICH)
+    runs = next_runs("30 2 * * *", "Europe/Zurich", start, 3)
+    assert instants(runs) == [
+        utc(2026, 10, 25, 0, 30),
+        utc(2026, 10, 25, 1, 30),
+        utc(2026, 10, 26, 1, 30),
+    ]
+    assert [r.utcoffset() for r in runs] == [timedelta(hours=h) for h in (2, 1, 1)]
+    assert [r.fold for r in runs] == [0, 1, 0]
+
+
+def test_hourly_is_evenly_spaced_through_both_zurich_changes() -> None:
+    spring = datetime(2026, 3, 29, 0, 30, tzinfo=ZURICH)
+    assert instants(next_runs("@hourly", "Europe/Zurich", spring, 3)) == [
+        utc(2026, 3, 29, 0),  # 01:00 CET
+        utc(2026, 3, 29, 1),  # 03:00 CEST
+        utc(2026, 3, 29, 2),  # 04:00 CEST
+    ]
+    fall = datetime(2026, 10, 25, 1, 30, tzinfo=ZURICH)  # CEST
+    assert instants(next_runs("@hourly", "Europe/Zurich", fall, 3)) == [
+        utc(2026, 10, 25, 0),  # 02:00 CEST
+        utc(2026, 10, 25, 1),  # 02:00 CET
+        utc(2026, 10, 25, 2),  # 03:00 CET
+    ]
+
+
+def test_argo_docs_los_angeles_tables() -> None:
+    """The DST tables in Argo's cron-workflows docs (America/Los_Angeles, 2020)."""
+    tz = "America/Los_Angeles"
+    spring = datetime(2020, 3, 7, 3, tzinfo=LOS_ANGELES)
+    assert instants(next_runs("0 2 * * *", tz, spring, 3)) == [
+        utc(2020, 3, 9, 9),  # 02:00 PDT; 8 March skipped
+        utc(2020, 3, 10, 9),
+        utc(2020, 3, 11, 9),
+    ]
+    fall = datetime(2020, 10, 31, 12, tzinfo=LOS_ANGELES)
+    assert instants(next_runs("59 1 * * *", tz, fall, 3)) == [
+        utc(2020, 11, 1, 8, 59),  # 01:59 PDT
+        utc(2020, 11, 1, 9, 59),  # 01:59 PST
+        utc(2020, 11, 2, 9, 59),
+    ]
+    assert instants(next_runs("0 2 * * *", tz, fall, 2)) == [
+        utc(2020, 11, 1, 10),  # 02:00 PST, once
+        utc(2020, 11, 2, 10),
+    ]
+
+
+def test_new_york_fall_back_runs_0130_twice() -> None:
+    start = datetime(2026, 10, 31, 12, tzinfo=NEW_YORK)
+    runs = next_runs("30 1 * * *", "America/New_York", start, 3)
+    assert instants(runs) == [
+        utc(2026, 11, 1, 5, 30),  # 01:30 EDT
+        utc(2026, 11, 1, 6, 30),  # 01:30 EST
+        utc(2026, 11, 2, 6, 30),
+    ]
+
+
+def test_missing_midnight_follows_go_time_date() -> None:
+    # Havana skips 00:00-01:00 on Sunday 2026-03-08. robfig's day loop asks Go for
+    # 8 March 00:00; Go answers 7 March 23:00 CST, robfig adds an hour (01:00 CDT), and the
+    # Sunday noon run happens. Python's fold rule would give 01:00 CDT, robfig would subtract
+    # an hour back into Saturday, and the run would move to 15 March.
+    start = datetime(2026, 3, 6, 13, tzinfo=HAVANA)
+    runs = next_runs("0 12 * * 0", "America/Havana", start, 2)
+    assert instants(runs) == [utc(2026, 3, 8, 16), utc(2026, 3, 15, 16)]
+
+
+def test_daily_midnight_is_skipped_where_midnight_does_not_exist() -> None:
+    start = datetime(2026, 3, 7, 12, tzinfo=HAVANA)
+    runs = next_runs("@daily", "America/Havana", start, 2)
+    assert instants(runs) == [utc(2026, 3, 9, 4), utc(2026, 3, 10, 4)]  # 00:00 CDT
+
+
+# --- errors ---
+
+
+@pytest.mark.parametrize("expression", ["0 0 L * *", "@every 1.5h", "", "0 0 0 * * *"])
+def test_next_runs_rejects_invalid_expressions(expression: str) -> None:
+    with pytest.raises(ValueError):
+        next_runs(expression, None, utc(2026, 1, 1), 1)
+
+
+def test_next_runs_rejects_unknown_zone_naive_start_and_negative_count() -> None:
+    with pytest.raises(ValueError, match="unknown time zone"):
+        next_runs("0 * * * *", "Mars/Olympus_Mons", utc(2026, 1, 1), 1)
+    with pytest.raises(ValueError, match="aware"):
+        next_runs("0 * * * *", None, datetime(2026, 1, 1), 1)
+    with pytest.raises(ValueError, match="count"):
+        next_runs("0 * * * *", None, utc(2026, 1, 1), -1)
+    assert next_runs("0 * * * *", None, utc(2026, 1, 1), 0) == []
+
+
+# --- DST transitions ---
+
+
+def test_dst_transitions_zurich_2026() -> None:
+    found = dst_transitions("Europe/Zurich", utc(2026, 1, 1), utc(2026, 12, 31))
+    assert [t.at.astimezone(UTC) for t in found] == [utc(2026, 3, 29, 1), utc(2026, 10, 25, 1)]
+    spring, fall = found
+    assert spring.skipped and not fall.skipped
+    assert (spring.offset_before, spring.offset_after) == (timedelta(hours=1), timedelta(hours=2))
+    assert (fall.offset_before, fall.offset_after) == (timedelta(hours=2), timedelta(hours=1))
+    assert (spring.wall_start, spring.wall_end) == (
+        datetime(2026, 3, 29, 2),
+        datetime(2026, 3, 29, 3),
+    )
+    assert (fall.wall_start, fall.wall_end) == (
+        datetime(2026, 10, 25, 2),
+        datetime(2026, 10, 25, 3),
+    )
+    assert spring.covers(datetime(2026, 3, 29, 2, 30))
+    assert not spring.covers(datetime(2026, 3, 29, 3, 0))
+    assert not spring.covers(datetime(2026, 3, 28, 2, 30))
+
+
+def test_dst_transitions_mark_the_doubled_runs() -> None:
+    start = datetime(2026, 10, 24, 12, tzinfo=ZURICH)
+    runs = next_runs("30 2 * * *", "Europe/Zurich", start, 3)
+    (fall,) = dst_transitions("Europe/Zurich", start, runs[-1])
+    assert [fall.covers(r) for r in runs] == [True, True, False]
+
+
+def test_dst_transitions_none_in_utc_or_outside_the_window() -> None:
+    assert dst_transitions("UTC", utc(2026, 1, 1), utc(2027, 1, 1)) == []
+    assert dst_transitions("Europe/Zurich", utc(2026, 4, 1), utc(2026, 10, 1)) == []
+    # the window is (start, end]: a change exactly at `end` is included, at `start` not
+    at_change = utc(2026, 3, 29, 1)
+    assert len(dst_transitions("Europe/Zurich", utc(2026, 3, 29), at_change)) == 1
+    assert dst_transitions("Europe/Zurich", at_change, utc(2026, 3, 30)) == []
+
+
+def test_dst_transition_is_a_plain_value() -> None:
+    a = DstTransition(
+        datetime(2026, 3, 29, 3, tzinfo=ZURICH), timedelta(hours=1), timedelta(hours=2)
+    )
+    (b,) = dst_transitions("Europe/Zurich", utc(2026, 3, 1), utc(2026, 4, 1))
+    assert a == b

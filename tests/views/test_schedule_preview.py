@@ -1,0 +1,220 @@
+"""`argo-orchestration schedule`: the listed runs are `cron.next_runs` exactly (descriptors and
+`@every` included), shown in the pipeline's zone and UTC, with DST and no-timezone warnings."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from pulumi_argo_orchestration.syntax.robfig_cron import next_runs
+from pulumi_argo_orchestration.views.schedule_preview import preview
+from tests.conftest import EXAMPLES
+from tests.support.cli_runner import invoke
+
+UTC = timezone.utc
+
+
+def spec_file(tmp_path, schedules, zone):
+    lines = ["name: nightly", "schedules:"]
+    lines += [f"  - {s!r}" for s in schedules]
+    if zone:
+        lines.append(f"timezone: {zone}")
+    lines.append("stages: [[{name: work, workflowTemplate: worker}]]")
+    path = tmp_path / "pipeline.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def rows(stdout):
+    """The table's rows (after the title and the column header), split into cells."""
+    lines = stdout.splitlines()
+    return [re.split(r"\s{2,}", line.strip()) for line in lines[2:]]
+
+
+def cell(moment, seconds):
+    return moment.strftime(f"%a %Y-%m-%d %H:%M{':%S' if seconds else ''} %Z")
+
+
+TABLE = [
+    ("0 */4 * * *", "Europe/Zurich"),
+    ("*/20 2 * * *", "Europe/Zurich"),
+    ("30 2 * * 0", "America/Los_Angeles"),
+    ("0 9-17 * * mon-fri", "Australia/Sydney"),
+    ("0 0 29 2 *", "UTC"),
+    ("15 10 1,15 * *", "Asia/Kolkata"),
+    ("@hourly", "America/New_York"),
+    ("@daily", "Europe/London"),
+    ("@midnight", "Pacific/Chatham"),
+    ("@weekly", "Europe/Berlin"),
+    ("@monthly", "America/Havana"),
+    ("@yearly", "Australia/Lord_Howe"),
+    ("@annually", "UTC"),
+    ("@every 1h30m", "Asia/Kathmandu"),
+    ("@every 90s", "Europe/Zurich"),
+]
+# Around both of Europe's 2025 DST changes, and a leap day seen from another offset.
+STARTS = ["2025-03-29T12:00:00+00:00", "2025-10-25T20:00:00Z", "2024-02-27T23:59:59+05:30"]
+COUNT = 6
+
+
+@pytest.mark.parametrize(("expression", "zone"), TABLE)
+@pytest.mark.parametrize("start", STARTS)
+def test_listed_runs_are_cron_next_runs(tmp_path, expression, zone, start):
+    path = spec_file(tmp_path, [expression], zone)
+    result = invoke("schedule", path, "--next", COUNT, "--from", start)
+    assert result.exit_code == 0, result.stderr
+    begin = datetime.fromisoformat(start.replace("Z", "+00:00"))
+    expected = next_runs(expression, zone, begin, COUNT)
+    assert len(expected) == COUNT
+    seconds = any(run.second for run in expected)
+    table = rows(result.stdout)
+    assert [row[0] for row in table] == [cell(run, seconds) for run in expected]
+    assert [row[1] for row in table] == [cell(run.astimezone(UTC), seconds) for run in expected]
+
+
+def test_several_schedules_are_merged_in_time_order_and_named(tmp_path):
+    path = spec_file(tmp_path, ["30 1 * * *", "30 13 * * 6"], "Europe/Berlin")
+    result = invoke("schedule", path, "--next", 5, "--from", "2025-10-24T00:00:00+02:00")
+    assert result.exit_code == 0
+    table = rows(result.stdout)
+    assert [row[2] for row in table] == [
+        "30 1 * * *", "30 1 * * *", "30 13 * * 6", "30 1 * * *", "30 1 * * *",
+    ]  # fmt: skip
+    assert table[2][0] == "Sat 2025-10-25 13:30 CEST"
+
+
+def test_a_skipped_wall_clock_time_is_warned_about(tmp_path):
+    path = spec_file(tmp_path, ["30 2 * * *"], "Europe/Zurich")
+    result = invoke("schedule", path, "--next", 3, "--from", "2025-03-29T00:00:00+01:00")
+    assert [row[0] for row in rows(result.stdout)] == [
+        "Sat 2025-03-29 02:30 CET",
+        "Mon 2025-03-31 02:30 CEST",
+        "Tue 2025-04-01 02:30 CEST",
+    ]
+    assert result.stderr == (
+        "warning: nightly: on Sun 2025-03-30 the clocks in Europe/Zurich jump forward and "
+        "02:00-03:00 does not exist: `30 2 * * *` does not run at 02:30 that day\n"
+    )
+
+
+def test_a_repeated_wall_clock_time_is_warned_about(tmp_path):
+    path = spec_file(tmp_path, ["*/30 * * * *"], "America/New_York")
+    result = invoke("schedule", path, "--next", 6, "--from", "2025-11-02T00:45:00-04:00")
+    assert [row[0] for row in rows(result.stdout)] == [
+        "Sun 2025-11-02 01:00 EDT",
+        "Sun 2025-11-02 01:30 EDT",
+        "Sun 2025-11-02 01:00 EST",
+        "Sun 2025-11-02 01:30 EST",
+        "Sun 2025-11-02 02:00 EST",
+        "Sun 2025-11-02 02:30 EST",
+    ]
+    assert result.stderr == (
+        "warning: nightly: on Sun 2025-11-02 the clocks in America/New_York go back and "
+        "01:00-02:00 happens twice: `*/30 * * * *` runs 4 times in it "
+        "(01:00 EDT, 01:30 EDT, 01:00 EST, 01:30 EST)\n"
+    )
+
+
+def test_dst_changes_beyond_the_listed_runs_or_missing_the_schedule_are_not_warned(tmp_path):
+    daily = spec_file(tmp_path, ["30 2 * * *"], "Europe/Zurich")
+    before = invoke("schedule", daily, "--next", 2, "--from", "2025-03-27T12:00:00+01:00")
+    assert before.exit_code == 0 and before.stderr == ""
+    seed = invoke(
+        "schedule", EXAMPLES / "scheduled-sync", "--next", 12, "--from", "2025-03-29T12:00Z"
+    )
+    assert seed.exit_code == 0 and seed.stderr == ""  # 0 */4 never hits 02:00-03:00
+    assert "Sun 2025-03-30 04:00 CEST" in seed.stdout
+
+
+def test_every_counts_from_the_start_and_says_so(tmp_path):
+    path = spec_file(tmp_path, ["@every 90s"], "Europe/Zurich")
+    result = invoke("schedule", path, "--next", 2, "--from", "2025-03-30T01:59:00+01:00")
+    assert [row[1] for row in rows(result.stdout)] == [
+        "Sun 2025-03-30 01:00:30 UTC",
+        "Sun 2025-03-30 01:02:00 UTC",
+    ]
+    assert "`@every 90s` counts from when the controller loads the CronWorkflow" in result.stderr
+    assert "clocks" not in result.stderr  # a constant delay ignores the wall clock
+
+
+def test_no_timezone_lists_utc_and_warns(tmp_path):
+    path = spec_file(tmp_path, ["@daily"], None)
+    result = invoke("schedule", path, "--next", 2, "--from", "2025-01-01T12:00:00")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[1].strip() == "UTC"
+    assert [row[0] for row in rows(result.stdout)] == [
+        "Thu 2025-01-02 00:00 UTC",
+        "Fri 2025-01-03 00:00 UTC",
+    ]
+    assert result.stderr.count("no `timezone`") == 1
+
+
+def test_a_naive_start_is_read_in_the_pipelines_zone():
+    runs = preview("p", ["0 * * * *"], "Asia/Tokyo", datetime(2025, 1, 1, 9, 30), 1).runs
+    assert runs[0].at == datetime(2025, 1, 1, 10, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+
+
+def test_a_schedule_that_never_fires_says_so(tmp_path):
+    path = spec_file(tmp_path, ["0 0 30 2 *"], "UTC")
+    result = invoke("schedule", path, "--from", "2025-01-01T00:00:00Z")
+    assert result.exit_code == 0
+    assert "(no runs: the schedule never fires)" in result.stdout
+
+
+def test_programs_preview_like_their_spec_files():
+    directory = EXAMPLES / "retry-backoff"
+    args = ["--next", 4, "--from", "2025-06-01T00:00:00Z"]
+    from_spec = invoke("schedule", directory / "pipeline.yaml", *args)
+    from_program = invoke("schedule", directory, *args)
+    assert from_spec.exit_code == from_program.exit_code == 0
+    assert from_spec.stdout == from_program.stdout
+    assert from_spec.stdout.startswith(
+        "nightly-etl: next 4 runs of 30 1 * * *, 30 13 * * 6 (Europe/Berlin), "
+        "after Sun 2025-06-01 02:00 CEST\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--next", "0"], ["--next", "many"], ["--from", "tomorrow"], ["--from", "2025-13-01"]],
+)
+def test_bad_options_are_usage_errors(args):
+    result = invoke("schedule", EXAMPLES / "scheduled-sync" / "pipeline.yaml", *args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+
+
+def test_a_cron_level_when_is_mentioned():
+    result = preview(
+        "p", ["30 1 * * *"], "Europe/Zurich", datetime(2025, 1, 1, tzinfo=UTC), 1,
+        when="{{= cronworkflow.failed < 3 }}",
+    )  # fmt: skip
+    assert result.warnings == (
+        "p: a run starts only when `when` holds ({{= cronworkflow.failed < 3 }}); "
+        "the times below are when the schedule fires",
+    )
+
+
+def test_a_program_with_an_unloadable_zone_or_schedule_is_a_clear_error(tmp_path):
+    (tmp_path / "Pulumi.yaml").write_text("name: raw\nruntime: python\n", encoding="utf-8")
+    program = tmp_path / "__main__.py"
+    source = (
+        "import pulumi_kubernetes as k8s\n"
+        "k8s.apiextensions.CustomResource('cron', api_version='argoproj.io/v1alpha1',\n"
+        "    kind='CronWorkflow', metadata={'name': 'raw', 'namespace': 'argo'},\n"
+        "    spec={'schedules': [SCHEDULE], 'timezone': ZONE, 'workflowSpec': {}})\n"
+    )
+    for schedule, zone, message in [
+        ("'@daily'", "'Mars/Olympus'", "unknown time zone 'Mars/Olympus'"),
+        ("'0 2 * *'", "'UTC'", "expected 5 fields"),
+    ]:
+        program.write_text(
+            source.replace("SCHEDULE", schedule).replace("ZONE", zone), encoding="utf-8"
+        )
+        result = invoke("schedule", tmp_path)
+        assert result.exit_code == 1
+        assert message in result.stderr
+        assert "Traceback" not in result.stderr
