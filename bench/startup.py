@@ -1,6 +1,6 @@
 """Case 5: `argo-orchestration render` of the seed example as a whole process.
 
-The command runs exactly what the console script runs (`from pulumi_argo_orchestration.cli
+The command runs exactly what the console script runs (`from pulumi_argo_orchestration.cli.main
 import run; run()`), from this checkout. The baseline is `python -c "import
 pydantic, yaml"`; a process that builds and uses one trivial pydantic model is shown too, as the
 cost any validated spec starts from. The package's bytecode is compiled first, as an install
@@ -21,7 +21,7 @@ from bench.timing import median
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = "examples/scheduled-sync/pipeline.yaml"
-CONSOLE_SCRIPT = "from pulumi_argo_orchestration.cli import run; run()"
+CONSOLE_SCRIPT = "from pulumi_argo_orchestration.cli.main import run; run()"
 BASELINE = "import pydantic, yaml"
 ONE_MODEL = (
     "import pydantic, yaml\n"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
+
+_PLAIN_KEY = r"[A-Za-z0-9_$-]+"
 
 
 class Problem(NamedTuple):
@@ -16,16 +19,22 @@ class Problem(NamedTuple):
         return f"{self.path}: {self.message}" if self.path else self.message
 
 
-def format_path(loc: Iterable[str | int]) -> str:
-    """Render a location tuple the way users write it: `stages[1][0].workflowTemplate`."""
+def format_path(loc: Iterable[Any]) -> str:
+    """A location the way users write it: `stages[1][0].workflowTemplate`, `labels['a.b/c']`.
+
+    A key that a dot would split (`app.kubernetes.io/name`) is quoted in brackets; the one format
+    for spec problems, schema errors and the offline engine's property paths.
+    """
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
+        elif not re.fullmatch(_PLAIN_KEY, str(part)):
+            out += f"[{str(part)!r}]"
         elif out:
             out += f".{part}"
         else:
-            out = part
+            out = str(part)
     return out
 
 

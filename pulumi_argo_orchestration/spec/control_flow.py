@@ -13,7 +13,6 @@ from collections.abc import Container
 
 from ..errors import Problem
 from ..syntax import govaluate
-from . import dag, locks
 from .models import PipelineFields
 
 _WORKFLOW_PARAMETER = r"^workflow\.parameters\.([-a-zA-Z0-9_]+)$"
@@ -29,6 +28,8 @@ def control_flow_problems(pipeline: PipelineFields) -> list[Problem]:
     if pipeline.stages is not None and pipeline.tasks is not None:
         problems.append(Problem("tasks", "set either `stages` or `tasks`, not both"))
     if pipeline.tasks is not None:
+        from . import dag  # imported when used: most pipelines have stages
+
         problems += dag.dependency_problems(pipeline.tasks)
     scopes = _scopes(pipeline)
     declared = {parameter.name for parameter in pipeline.parameters}
@@ -42,7 +43,10 @@ def control_flow_problems(pipeline: PipelineFields) -> list[Problem]:
             problems += _undeclared(f"{path}.when", child.when, declared)
         for where, text in texts:
             problems += _reference_problems(where, text, scopes[path], pipeline)
-    problems += locks.synchronization_problems(pipeline.children)
+    if any(child.synchronization is not None for _, child in pipeline.children):
+        from . import locks  # imported when used, like dag
+
+        problems += locks.synchronization_problems(pipeline.children)
     return problems
 
 
@@ -81,9 +85,12 @@ def _scopes(pipeline: PipelineFields) -> dict[str, tuple[str, Container[str]]]:
         for j, child in enumerate(stage):
             scopes[f"stages[{i}][{j}]"] = ("steps", earlier)
             stage_of.setdefault(child.name, i)
-    before = dag.transitive_dependencies(pipeline.tasks or [])
-    for i, task in enumerate(pipeline.tasks or []):
-        scopes[f"tasks[{i}]"] = ("tasks", before[task.name])
+    if pipeline.tasks:
+        from . import dag
+
+        before = dag.transitive_dependencies(pipeline.tasks)
+        for i, task in enumerate(pipeline.tasks):
+            scopes[f"tasks[{i}]"] = ("tasks", before[task.name])
     scopes["onExit"] = ("", set())
     return scopes
 

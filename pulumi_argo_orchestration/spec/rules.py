@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 from ..errors import Problem
-from ..syntax import expr
 from . import contracts, control_flow, targets
 from .models import PipelineFields, Template
 
@@ -51,12 +50,15 @@ def pipeline_problems(pipeline: PipelineFields) -> list[Problem]:
     for i, template in enumerate(pipeline.templates):
         problems += template_problems(template, f"templates[{i}].")
     problems += contracts.contract_problems(pipeline)
-    if pipeline.when is not None:
-        problems += expr.when_problems(pipeline.when, "when")
-    if pipeline.stop_strategy is not None:
-        problems += expr.stop_expression_problems(
-            pipeline.stop_strategy.expression, "stopStrategy.expression"
-        )
+    if pipeline.when is not None or pipeline.stop_strategy is not None:
+        from ..syntax import expr  # imported when used: run control is rare
+
+        if pipeline.when is not None:
+            problems += expr.when_problems(pipeline.when, "when")
+        if pipeline.stop_strategy is not None:
+            problems += expr.stop_expression_problems(
+                pipeline.stop_strategy.expression, "stopStrategy.expression"
+            )
     problems += targets.target_problems(pipeline)
     problems += control_flow.control_flow_problems(pipeline)
     return problems

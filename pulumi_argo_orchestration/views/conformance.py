@@ -22,6 +22,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from ..errors import format_path
+
 __all__ = ["KUBERNETES_VERSION", "ArgoSchemas", "validate_documents"]
 
 #: Newest Kubernetes version whose schemas the installed kubernetes-validate 1.37.0 ships
@@ -103,19 +105,6 @@ def _substitute_tags(manifest: str) -> str:
 
     replaced = _EXPRESSION_TAG.sub(lambda match: placeholder("=" + match.group(1)), manifest)
     return _SIMPLE_TAG.sub(lambda match: placeholder(match.group(1).strip()), replaced)
-
-
-def _format_path(parts: Iterable[Any]) -> str:
-    """``spec.templates[2].metadata.labels['app.kubernetes.io/name']``-style location."""
-    text = ""
-    for part in parts:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        elif re.fullmatch(r"[A-Za-z0-9_$-]+", str(part)):
-            text += f".{part}" if text else str(part)
-        else:
-            text += f"[{str(part)!r}]"
-    return text or _ROOT
 
 
 def _shorten(message: str) -> str:
@@ -340,7 +329,9 @@ class ArgoSchemas:
                     return found
             if nested and _is_placeholder_value(exc.instance):
                 return []
-            return [f"{_format_path(exc.absolute_path)}: {_shorten(exc.message)} [{source}]"]
+            return [
+                f"{(format_path(exc.absolute_path) or _ROOT)}: {_shorten(exc.message)} [{source}]"
+            ]
         except kubernetes_validate.SchemaNotFoundError as exc:
             if nested:  # e.g. another operator's CRD inside a resource template: not ours to judge
                 return []
@@ -384,7 +375,7 @@ class ArgoSchemas:
 
     def _check_manifest(self, manifest: str, action: Any, path: tuple[Any, ...]) -> list[str]:
         """Parse a resource template's manifest as the controller does, then check the object."""
-        where = _format_path(path)
+        where = format_path(path) or _ROOT
         replaced = _substitute_tags(manifest)
         if _WHOLE_PLACEHOLDER.fullmatch(replaced.strip()):
             return []  # the whole manifest arrives at run time (Argo skips it too)
@@ -432,7 +423,9 @@ def _schema_errors(
     for error in validator.iter_errors(document):
         if skip_placeholders and _is_placeholder_value(error.instance):
             continue  # a {{...}} value inside a child manifest: only known at run time
-        found.append((_format_path(error.absolute_path), f"{_shorten(error.message)} [{source}]"))
+        found.append(
+            (format_path(error.absolute_path) or _ROOT, f"{_shorten(error.message)} [{source}]")
+        )
     return [f"{where}: {message}" for where, message in sorted(found)]
 
 

@@ -7,6 +7,8 @@ field annotations and recurses, so a field added to one side and not the other f
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import typing
 from typing import Any, get_args, get_origin
 
@@ -16,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from pulumi_argo_orchestration.components import args as pipeline_args
 from pulumi_argo_orchestration.spec.pipeline import Pipeline, SharedTemplate
+from tests.conftest import ROOT
 from tests.support.annotations import NOT_REQUIRED, REQUIRED, is_model, leaves, strip
 from tests.support.field_docs import attribute_docs, field_docs
 
@@ -153,3 +156,14 @@ def test_the_walk_reports_each_kind_of_drift():
         "inner.count: docs differ: model 'How many.', _InnerArgs 'How many, roughly.'",
         "inner.count: args type <class 'str'> is not accepted by the model's <class 'int'>",
     ]
+
+
+def test_the_args_module_is_what_the_generator_writes():
+    """components/args.py is generated from the model (scripts/generate_args.py); never edited."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "generate_args.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr

@@ -155,8 +155,9 @@ def test_parameter_names_are_param_or_artifact_names(name):
     assert problems(minimal_spec(templates=[template(parameters=[{"name": name}])])) == {
         "templates[0].parameters[0].name": message
     }
+    # A key that is not a plain word is quoted in the path, so `run.date` stays one key.
     assert problems(minimal_spec(stages=[[child(arguments={name: "x"})]])) == {
-        f"stages[0][0].arguments.{name}": message
+        f"stages[0][0].arguments[{name!r}]": message
     }
     load_pipeline(minimal_spec(parameters=[{"name": "Run_Date-1", "value": "x"}]))
 

@@ -450,7 +450,7 @@ BREAKAGES = [
     Breakage(
         "argument-name",
         "child",
-        "stages[0][0].arguments.bad name",
+        "stages[0][0].arguments['bad name']",
         _argument_named("bad name"),
     ),
     Breakage(
