@@ -18,7 +18,7 @@ import yaml
 from bench import specs
 from bench.report import Row, Section, seconds
 from bench.timing import Case, interleaved, median
-from pulumi_argo_orchestration import yaml_output
+from pulumi_argo_orchestration.argo import yaml_text as yaml_output
 from pulumi_argo_orchestration.argo.manifests import pipeline_manifests
 from pulumi_argo_orchestration.argo.yaml_text import dump_documents
 from pulumi_argo_orchestration.spec.loading import load_pipeline

@@ -1,6 +1,6 @@
 """The `argo-orchestration` command: render, validate, draw and preview pipelines offline.
 
-A thin shell over `sources` (PATH → manifests), `render_output`, `graph` and `schedule_preview`.
+A thin shell over `sources` (PATH → manifests), `output_dir`, and the views (graph, schedule).
 Exit status: 0 success, 1 invalid input (every problem on stderr, nothing on stdout, nothing
 written), 2 a malformed command line.
 

@@ -4,7 +4,7 @@
 program's `.py` file or its `Pulumi.yaml`. This module finds the project, its `main:` entry point
 and its stack files, and builds the config map `pulumi.Config` reads: project defaults from
 `Pulumi.yaml`, then `Pulumi.<stack>.yaml`, then `--config`/`--secret`. Pulumi itself is not
-imported here; the offline engine in `testing.py` runs the program.
+imported here; the offline engine (`engine.py`) runs the program.
 """
 
 from __future__ import annotations

@@ -53,8 +53,8 @@ class _Spec(BaseModel):
         frozen=True,
         coerce_numbers_to_str=True,
         use_enum_values=False,
-        # Field docs are attribute docstrings, mirrored in pipeline_args.py and read from source by
-        # Pulumi's analyzer and the tests; pydantic is not asked to parse this file at import.
+        # Field docs are attribute docstrings: scripts/generate_args.py copies them into the
+        # Pulumi args, whose source Pulumi's analyzer reads; pydantic does not parse this file.
         # Build validators on first use, not one per class at import: a render validates only
         # Pipeline (its schema inlines the nested models) and serializes a few leaf models.
         defer_build=True,

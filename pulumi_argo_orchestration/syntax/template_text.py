@@ -14,7 +14,7 @@ the value escaped by Go's `strconv.Quote` (`util/template/simple_template.go`,
   `\\UHHHHHHHH`): the substituted template is no longer JSON and the step errors.
 
 Everything else (quotes, newlines, `: `, `#`, backslashes, non-ASCII, a whole YAML document) is
-carried unchanged; see `child_workflow.py` for how values reach a child Workflow.
+carried unchanged; see `argo/child_workflow.py` for how values reach a child Workflow.
 """
 
 from __future__ import annotations

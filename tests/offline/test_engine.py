@@ -9,6 +9,7 @@ import sys
 import pulumi
 import pulumi_kubernetes as k8s
 import pytest
+import yaml
 
 from pulumi_argo_orchestration import ScheduledPipeline, SpecError
 from pulumi_argo_orchestration.testing import (
@@ -19,7 +20,7 @@ from pulumi_argo_orchestration.testing import (
     run_program,
     run_pulumi,
 )
-from tests.conftest import minimal_spec
+from tests.conftest import EXAMPLES, minimal_spec
 
 
 def config_map(name, data, opts=None, **metadata):
@@ -265,3 +266,12 @@ def test_run_program_exposes_the_registrations(tmp_path):
         "RoleBinding",
         "CronWorkflow",
     }
+
+
+def test_synth_gives_the_manifests_a_spec_render_gives():
+    """`testing.synth` gives the documents a spec render gives, in the same order."""
+    from pulumi_argo_orchestration import ScheduledPipeline, pipeline_manifests
+    from pulumi_argo_orchestration.testing import synth
+
+    spec = yaml.safe_load((EXAMPLES / "parallel-sync" / "pipeline.yaml").read_text())
+    assert synth(lambda: ScheduledPipeline("p", spec)) == pipeline_manifests(spec)
