@@ -135,22 +135,37 @@ def parse_spec_text(text: str, source: str) -> Any:
     try:
         return yaml.load(text, Loader=_SpecLoader)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
-        reason = getattr(error, "problem", None) or str(error)
-        if isinstance(error, _DuplicateKey):
-            raise SpecError([Problem("", f"{where}{reason}")], source) from None
-        lines = text.splitlines()
-        if (
-            mark is not None
-            and mark.line < len(lines)
-            and re.match(_UNQUOTED_INDICATOR, lines[mark.line])
-        ):
-            reason += (
-                " (a value that starts with '*', '&' or '!' must be quoted, "
-                'e.g. schedule: "*/5 * * * *")'
-            )
-        raise SpecError([Problem("", f"{where}not valid YAML: {reason}")], source) from None
+        raise _syntax_error(error, text, source) from None
+
+
+def parse_documents(text: str, source: str) -> list[Any]:
+    """Every document of a YAML stream (an empty one is None), read like a spec file.
+
+    The same loader as `parse_spec_text`: a key written twice is an error, not the last value.
+    """
+    try:
+        return list(yaml.load_all(text, Loader=_SpecLoader))
+    except yaml.YAMLError as error:
+        raise _syntax_error(error, text, source) from None
+
+
+def _syntax_error(error: yaml.YAMLError, text: str, source: str) -> SpecError:
+    mark = getattr(error, "problem_mark", None)
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+    reason = getattr(error, "problem", None) or str(error)
+    if isinstance(error, _DuplicateKey):
+        return SpecError([Problem("", f"{where}{reason}")], source)
+    lines = text.splitlines()
+    if (
+        mark is not None
+        and mark.line < len(lines)
+        and re.match(_UNQUOTED_INDICATOR, lines[mark.line])
+    ):
+        reason += (
+            " (a value that starts with '*', '&' or '!' must be quoted, "
+            'e.g. schedule: "*/5 * * * *")'
+        )
+    return SpecError([Problem("", f"{where}not valid YAML: {reason}")], source)
 
 
 def read_spec_text(path: str | os.PathLike[str]) -> str:

@@ -1,7 +1,8 @@
 """Go-style durations (`30m`, `1h30m`, `90s`) as whole seconds for Argo's `activeDeadlineSeconds`.
 
 Argo takes a Workflow's deadline as an integer number of seconds; specs read better as `2h`.
-A bare number is seconds, as in Argo's retry backoff fields.
+A bare number is seconds, as in Argo's retry backoff fields. `duration_text` goes the other way,
+for specs read back from manifests.
 """
 
 from __future__ import annotations
@@ -34,3 +35,14 @@ def duration_seconds(text: str) -> int | None:
         Decimal(0),
     )
     return math.ceil(total)
+
+
+def duration_text(seconds: int) -> str:
+    """Whole seconds as Go writes a duration, without zero units: 7200 -> `2h`, 5400 -> `1h30m`.
+
+    `duration_seconds(duration_text(n)) == n` for every n >= 0.
+    """
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes else "")
+    return text + (f"{secs}s" if secs or not text else "")
