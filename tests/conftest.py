@@ -21,6 +21,14 @@ SHARED_ARGO = ROOT.parent / "shared" / "argo"
 EXAMPLE_SPECS = sorted(EXAMPLES.glob("*/pipeline.yaml"))
 SHARED_ARGO_V35 = SHARED_ARGO / "v3.5"
 SHARED_MISSING = "../shared/argo not found: Argo's schemas and CRDs live beside the checkout"
+SHARED_SEED = ROOT.parent / "shared" / "seed" / "yaml"
+SEED_MISSING = (
+    "../shared/seed/yaml not found: the Argo guide's orchestrators live beside the checkout"
+)
+ARGO_EXAMPLES = SHARED_ARGO / "examples"
+ARGO_EXAMPLES_MISSING = (
+    "../shared/argo/examples not found: Argo's examples live beside the checkout"
+)
 SHARED_V35_MISSING = "../shared/argo/v3.5 not found: Argo v3.5.15's schema and CRDs live there"
 
 

@@ -1,9 +1,10 @@
 """The layout is the architecture, and these rules keep it so (CONTRIBUTING.md, "Architecture").
 
 Layers, bottom up: `syntax` (ports of upstream grammars) -> `spec` (the typed spec and its rules)
--> `argo` (pure manifests) -> `views` (readers of manifests) -> `components`, `offline` (Pulumi)
--> `cli`. A module imports only from its own layer and the ones below; the imports are read from
-source, function bodies and `TYPE_CHECKING` blocks included.
+-> `argo` (pure manifests) -> `views` (readers of manifests), `migrate` (manifests back into
+specs) -> `components`, `offline` (Pulumi) -> `cli`. A module imports only from its own layer and
+the ones below; the imports are read from source, function bodies and `TYPE_CHECKING` blocks
+included.
 """
 
 from __future__ import annotations
@@ -26,9 +27,11 @@ ALLOWED = {
     "views": {"root", "syntax", "spec", "argo", "views"},
     "components": {"root", "syntax", "spec", "argo", "components"},
     "offline": {"root", "syntax", "spec", "argo", "offline"},
-    "cli": {"root", "syntax", "spec", "argo", "views", "offline", "cli"},
+    # Reads manifests back into specs: it asks `argo` what it renders, so it sits above it.
+    "migrate": {"root", "syntax", "spec", "argo", "migrate"},
+    "cli": {"root", "syntax", "spec", "argo", "views", "offline", "migrate", "cli"},
 }
-PURE = ("spec", "argo", "syntax", "views")
+PURE = ("spec", "argo", "syntax", "views", "migrate")
 PULUMI = {"pulumi", "pulumi_kubernetes", "grpc"}
 # The root's public faces may reach into the layers they re-export.
 FACADES = {"pulumi_argo_orchestration", "pulumi_argo_orchestration.testing"}

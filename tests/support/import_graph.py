@@ -168,4 +168,4 @@ def layer(name: str) -> str:
     return parts[1] if len(parts) > 2 or (len(parts) == 2 and parts[1] in SUBPACKAGES) else "root"
 
 
-SUBPACKAGES = ("spec", "argo", "syntax", "views", "components", "offline", "cli")
+SUBPACKAGES = ("spec", "argo", "syntax", "views", "migrate", "components", "offline", "cli")

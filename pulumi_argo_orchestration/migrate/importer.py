@@ -1,0 +1,409 @@
+"""From input documents to validated specs, with an outcome for every document.
+
+CronWorkflows become pipelines. A WorkflowTemplate one pipeline's children use becomes that
+pipeline's `templates:` entry; one that several pipelines use, or none, becomes a shared template
+(`SharedWorkflowTemplate` in a program); one the spec cannot express, or a
+ClusterWorkflowTemplate, is declared under `externalTemplates` of each pipeline that uses it.
+What this package rendered itself (ServiceAccounts, Roles, RoleBindings, token Secrets,
+semaphore ConfigMaps) is derived from the specs again: it is read only for
+`createServiceAccount` and semaphore limits.
+
+Every result is validated by the model, as a spec file would be; a problem it finds is reported
+at the place in the input the field came from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
+
+from ..errors import SpecError, format_path
+from ..spec import names
+from ..spec.loading import load_pipeline, load_shared_template
+from ..spec.pipeline import Pipeline, SharedTemplate
+from .cron_workflow import PipelineDraft, import_cron_workflow, import_workflow, is_ours
+from .documents import Input, SourceDocument
+from .findings import Finding, Findings, Where
+from .workflow_template import TemplateDraft, import_template
+
+Loc = tuple[str | int, ...]
+
+IMPORTED = "imported"
+PARTIAL = "partial"
+REFUSED = "refused"
+DECLARED = "declared"
+
+_TEMPLATE_KINDS = ("WorkflowTemplate", "ClusterWorkflowTemplate")
+_DERIVED_KINDS = ("ServiceAccount", "Secret", "Role", "RoleBinding", "ConfigMap")
+_RBAC_KINDS = ("ServiceAccount", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding")
+_LAST_SEGMENT = r"(\.[^.\[]+|\[\d+\]|\['(?:[^'\\]|\\.)*'\]|\[\"(?:[^\"\\]|\\.)*\"\])$"
+
+
+class ImportedDocument(NamedTuple):
+    """One input document: what it became, and everything the import found in it."""
+
+    where: Where
+    kind: str
+    name: str
+    outcome: str
+    """imported (nothing lost), partial (fields dropped), declared (an externalTemplates entry:
+    the spec cannot create it), refused (nothing made from it)."""
+    result: str
+    findings: Findings
+
+
+class PipelineSpec(NamedTuple):
+    """A pipeline made from the CronWorkflow at `where`."""
+
+    where: Where
+    spec: Pipeline
+
+
+class TemplateSpec(NamedTuple):
+    """A shared template made from the WorkflowTemplate at `where`."""
+
+    where: Where
+    spec: SharedTemplate
+
+
+class ImportResult(NamedTuple):
+    """The specs made from the input, and an account of every document."""
+
+    pipelines: list[PipelineSpec]
+    templates: list[TemplateSpec]
+    documents: list[ImportedDocument]
+    unreadable: list[Finding]
+    derived: int
+    """Documents this package renders from the specs again (RBAC, semaphore ConfigMaps)."""
+
+    @property
+    def complete(self) -> bool:
+        """True when nothing in the input was dropped, refused or left to exist elsewhere."""
+        return not self.unreadable and all(d.outcome == IMPORTED for d in self.documents)
+
+    @property
+    def produced(self) -> bool:
+        """True when at least one spec was made."""
+        return bool(self.pipelines or self.templates)
+
+
+def import_input(source: Input) -> ImportResult:
+    """Import every document of `source`."""
+    derived = [d for d in source.documents if d.kind in _DERIVED_KINDS and is_ours(d)]
+    documents: list[ImportedDocument] = []
+    pipelines: list[PipelineDraft] = []
+    templates: list[TemplateDraft] = []
+    for document in source.documents:
+        kind = document.kind
+        if kind == "CronWorkflow":
+            pipelines.append(import_cron_workflow(document, derived))
+        elif kind in _TEMPLATE_KINDS:
+            templates.append(_checked_template(import_template(document)))
+        elif kind == "Workflow":
+            draft = import_workflow(document)
+            documents.append(_document(document, draft.findings, "nothing"))
+        elif document in derived:
+            continue
+        else:
+            documents.append(_unread(document))
+    _duplicates(templates)
+    uses = _uses(pipelines, templates)
+    shared = _place_templates(pipelines, templates, uses, derived)
+    valid = [_validated(draft) for draft in pipelines]
+    results: dict[tuple[str, int, Loc], ImportedDocument] = {}
+    for draft, pipeline in zip(pipelines, valid, strict=True):
+        result = f"pipeline {draft.name}" if pipeline is not None else "nothing"
+        results[_key(draft.where)] = _document_of(draft.where, "CronWorkflow", draft, result)
+    imported = [
+        PipelineSpec(draft.where, pipeline)
+        for draft, pipeline in zip(pipelines, valid, strict=True)
+        if pipeline is not None
+    ]
+    for position, template in enumerate(templates):
+        users = sorted({pipelines[use.pipeline].name for use in uses.get(position, [])})
+        results[_key(template.where)] = _template_outcome(
+            position, template, users, [p.spec for p in imported], shared
+        )
+    for imported_document in documents:
+        results[_key(imported_document.where)] = imported_document
+    ordered = [results[_key(d.where)] for d in source.documents if _key(d.where) in results]
+    return ImportResult(
+        imported,
+        [
+            TemplateSpec(templates[position].where, spec)
+            for position, spec in shared.items()
+            if spec is not None
+        ],
+        ordered,
+        list(source.unreadable),
+        len(derived),
+    )
+
+
+def _key(where: Where) -> tuple[str, int, Loc]:
+    return (where.source, where.document, where.path)
+
+
+def _document(document: SourceDocument, findings: Findings, result: str) -> ImportedDocument:
+    return ImportedDocument(
+        document.where, document.kind, document.name, _outcome(findings), result, findings
+    )
+
+
+def _document_of(where: Where, kind: str, draft: PipelineDraft, result: str) -> ImportedDocument:
+    return ImportedDocument(
+        where, kind, draft.name, _outcome(draft.findings), result, draft.findings
+    )
+
+
+def _outcome(findings: Findings) -> str:
+    if findings.refusals:
+        return REFUSED
+    return PARTIAL if findings.cannot else IMPORTED
+
+
+def _unread(document: SourceDocument) -> ImportedDocument:
+    findings = Findings()
+    kind = document.kind or "no kind"
+    if document.kind in _RBAC_KINDS:
+        message = (
+            f"{kind} is not imported: the spec renders a ServiceAccount, Role and RoleBinding "
+            "for each account it uses, with exactly the rights Argo needs"
+        )
+    else:
+        message = (
+            f"{kind} is not imported: import reads CronWorkflow, WorkflowTemplate and "
+            "ClusterWorkflowTemplate"
+        )
+    findings.refuse(document.where.at("kind"), message)
+    return _document(document, findings, "nothing")
+
+
+def _checked_template(template: TemplateDraft) -> TemplateDraft:
+    """A template the model refuses on its own is not expressible: reported where it came from."""
+    if template.data is None:
+        return template
+    data = {**template.data, "namespace": template.namespace or "argo"}
+    origins = {**template.origins, ("namespace",): template.where.at("metadata", "namespace")}
+    try:
+        load_shared_template(data)
+    except SpecError as error:
+        _refuse_problems(error, origins, template.findings)
+        return template._replace(data=None)
+    return template
+
+
+def _duplicates(templates: list[TemplateDraft]) -> None:
+    first: dict[tuple[str, str | None, str], Where] = {}
+    for template in templates:
+        key = (template.kind, None if template.cluster_scope else template.namespace, template.name)
+        if key in first:
+            template.findings.refuse(
+                template.where.at("metadata", "name"),
+                f"a second {template.kind} {template.name!r} (the first is at {first[key]})",
+            )
+        else:
+            first[key] = template.where
+
+
+class _Use(NamedTuple):
+    pipeline: int
+    namespace: str
+
+
+def _uses(pipelines: list[PipelineDraft], templates: list[TemplateDraft]) -> dict[int, list[_Use]]:
+    """Template index -> the pipelines whose children use it, with the children's namespaces."""
+    uses: dict[int, list[_Use]] = {}
+    for index, draft in enumerate(pipelines):
+        for _, child in draft.children:
+            cluster = "clusterWorkflowTemplate" in child.data
+            name = child.data.get("clusterWorkflowTemplate" if cluster else "workflowTemplate")
+            namespace = child.data.get("namespace") or draft.namespace
+            for position, template in enumerate(templates):
+                if (
+                    template.name == name
+                    and template.cluster_scope == cluster
+                    and (cluster or template.namespace in (None, namespace))
+                    and _Use(index, namespace) not in uses.get(position, [])
+                ):
+                    uses.setdefault(position, []).append(_Use(index, namespace))
+                    break
+    # A template rendered for a pipeline that no child of it uses still belongs to that pipeline.
+    for position, template in enumerate(templates):
+        if position in uses or not template.own:
+            continue
+        for index, draft in enumerate(pipelines):
+            if draft.name == template.part_of and draft.namespace == template.namespace:
+                uses[position] = [_Use(index, draft.namespace)]
+                break
+    return uses
+
+
+def _place_templates(
+    pipelines: list[PipelineDraft],
+    templates: list[TemplateDraft],
+    uses: Mapping[int, list[_Use]],
+    derived: Sequence[SourceDocument],
+) -> dict[int, SharedTemplate | None]:
+    """Attach or declare each template; returns the shared ones (None: refused by the model)."""
+    shared: dict[int, SharedTemplate | None] = {}
+    for position, template in enumerate(templates):
+        users = uses.get(position, [])
+        owners = sorted({use.pipeline for use in users})
+        if template.data is None or template.findings.refusals:
+            for owner in owners:
+                _declare(pipelines[owner], template)
+            continue
+        if len(owners) == 1 and all(
+            use.namespace == pipelines[owners[0]].namespace for use in users
+        ):
+            _attach(pipelines[owners[0]], template, derived)
+            continue
+        namespace = template.namespace or (users[0].namespace if users else None)
+        shared[position] = _shared(template, namespace, derived)
+        for owner in owners:
+            _declare(pipelines[owner], template)
+    return shared
+
+
+def _attach(
+    draft: PipelineDraft, template: TemplateDraft, derived: Sequence[SourceDocument]
+) -> None:
+    data = dict(template.data or {})
+    pipeline_labels = draft.data.get("labels") or {}
+    labels = {k: v for k, v in (data.get("labels") or {}).items() if pipeline_labels.get(k) != v}
+    data.pop("labels", None)
+    if labels:
+        data["labels"] = labels
+    if template.namespace is None:
+        template.findings.change(
+            template.where.at("metadata"),
+            f"no namespace: created in its pipeline's namespace {draft.namespace!r}",
+        )
+    _template_account(data, template, draft.name, draft.namespace, derived)
+    attached = draft.data.setdefault("templates", [])
+    loc: Loc = ("templates", len(attached))
+    attached.append(data)
+    for template_loc, where in template.origins.items():
+        draft.origins[loc + template_loc] = where
+
+
+def _shared(
+    template: TemplateDraft, namespace: str | None, derived: Sequence[SourceDocument]
+) -> SharedTemplate | None:
+    data = dict(template.data or {})
+    if namespace is not None:
+        data["namespace"] = namespace
+    else:
+        template.findings.change(
+            template.where.at("metadata"), "no namespace: the spec's default 'argo' is written"
+        )
+    _template_account(data, template, template.name, namespace or "argo", derived)
+    origins = {**template.origins, ("namespace",): template.where.at("metadata", "namespace")}
+    try:
+        return load_shared_template(data)
+    except SpecError as error:
+        _refuse_problems(error, origins, template.findings)
+        return None
+
+
+def _template_account(
+    data: dict[str, Any],
+    template: TemplateDraft,
+    owner: str,
+    namespace: str,
+    derived: Sequence[SourceDocument],
+) -> None:
+    """`createServiceAccount` from our rendered RBAC for the template, when it is in the input."""
+    account = data.get("serviceAccountName") or f"{template.name}-executor"
+    ours = {
+        (d.kind, d.namespace, d.name) for d in derived if d.labels.get(names.PART_OF_LABEL) == owner
+    }
+    where = template.where.at("spec", "serviceAccountName")
+    if ("Role", namespace, account) in ours or ("RoleBinding", namespace, account) in ours:
+        if ("ServiceAccount", namespace, account) not in ours:
+            data["createServiceAccount"] = False
+        return
+    executor = data.get("executorServiceAccountName")
+    if executor and ("Role", namespace, executor) in ours:
+        if ("ServiceAccount", namespace, executor) not in ours:
+            data["createServiceAccount"] = False
+        return
+    template.findings.change(
+        where,
+        f"the spec renders ServiceAccount, Role and RoleBinding {account!r} for its pods: set "
+        "`createServiceAccount: false` if the account exists already",
+    )
+
+
+def _declare(draft: PipelineDraft, template: TemplateDraft) -> None:
+    declared = draft.data.setdefault("externalTemplates", [])
+    for known in declared:
+        if known["name"] == template.name and known.get("clusterScope", False) == (
+            template.cluster_scope
+        ):
+            return
+    entry: dict[str, Any] = {"name": template.name}
+    if template.cluster_scope:
+        entry["clusterScope"] = True
+    parameters = [
+        {"name": name, **({"hasDefault": True} if has_default else {})}
+        for name, has_default in template.parameters
+    ]
+    if parameters:
+        entry["parameters"] = parameters
+    draft.origins[("externalTemplates", len(declared))] = template.where
+    declared.append(entry)
+
+
+def _validated(draft: PipelineDraft) -> Pipeline | None:
+    if draft.findings.refusals:
+        return None
+    try:
+        return load_pipeline(draft.data)
+    except SpecError as error:
+        _refuse_problems(error, draft.origins, draft.findings)
+        return None
+
+
+def _refuse_problems(error: SpecError, origins: Mapping[Loc, Where], findings: Findings) -> None:
+    """The model's problems, each at the place in the input its field came from."""
+    places = {format_path(loc): where for loc, where in origins.items()}
+    for problem in error.problems:
+        path = problem.path
+        while path not in places:
+            shorter = re.sub(_LAST_SEGMENT, "", path)
+            path = "" if shorter == path else shorter
+        field = f" (spec field {problem.path})" if problem.path else ""
+        findings.refuse(places[path], f"{problem.message}{field}")
+
+
+def _template_outcome(
+    position: int,
+    template: TemplateDraft,
+    users: list[str],
+    valid: Sequence[Pipeline],
+    shared: Mapping[int, SharedTemplate | None],
+) -> ImportedDocument:
+    findings = template.findings
+
+    def outcome(state: str, result: str) -> ImportedDocument:
+        return ImportedDocument(
+            template.where, template.kind, template.name, state, result, findings
+        )
+
+    if position in shared:
+        if shared[position] is None:
+            return outcome(REFUSED, "nothing")
+        by = f", declared by {', '.join(users)}" if users else ""
+        return outcome(_outcome(findings), f"shared template {template.name}{by}")
+    if template.data is None or findings.refusals:
+        if users:
+            return outcome(DECLARED, f"an externalTemplates entry of {', '.join(users)}")
+        return outcome(REFUSED, "nothing")
+    (owner,) = users
+    if not any(pipeline.name == owner for pipeline in valid):
+        findings.refuse(template.where, f"not imported: its pipeline {owner!r} is refused")
+        return outcome(REFUSED, "nothing")
+    return outcome(_outcome(findings), f"a template of pipeline {owner}")
