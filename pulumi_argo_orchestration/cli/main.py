@@ -20,6 +20,7 @@ from collections.abc import Callable, Generator, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from .._version import __version__
+from . import import_command
 from .sources import ProgramOptions, Rendered, RenderFailure, render_path
 
 if TYPE_CHECKING:
@@ -30,9 +31,10 @@ PROG = "argo-orchestration"
 DESCRIPTION = """\
 Scheduled Argo Workflows orchestrations, offline: no cluster and no Pulumi CLI needed.
 
-Every command takes a pipeline spec file (YAML), a Pulumi program directory with
-Pulumi.yaml, or a program's .py file. Exit status: 0 success, 1 invalid input (problems
-on stderr, nothing written), 2 a malformed command line.
+Every command but import takes a pipeline spec file (YAML), a Pulumi program directory
+with Pulumi.yaml, or a program's .py file; import reads Argo's own YAML. Exit status: 0
+success, 1 invalid input (problems on stderr, nothing written), 2 a malformed command
+line.
 """
 
 
@@ -494,6 +496,11 @@ def schedule(
 # name: (help line, arguments, command); listed in this order by --help.
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[..., None]]] = {
     "graph": ("Draw a pipeline as a Mermaid (or DOT) flowchart.", _graph_arguments, graph),
+    "import": (
+        "Read Argo CronWorkflows and WorkflowTemplates into specs.",
+        import_command.arguments,
+        import_command.import_files,
+    ),
     "render": (
         "Print the Kubernetes manifests of a spec file or a Pulumi program.",
         _render_arguments,
@@ -542,8 +549,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         name = args[0]
         parser = _command_parser(name)
         # Options may come between paths, as in `validate a.yaml --strict ... b.yaml`. Only
-        # validate needs that: intermixed parsing formats the usage line up front.
-        parse = parser.parse_intermixed_args if name == "validate" else parser.parse_args
+        # the commands taking several paths need that: intermixed parsing formats the usage
+        # line up front.
+        several = name in ("validate", "import")
+        parse = parser.parse_intermixed_args if several else parser.parse_args
         options = vars(parse(args[1:]))
     else:
         parser = _main_parser()
