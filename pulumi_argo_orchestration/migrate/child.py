@@ -19,7 +19,7 @@ from ..spec import names
 from ..spec.models import CROSS_NAMESPACE_TTL
 from ..syntax.govaluate import TAG
 from . import rendered
-from .findings import Fields, Findings, Where, scalar_text
+from .findings import Fields, Findings, Where, scalar_text, shown
 from .manifest_text import ManifestError, parse_manifest
 
 Loc = tuple[str | int, ...]
@@ -440,8 +440,8 @@ class _ManifestReader:
         elif ttl is None and cross:
             self.findings.change(
                 ttl_where,
-                f"added for a child in another namespace: {CROSS_NAMESPACE_TTL} (it cannot be "
-                "owned by its run)",
+                f"added for a child in another namespace: {shown(CROSS_NAMESPACE_TTL)} (it "
+                "cannot be owned by its run)",
             )
         self._deadline(spec.take("activeDeadlineSeconds"), spec.where.at("activeDeadlineSeconds"))
         self._synchronization(spec.fields("synchronization"))

@@ -38,7 +38,7 @@ ARGO_DEFAULTS: dict[str, Any] = {
 class PipelineDraft:
     """A pipeline spec in camelCase before validation, with the origin of each field."""
 
-    __slots__ = ("children", "data", "findings", "origins", "own", "where")
+    __slots__ = ("account_given", "children", "data", "findings", "origins", "own", "where")
 
     def __init__(self, where: Where, own: bool) -> None:
         self.where = where
@@ -47,6 +47,8 @@ class PipelineDraft:
         self.origins: dict[Loc, Where] = {(): where}
         self.findings = Findings()
         self.children: list[tuple[Loc, ChildDraft]] = []
+        self.account_given = False
+        """The input names the orchestrator's account (the default one, too)."""
 
     def put(self, loc: Loc, value: Any, where: Where) -> None:
         """Set a field, remembering where it came from."""
@@ -291,6 +293,7 @@ def _account_fields(workflow_spec: Fields, draft: PipelineDraft) -> None:
     findings = draft.findings
     where = workflow_spec.where
     account = workflow_spec.text("serviceAccountName")
+    draft.account_given = account is not None
     if account is not None and account != f"{draft.name}-orchestrator":
         draft.put(("serviceAccountName",), account, where.at("serviceAccountName"))
     automount = workflow_spec.take("automountServiceAccountToken")
@@ -329,7 +332,7 @@ def _accounts(draft: PipelineDraft, derived: Sequence[SourceDocument], where: Wh
     account = draft.data.get("serviceAccountName") or f"{draft.name}-orchestrator"
     rbac = {(d.kind, d.namespace, d.name) for d in ours}
     if not any(kind in ("Role", "RoleBinding") for kind, _, _ in rbac):
-        if draft.own or "serviceAccountName" in draft.data:
+        if draft.own or draft.account_given:
             draft.findings.change(
                 where.at("serviceAccountName"),
                 f"the spec renders ServiceAccount, Role and RoleBinding {account!r}: set "

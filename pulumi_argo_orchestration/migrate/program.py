@@ -34,18 +34,18 @@ def is_imported_program(main_text: str) -> bool:
 
 def program_files(result: ImportResult) -> dict[str, str]:
     """`Pulumi.yaml` and `__main__.py` declaring every spec of `result`."""
-    sources = ", ".join(dict.fromkeys(spec.where.source for spec in _specs(result)))
+    sources = list(dict.fromkeys(spec.where.source for spec in _specs(result)))
     names = [p.spec.name for p in result.pipelines] + [t.spec.name for t in result.templates]
     project = {
         "name": names[0] if names else "imported",
         "runtime": "python",
-        "description": f"Imported by `argo-orchestration import` from {sources}",
+        "description": f"Imported by `argo-orchestration import` from {', '.join(sources)}",
     }
     project_file = yaml.safe_dump(project, sort_keys=False, allow_unicode=True, width=10_000)
     return {PROJECT_FILE: project_file, MAIN_FILE: main_text(result, sources)}
 
 
-def main_text(result: ImportResult, sources: str) -> str:
+def main_text(result: ImportResult, sources: Sequence[str]) -> str:
     """The program: shared templates first, then the pipelines, each pipeline's name exported."""
     classes = [
         name
@@ -56,7 +56,9 @@ def main_text(result: ImportResult, sources: str) -> str:
         if present
     ]
     lines = [
-        f"{MARKER} from {_docstring_text(sources)}.",
+        f"{MARKER} from:",
+        "",
+        *(f"- {_docstring_text(source)}" for source in sources),
         "",
         "Importing again overwrites this file and Pulumi.yaml.",
         '"""',

@@ -267,11 +267,14 @@ class _TemplateReader:
         draft.put(("image",), image, container_where.at("image"))
         for key in ("command", "args"):
             if key in container:
-                items = [
+                items = list(container.items(key))
+                texts = [
                     self._text(scalar_text(item, item_where, self.findings), item_where)
-                    for item_where, item in container.items(key)
+                    for item_where, item in items
                 ]
-                draft.put((key,), items, container_where.at(key))
+                draft.put((key,), texts, container_where.at(key))
+                for index, (item_where, _) in enumerate(items):
+                    draft.origins[(key, index)] = item_where
         self._env(container)
         resources = container.fields("resources")
         for key in ("requests", "limits"):
