@@ -14,7 +14,8 @@ from tests.conftest import EXAMPLES, ROOT
 from tests.support.cli_runner import invoke
 
 SEED = EXAMPLES / "scheduled-sync" / "pipeline.yaml"
-COMMANDS = ["render", "validate", "graph", "schedule"]
+COMMANDS = ["render", "validate", "graph", "schedule"]  # the commands that take a PATH
+ALL_COMMANDS = sorted([*COMMANDS, "import"])
 
 
 def usage_error(result, command=""):
@@ -116,7 +117,7 @@ def test_an_unknown_command_or_option_is_a_usage_error():
     message = usage_error(invoke("deploy", SEED))
     assert message == (
         "argument COMMAND: invalid choice: 'deploy' "
-        "(choose from 'graph', 'render', 'schedule', 'validate')"
+        "(choose from 'graph', 'import', 'render', 'schedule', 'validate')"
     )
     assert usage_error(invoke("render", SEED, "--colour"), "render") == (
         "unrecognized arguments: --colour"
@@ -149,7 +150,7 @@ def test_help_lists_the_commands_with_their_summaries(monkeypatch):
     assert result.stdout.startswith("usage: argo-orchestration [-h] [--version] COMMAND ...\n")
     assert "Scheduled Argo Workflows orchestrations, offline" in result.stdout
     lines = [line.split(None, 1) for line in result.stdout.split("commands:\n")[1].splitlines()]
-    assert [line[0] for line in lines] == sorted(COMMANDS)
+    assert [line[0] for line in lines] == ALL_COMMANDS
     assert dict(lines)["schedule"] == "List the next run times, with DST warnings."
 
 
@@ -182,7 +183,7 @@ def test_every_command_has_help(command):
 
 def test_help_is_at_most_80_columns_wide_on_a_wide_terminal(monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")
-    for args in (["-h"], *([command, "-h"] for command in COMMANDS)):
+    for args in (["-h"], *([command, "-h"] for command in ALL_COMMANDS)):
         lines = invoke(*args).stdout.splitlines()
         assert max(map(len, lines)) <= 80, args
 
