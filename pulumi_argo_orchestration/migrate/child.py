@@ -19,10 +19,8 @@ from ..spec import names
 from ..spec.models import CROSS_NAMESPACE_TTL
 from ..syntax.govaluate import TAG
 from . import rendered
-from .findings import Fields, Findings, Where, scalar_text, shown
+from .findings import Draft, Fields, Findings, Loc, Where, scalar_text, shown
 from .manifest_text import ManifestError, parse_manifest
-
-Loc = tuple[str | int, ...]
 
 WORKFLOW_API_VERSION = "argoproj.io/v1alpha1"
 _INPUT_TAG = r"\{\{\s*inputs\.parameters\.([-a-zA-Z0-9_]+)\s*\}\}"
@@ -149,29 +147,13 @@ def import_child(
     return reader.read(owned, template_where.at("resource"))
 
 
-class _Draft:
-    __slots__ = ("data", "deadline", "origins", "singular_locks")
+class _Draft(Draft):
+    __slots__ = ("deadline", "singular_locks")
 
     def __init__(self, where: Where) -> None:
-        self.data: dict[str, Any] = {}
-        self.origins: dict[Loc, Where] = {(): where}
+        super().__init__(where)
         self.deadline: tuple[int, Where] | None = None
         self.singular_locks = False
-
-    def put(self, loc: Loc, value: Any, where: Where) -> None:
-        target: dict[Any, Any] = self.data
-        for part in loc[:-1]:
-            target = target.setdefault(part, {})
-        target[loc[-1]] = value
-        self.origins[loc] = where
-
-    def put_list(self, loc: Loc, items: list[tuple[Any, Where]], where: Where) -> None:
-        if not items:
-            return
-        self.put(loc, [value for value, _ in items], where)
-        for index, (_, item_where) in enumerate(items):
-            item_loc = (*loc, index)
-            self.origins[item_loc] = item_where
 
     def done(self) -> ChildDraft:
         return ChildDraft(self.data, self.origins, self.deadline, self.singular_locks)

@@ -20,9 +20,7 @@ from ..syntax.go_duration import duration_text
 from . import rendered
 from .child import ChildDraft, Orchestrator, import_child, spawns
 from .documents import SourceDocument
-from .findings import Fields, Findings, Where, list_items, scalar_text, shown
-
-Loc = tuple[str | int, ...]
+from .findings import Draft, Fields, Findings, Loc, Where, list_items, scalar_text, shown
 
 # Argo's values when a CronWorkflow leaves these out (workflow/cron/operator.go:269 and :432-446
 # at f016ad89; `suspend` is a plain bool); the renderer writes them explicitly, so their absence
@@ -35,28 +33,19 @@ ARGO_DEFAULTS: dict[str, Any] = {
 }
 
 
-class PipelineDraft:
+class PipelineDraft(Draft):
     """A pipeline spec in camelCase before validation, with the origin of each field."""
 
-    __slots__ = ("account_given", "children", "data", "findings", "origins", "own", "where")
+    __slots__ = ("account_given", "children", "findings", "own", "where")
 
     def __init__(self, where: Where, own: bool) -> None:
+        super().__init__(where)
         self.where = where
         self.own = own
-        self.data: dict[str, Any] = {}
-        self.origins: dict[Loc, Where] = {(): where}
         self.findings = Findings()
         self.children: list[tuple[Loc, ChildDraft]] = []
         self.account_given = False
         """The input names the orchestrator's account (the default one, too)."""
-
-    def put(self, loc: Loc, value: Any, where: Where) -> None:
-        """Set a field, remembering where it came from."""
-        target: dict[Any, Any] = self.data
-        for part in loc[:-1]:
-            target = target.setdefault(part, {})
-        target[loc[-1]] = value
-        self.origins[loc] = where
 
     def add_child(self, loc: Loc, child: ChildDraft) -> dict[str, Any]:
         """Remember a child's origins under `loc`; its data is placed by the caller."""
@@ -76,16 +65,11 @@ class PipelineDraft:
         return str(self.data.get("namespace") or "argo")
 
 
-def is_ours(document: SourceDocument) -> bool:
-    """True for a document this package rendered (it carries our managed-by label)."""
-    return document.labels.get(names.MANAGED_BY_LABEL) == names.MANAGED_BY
-
-
 def import_cron_workflow(
     document: SourceDocument, derived: Sequence[SourceDocument]
 ) -> PipelineDraft:
     """The pipeline of a CronWorkflow; `derived` are our RBAC and ConfigMaps found beside it."""
-    draft = PipelineDraft(document.where, is_ours(document))
+    draft = PipelineDraft(document.where, document.ours)
     findings = draft.findings
     fields = Fields(document.body, document.where, findings)
     fields.drop("apiVersion")
@@ -122,7 +106,7 @@ def import_workflow(document: SourceDocument) -> PipelineDraft:
     It is always refused (a Workflow has no schedule), but the report shows whether its spec is
     an orchestrator the spec can carry once it is scheduled.
     """
-    draft = PipelineDraft(document.where, is_ours(document))
+    draft = PipelineDraft(document.where, document.ours)
     fields = Fields(document.body, document.where, draft.findings)
     fields.drop("apiVersion")
     fields.drop("kind")

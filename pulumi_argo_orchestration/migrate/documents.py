@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from ..errors import SpecError
+from ..spec import names
 from ..spec.loading import parse_documents, read_spec_text
 from .findings import Finding, Where
 
@@ -64,6 +65,11 @@ class SourceDocument(NamedTuple):
         """`metadata.labels`, or an empty mapping."""
         labels = self.metadata.get("labels")
         return labels if isinstance(labels, Mapping) else {}
+
+    @property
+    def ours(self) -> bool:
+        """True for an object this package rendered: it carries our managed-by label."""
+        return self.labels.get(names.MANAGED_BY_LABEL) == names.MANAGED_BY
 
 
 class Input(NamedTuple):

@@ -16,6 +16,9 @@ from ..errors import format_path
 
 NO_EQUIVALENT = "no equivalent in the pipeline spec"
 
+Loc = tuple[str | int, ...]
+"""A place in a spec, as the model reports it (`("stages", 0, 1, "name")`)."""
+
 
 class Where(NamedTuple):
     """A place in the input: file, document (counted from 0) and path; inside a manifest, two paths.
@@ -111,6 +114,36 @@ class Findings:
     def changes(self) -> list[Finding]:
         """Deliberate differences of the rendered result."""
         return list(self._changes)
+
+
+class Draft:
+    """A spec being built in camelCase, with the place in the input each field came from.
+
+    The model checks the finished spec; its problems are reported at these places.
+    """
+
+    __slots__ = ("data", "origins")
+
+    def __init__(self, where: Where) -> None:
+        self.data: dict[str, Any] = {}
+        self.origins: dict[Loc, Where] = {(): where}
+
+    def put(self, loc: Loc, value: Any, where: Where) -> None:
+        """Set the field at `loc` (making the mappings above it), read from `where`."""
+        target: dict[Any, Any] = self.data
+        for part in loc[:-1]:
+            target = target.setdefault(part, {})
+        target[loc[-1]] = value
+        self.origins[loc] = where
+
+    def put_list(self, loc: Loc, items: list[tuple[Any, Where]], where: Where) -> None:
+        """Set a list field, each item with its own place; nothing when there are none."""
+        if not items:
+            return
+        self.put(loc, [value for value, _ in items], where)
+        for index, (_, item_where) in enumerate(items):
+            item_loc = (*loc, index)
+            self.origins[item_loc] = item_where
 
 
 class Fields:

@@ -22,12 +22,10 @@ from ..errors import SpecError, format_path
 from ..spec import names
 from ..spec.loading import load_pipeline, load_shared_template
 from ..spec.pipeline import Pipeline, SharedTemplate
-from .cron_workflow import PipelineDraft, import_cron_workflow, import_workflow, is_ours
+from .cron_workflow import PipelineDraft, import_cron_workflow, import_workflow
 from .documents import Input, SourceDocument
-from .findings import Finding, Findings, Where
+from .findings import Finding, Findings, Loc, Where
 from .workflow_template import TemplateDraft, import_template
-
-Loc = tuple[str | int, ...]
 
 IMPORTED = "imported"
 PARTIAL = "partial"
@@ -90,7 +88,7 @@ class ImportResult(NamedTuple):
 
 def import_input(source: Input) -> ImportResult:
     """Import every document of `source`."""
-    derived = [d for d in source.documents if d.kind in _DERIVED_KINDS and is_ours(d)]
+    derived = [d for d in source.documents if d.kind in _DERIVED_KINDS and d.ours]
     documents: list[ImportedDocument] = []
     pipelines: list[PipelineDraft] = []
     templates: list[TemplateDraft] = []
@@ -216,6 +214,8 @@ def _uses(pipelines: list[PipelineDraft], templates: list[TemplateDraft]) -> dic
     """Template index -> the pipelines whose children use it, with the children's namespaces."""
     uses: dict[int, list[_Use]] = {}
     for index, draft in enumerate(pipelines):
+        if draft.findings.refusals:  # no pipeline: its templates are shared, not attached
+            continue
         for _, child in draft.children:
             cluster = "clusterWorkflowTemplate" in child.data
             name = child.data.get("clusterWorkflowTemplate" if cluster else "workflowTemplate")
@@ -234,6 +234,8 @@ def _uses(pipelines: list[PipelineDraft], templates: list[TemplateDraft]) -> dic
         if position in uses or not template.own:
             continue
         for index, draft in enumerate(pipelines):
+            if draft.findings.refusals:
+                continue
             if draft.name == template.part_of and draft.namespace == template.namespace:
                 uses[position] = [_Use(index, draft.namespace)]
                 break

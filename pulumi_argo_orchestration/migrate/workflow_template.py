@@ -25,9 +25,7 @@ from ..argo import workflow_template as rendered_template
 from ..spec import names
 from ..spec.models import PodSecurity
 from .documents import SourceDocument
-from .findings import Fields, Findings, Where, scalar_text, shown
-
-Loc = tuple[str | int, ...]
+from .findings import Draft, Fields, Findings, Loc, Where, scalar_text, shown
 
 _INPUT_TAG = r"\{\{\s*inputs\.parameters\.([-a-zA-Z0-9_]+)\s*\}\}"
 _OTHER_ENTRY_KINDS = ("script", "containerSet", "steps", "dag", "resource", "suspend", "http")
@@ -56,27 +54,12 @@ class TemplateDraft(NamedTuple):
         return self.kind == "ClusterWorkflowTemplate"
 
 
-class _Draft:
-    __slots__ = ("data", "origins")
-
-    def __init__(self, where: Where) -> None:
-        self.data: dict[str, Any] = {}
-        self.origins: dict[Loc, Where] = {(): where}
-
-    def put(self, loc: Loc, value: Any, where: Where) -> None:
-        target: dict[Any, Any] = self.data
-        for part in loc[:-1]:
-            target = target.setdefault(part, {})
-        target[loc[-1]] = value
-        self.origins[loc] = where
-
-
 def import_template(document: SourceDocument) -> TemplateDraft:
     """The spec template of a WorkflowTemplate or ClusterWorkflowTemplate document."""
     findings = Findings()
     where = document.where
-    own = document.labels.get(names.MANAGED_BY_LABEL) == names.MANAGED_BY
-    draft = _Draft(where)
+    own = document.ours
+    draft = Draft(where)
     fields = Fields(document.body, where, findings)
     fields.drop("apiVersion")
     kind = str(fields.take("kind"))
@@ -119,7 +102,7 @@ def import_template(document: SourceDocument) -> TemplateDraft:
 
 
 class _TemplateReader:
-    def __init__(self, draft: _Draft, findings: Findings, name: str) -> None:
+    def __init__(self, draft: Draft, findings: Findings, name: str) -> None:
         self.draft = draft
         self.findings = findings
         self.name = name
