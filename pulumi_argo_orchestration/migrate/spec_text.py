@@ -82,9 +82,8 @@ TEMPLATE_ORDER = (
 def pipeline_spec(pipeline: Pipeline) -> dict[str, Any]:
     """The pipeline as a spec file holds it."""
     data = _ordered(_dump(pipeline), PIPELINE_ORDER)
-    for key in ("stages",):
-        if key in data:
-            data[key] = [[_ordered(child, CHILD_ORDER) for child in stage] for stage in data[key]]
+    if "stages" in data:
+        data["stages"] = [[_ordered(c, CHILD_ORDER) for c in stage] for stage in data["stages"]]
     if "tasks" in data:
         data["tasks"] = [_ordered(task, CHILD_ORDER) for task in data["tasks"]]
     if "onExit" in data:
