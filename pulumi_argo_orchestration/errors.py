@@ -38,6 +38,14 @@ def format_path(loc: Iterable[Any]) -> str:
     return out
 
 
+def join_path(prefix: str, loc: Iterable[Any]) -> str:
+    """`prefix` (a formatted path) continued by the parts of `loc`, in the same format."""
+    rest = format_path(loc)
+    if not prefix or not rest or rest.startswith("["):
+        return f"{prefix}{rest}"
+    return f"{prefix}.{rest}"
+
+
 class SpecError(ValueError):
     """Raised when a pipeline spec is invalid; lists every problem found, each with its field path.
 

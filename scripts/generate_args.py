@@ -24,7 +24,7 @@ import sys
 import types
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -100,6 +100,7 @@ class Generator:
     def __init__(self) -> None:
         self.models: set[type[BaseModel]] = set()
         self.enums: set[type[Enum]] = set()
+        self.any = False
 
     def annotation(self, tp: Any, where: str) -> str:
         """The args spelling of a model annotation; a union of scalars is written as str."""
@@ -109,10 +110,18 @@ class Generator:
             return f"list[{self.annotation(get_args(tp)[0], where)}]"
         if origin is dict:
             return f"dict[str, {self.annotation(get_args(tp)[1], where)}]"
+        if origin is Literal and all(isinstance(value, str) for value in get_args(tp)):
+            return "str"
         if origin in (Union, types.UnionType):
-            if str in get_args(tp):
-                return "str"  # a quantity: '500m' or 1; the model reads both from text
+            members = [strip(arg) for arg in get_args(tp)]
+            textual = [get_origin(m) is Literal or m is str for m in members]
+            if any(textual):
+                # a quantity ('500m' or 1) or a UID or 'image': the model reads both from text
+                return "str"
             raise TypeError(f"{where}: cannot write the union {tp} for Pulumi")
+        if tp is Any:
+            self.any = True
+            return "Any"
         if isinstance(tp, type) and issubclass(tp, BaseModel):
             self.models.add(tp)
             return args_name(tp)
@@ -151,7 +160,8 @@ class Generator:
         enums = sorted(enum.__name__ for enum in self.enums)
         imports = f"from ..spec.models import {', '.join(enums)}\n" if enums else ""
         classes = "\n\n\n".join(bodies[m] for m in ordered)
-        return f"{HEADER}{imports}\n\n{classes}\n"
+        header = HEADER.replace("from typing import TypedDict", "from typing import Any, TypedDict")
+        return f"{header if self.any else HEADER}{imports}\n\n{classes}\n"
 
 
 def _source_line(model: type) -> int:

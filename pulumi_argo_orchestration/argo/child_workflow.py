@@ -16,10 +16,20 @@ JSON-escapes its result into the JSON-marshalled template (`workflow/common/util
 `SubstituteParams`); the controller's validation replaces it by a placeholder first
 (`workflow/validate/validate.go`, `SubstituteResourceManifestExpressions`). Only parameter names
 we validated (`^[-a-zA-Z0-9_]+$`) ever appear inside the expression; never user text.
+
+A child's outputs come back the other way: its template exports each output parameter with
+`globalName`, the controller copies it into the child Workflow's `status.outputs.parameters`
+(workflow/controller/operator.go, `addOutputsToGlobalScope`; workflow/util/util.go,
+`AddParamToGlobalScope`), and once the success condition holds the executor reads it with
+`kubectl get ... -o jsonpath=` (workflow/executor/resource.go, `SaveResourceParameters`) into the
+spawn template's declared outputs, which later steps read as `{{steps.X.outputs.parameters.Y}}`.
+The JSONPath needs its braces (without them kubectl prints the text itself); a name that is
+missing yields an empty string.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ..spec import names
@@ -33,6 +43,11 @@ SUCCESS_CONDITION = "status.phase == Succeeded"
 FAILURE_CONDITION = "status.phase in (Failed, Error)"
 # Spaces keep the sentinel out of every other field: names and label values cannot hold them.
 _SENTINEL = "ARGO ORCHESTRATION ARGUMENT {}"
+
+
+def output_json_path(name: str) -> str:
+    """The kubectl JSONPath of a global output parameter in a Workflow's status."""
+    return '{.status.outputs.parameters[?(@.name=="' + name + '")].value}'
 
 
 def spawn_template_name(step: str) -> str:
@@ -124,10 +139,13 @@ def spawn_template(
     *,
     default_timeout: str | None = None,
     argo_version: ArgoVersion = ArgoVersion.V4,
+    outputs: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The resource template: create the child, own it, wait for it to succeed or fail.
 
     A child in another namespace cannot be owned by its parent; its ttlStrategy deletes it.
+    `outputs` are the child's output parameters later steps read: declared here, read from the
+    child Workflow once it has succeeded.
     """
     template: dict[str, Any] = {"name": spawn_template_name(child.name)}
     if child.arguments:
@@ -149,6 +167,13 @@ def spawn_template(
         argo_version=argo_version,
     )
     template["resource"] = resource
+    if outputs:
+        template["outputs"] = {
+            "parameters": [
+                {"name": name, "valueFrom": {"jsonPath": output_json_path(name)}}
+                for name in outputs
+            ]
+        }
     return template
 
 

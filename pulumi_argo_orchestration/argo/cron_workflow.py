@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from ..spec import names
+from ..spec.control_flow import output_references
 from ..spec.pipeline import Pipeline
 from . import pod_security
 from .child_workflow import spawn_template
 from .orchestrator import ENTRYPOINT, entry_template, exit_handler
+from .workflow_template import pod_gc_spec, pod_metadata_spec
 
 
 def cron_workflow(pipeline: Pipeline) -> dict[str, Any]:
@@ -44,6 +46,11 @@ def _workflow_spec(pipeline: Pipeline, labels: dict[str, str]) -> dict[str, Any]
         "entrypoint": ENTRYPOINT,
         "securityContext": pod_security.pod_security_context(),
     }
+    metadata = pod_metadata_spec(pipeline.pod_metadata)
+    if metadata:
+        spec["podMetadata"] = metadata
+    if pipeline.pod_gc is not None:
+        spec["podGC"] = pod_gc_spec(pipeline.pod_gc)
     if pipeline.parameters:
         spec["arguments"] = {
             "parameters": [p.model_dump(exclude_none=True) for p in pipeline.parameters]
@@ -51,6 +58,7 @@ def _workflow_spec(pipeline: Pipeline, labels: dict[str, str]) -> dict[str, Any]
     handler = exit_handler(pipeline)
     if handler is not None:
         spec["onExit"] = handler["name"]
+    read = output_references(pipeline)
     spawners = [
         spawn_template(
             pipeline.name,
@@ -59,6 +67,7 @@ def _workflow_spec(pipeline: Pipeline, labels: dict[str, str]) -> dict[str, Any]
             child,
             default_timeout=pipeline.child_timeout,
             argo_version=pipeline.argo_version,
+            outputs=read.get(child.name, ()),
         )
         for _, child in pipeline.children
     ]

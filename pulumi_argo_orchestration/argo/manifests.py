@@ -39,7 +39,9 @@ def shared_template_manifests(spec: SharedTemplate | Mapping[str, Any]) -> list[
         rbac.EXECUTOR_RULES,
     )
     documents = rbac.account_manifests(accounts, template.namespace, labels)
-    documents.append(workflow_template(template, template.namespace, labels))
+    documents.append(
+        workflow_template(template, template.namespace, labels, pod_gc=template.pod_gc)
+    )
     return documents
 
 
@@ -49,7 +51,16 @@ def render_pipeline(spec: Pipeline | Mapping[str, Any]) -> RenderedPipeline:
     pipeline = load_pipeline(spec)
     labels = names.common_labels(pipeline.name, pipeline.labels)
     config_maps = synchronization.config_maps(pipeline.children, pipeline.namespace, labels)
-    templates = [workflow_template(t, pipeline.namespace, labels) for t in pipeline.templates]
+    templates = [
+        workflow_template(
+            t,
+            pipeline.namespace,
+            labels,
+            pod_metadata=pipeline.pod_metadata,
+            pod_gc=pipeline.pod_gc,
+        )
+        for t in pipeline.templates
+    ]
     documents = [*rbac.rbac_manifests(pipeline), *config_maps, *templates, cron_workflow(pipeline)]
     documents = in_apply_order(versions.for_target(documents, pipeline.argo_version))
     return RenderedPipeline(pipeline, documents, pipeline_warnings(pipeline))

@@ -1,9 +1,17 @@
 """Pod and container settings that meet the Kubernetes "restricted" Pod Security Standard.
 
-`runAsNonRoot` alone makes root-by-default images (alpine, busybox) fail to start, so a non-root
-`runAsUser` comes with it. A template relaxes a setting only through its explicit `security`
-fields (`model.PodSecurity`); without them every pod gets the restricted values. Argo's own init
-and wait containers take theirs from the controller's `executor` configuration, not from here.
+`runAsNonRoot` alone makes root-by-default images (alpine, busybox, python) fail to start, and
+so does an image whose USER is a name (`USER dbt`): the kubelet cannot tell it is not root
+(pkg/kubelet/kuberuntime/security_context_others.go, `verifyRunAsNonRoot`). So a non-root
+`runAsUser` comes with it, 65534 (`nobody`), which starts all of them but replaces the image's own
+user: files the image gave that user are then read-only, and HOME may not exist. For an image
+with a numeric non-root USER, `security.runAsUser: image` keeps that user (`runAsNonRoot` alone).
+
+A template relaxes a setting only through its explicit `security` fields (`model.PodSecurity`);
+without them every pod gets the restricted values, and every container of the pod (sidecars and
+init containers too: Argo's `templateDefaults` do not reach them) gets the container settings.
+Argo's own init and wait containers take theirs from the controller's `executor` configuration,
+not from here.
 """
 
 from __future__ import annotations
@@ -28,14 +36,20 @@ def pod_security_context(
             "seccompProfile": {"type": RUNTIME_DEFAULT},
         }
     context: dict[str, Any] = {"runAsNonRoot": security.run_as_non_root}
-    user = security.run_as_user
-    if user is None and security.run_as_non_root:
+    user: int | None
+    if security.run_as_user == "image":
+        user = None  # the image's own USER; the kubelet checks it is numeric and not 0
+    elif security.run_as_user is None and security.run_as_non_root:
         user = run_as_user
+    else:
+        user = security.run_as_user
     if user is not None:
         context["runAsUser"] = user
     group = security.run_as_group if security.run_as_group is not None else user
     if group is not None:
         context["runAsGroup"] = group
+    if security.fs_group is not None:
+        context["fsGroup"] = security.fs_group
     context["seccompProfile"] = {"type": security.seccomp_profile.value}
     return context
 

@@ -6,15 +6,19 @@ edit. Pulumi's multi-language analyzer reads these annotations at run time, so t
 by the same model as spec files.
 """
 
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from typing_extensions import NotRequired
 
 from ..spec.models import (
     ArgoVersion,
     ConcurrencyPolicy,
+    ImagePullPolicy,
+    PodGCStrategy,
     RetryPolicy,
     SeccompProfile,
+    SelectorOperator,
+    StorageMedium,
     TaintEffect,
     TolerationOperator,
 )
@@ -71,6 +75,8 @@ class ExternalTemplateArgs(TypedDict):
     """True for a ClusterWorkflowTemplate (children use `cluster_workflow_template`)."""
     parameters: NotRequired[list[ExternalParameterArgs]]
     """Every parameter the template declares."""
+    outputs: NotRequired[list[str]]
+    """Output parameters it exports with `globalName` (the same name), for later children."""
 
 
 class SemaphoreArgs(TypedDict):
@@ -146,25 +152,47 @@ class TaskArgs(TypedDict):
 
 
 class BackoffArgs(TypedDict):
-    """Exponential backoff between retries: duration * factor^n, capped by maxDuration."""
+    """Waits between attempts: after attempt n fails, wait duration * factor^(n-1), at most cap.
 
-    duration: NotRequired[str]
-    """First wait, e.g. '10s'."""
+    Argo waits only while attempts <= `limit` (without `limit` it retries at once, without end
+    unless `maxDuration` stops it); `maxDuration` is a deadline counted from the first attempt's
+    start, and Argo gives up early when the next wait would end after it.
+    """
+
+    duration: str
+    """The first wait, e.g. '10s' (bare numbers are seconds); required whenever backoff is set."""
     factor: NotRequired[int]
-    """Multiplier applied to each further wait."""
+    """Each wait is the previous one times this whole number (default: every wait is `duration`)."""
     max_duration: NotRequired[str]
-    """Give up retrying after this long, e.g. '10m'."""
+    """Deadline from the first attempt's start: no retry starts, and no wait ends, after it."""
+    cap: NotRequired[str]
+    """Longest single wait, e.g. '5m' (Argo v3.7+): stops the exponential growth."""
+
+
+class NodeAntiAffinityArgs(TypedDict):
+    """Argo's node anti-affinity for retries: it has no fields of its own."""
+
+
+class RetryAffinityArgs(TypedDict):
+    """Where retries run."""
+
+    node_anti_affinity: NodeAntiAffinityArgs
+    """`{}`: each retry avoids the nodes earlier attempts failed on (needs another node)."""
 
 
 class RetryStrategyArgs(TypedDict):
     """How Argo retries a failed child step (attempts = limit + 1)."""
 
     limit: NotRequired[int]
-    """Retries after the first attempt."""
+    """Retries after the first attempt (unset: no limit, and no backoff waits)."""
     retry_policy: NotRequired[RetryPolicy]
-    """Which failures are retried (default OnFailure)."""
+    """Which failures are retried (default OnFailure; Always when only `expression` is set)."""
     backoff: NotRequired[BackoffArgs]
     """Waits between attempts."""
+    expression: NotRequired[str]
+    """Retry only while this expr is true, e.g. `asInt(lastRetry.exitCode) > 1`."""
+    affinity: NotRequired[RetryAffinityArgs]
+    """`{nodeAntiAffinity: {}}`: run each retry on another node than the failed attempts."""
 
 
 class KeySelectorArgs(TypedDict):
@@ -207,6 +235,123 @@ class ResourcesArgs(TypedDict):
     """Limits, e.g. {'memory': '128Mi'}."""
 
 
+class EnvFromReferenceArgs(TypedDict):
+    """A ConfigMap or Secret in the template's namespace whose every key becomes a variable."""
+
+    name: str
+    """The ConfigMap's or Secret's name."""
+    optional: NotRequired[bool]
+    """Start the container even when it is missing."""
+
+
+class EnvFromSourceArgs(TypedDict):
+    """Environment variables from all keys of a ConfigMap or a Secret: exactly one of the two."""
+
+    prefix: NotRequired[str]
+    """Put in front of every key's name, e.g. 'DB_'."""
+    config_map_ref: NotRequired[EnvFromReferenceArgs]
+    """A ConfigMap."""
+    secret_ref: NotRequired[EnvFromReferenceArgs]
+    """A Secret."""
+
+
+class VolumeMountArgs(TypedDict):
+    """A volume of the template, mounted into a container."""
+
+    name: str
+    """The volume's name, as under the template's `volumes`."""
+    mount_path: str
+    """Where it appears in the container, e.g. '/data'."""
+    read_only: NotRequired[bool]
+    """Mount it read-only."""
+    sub_path: NotRequired[str]
+    """Mount this path inside the volume instead of its root."""
+
+
+class KeyToPathArgs(TypedDict):
+    """One key of a Secret or ConfigMap, written as a file."""
+
+    key: str
+    """The key."""
+    path: str
+    """The file's path inside the volume."""
+    mode: NotRequired[int]
+    """The file's permission bits, e.g. 0o400 (YAML: 256)."""
+
+
+class SecretVolumeSourceArgs(TypedDict):
+    """A Secret's keys as files."""
+
+    secret_name: str
+    """The Secret, in the template's namespace."""
+    items: NotRequired[list[KeyToPathArgs]]
+    """Only these keys, under these file names (default: every key, named after it)."""
+    default_mode: NotRequired[int]
+    """Permission bits of the files (Kubernetes' default 0o644)."""
+    optional: NotRequired[bool]
+    """Start the pod even when the Secret is missing."""
+
+
+class ConfigMapVolumeSourceArgs(TypedDict):
+    """A ConfigMap's keys as files."""
+
+    name: str
+    """The ConfigMap, in the template's namespace."""
+    items: NotRequired[list[KeyToPathArgs]]
+    """Only these keys, under these file names (default: every key, named after it)."""
+    default_mode: NotRequired[int]
+    """Permission bits of the files (Kubernetes' default 0o644)."""
+    optional: NotRequired[bool]
+    """Start the pod even when the ConfigMap is missing."""
+
+
+class PersistentVolumeClaimVolumeSourceArgs(TypedDict):
+    """A PersistentVolumeClaim that exists in the template's namespace."""
+
+    claim_name: str
+    """The claim's name."""
+    read_only: NotRequired[bool]
+    """Mount it read-only in every container."""
+
+
+class EmptyDirVolumeSourceArgs(TypedDict):
+    """Scratch space that lives as long as the pod."""
+
+    medium: NotRequired[StorageMedium]
+    """'' (the node's disk, default) or 'Memory' (tmpfs, counted against memory limits)."""
+    size_limit: NotRequired[str]
+    """Most it may hold, e.g. '1Gi'."""
+
+
+class VolumeArgs(TypedDict):
+    """A volume of the template's pods: exactly one source, of the kinds restricted pods may use.
+
+    The common four are typed; `csi`, `downwardAPI`, `ephemeral`, `projected` and `image` (Argo
+    v3.7+) are Kubernetes' own shapes, checked against Argo's schema.
+    """
+
+    name: str
+    """The volume's name, as mounts refer to it."""
+    persistent_volume_claim: NotRequired[PersistentVolumeClaimVolumeSourceArgs]
+    """A PersistentVolumeClaim."""
+    secret: NotRequired[SecretVolumeSourceArgs]
+    """A Secret's keys as files."""
+    config_map: NotRequired[ConfigMapVolumeSourceArgs]
+    """A ConfigMap's keys as files."""
+    empty_dir: NotRequired[EmptyDirVolumeSourceArgs]
+    """Scratch space for the pod's lifetime: `{}` for the defaults."""
+    csi: NotRequired[dict[str, Any]]
+    """A CSI driver's inline volume, e.g. the Secrets Store CSI driver."""
+    downward_api: NotRequired[dict[str, Any]]
+    """The pod's own fields (labels, annotations, resources) as files."""
+    ephemeral: NotRequired[dict[str, Any]]
+    """A PersistentVolumeClaim created and deleted with the pod."""
+    projected: NotRequired[dict[str, Any]]
+    """Several sources (Secrets, ConfigMaps, service-account tokens) in one directory."""
+    image: NotRequired[dict[str, Any]]
+    """An OCI image's content, read-only (Argo v3.7+, Kubernetes 1.33+)."""
+
+
 class TolerationArgs(TypedDict):
     """A Kubernetes toleration, as in a pod spec."""
 
@@ -228,10 +373,12 @@ class PodSecurityArgs(TypedDict):
     Every field defaults to the restricted value; setting one is the visible, reviewable opt-out.
     """
 
-    run_as_user: NotRequired[int]
-    """UID the container runs as (default 65534, `nobody`); 0 needs `runAsNonRoot: false`."""
+    run_as_user: NotRequired[str]
+    """UID the containers run as (default 65534, `nobody`); 'image': the image's numeric USER."""
     run_as_group: NotRequired[int]
-    """GID the container runs as (default: the same number as `runAsUser`)."""
+    """GID the containers run as (default: the same number as `runAsUser`)."""
+    fs_group: NotRequired[int]
+    """Group that owns mounted volumes, so a non-root user can write to a PVC (default unset)."""
     run_as_non_root: NotRequired[bool]
     """false lets the image's own user, root included, run the container."""
     allow_privilege_escalation: NotRequired[bool]
@@ -242,8 +389,71 @@ class PodSecurityArgs(TypedDict):
     """Unconfined turns off the runtime's system-call filter."""
 
 
+class PodMetadataArgs(TypedDict):
+    """Labels and annotations of pods (Argo's `podMetadata`): they only describe the pods."""
+
+    labels: NotRequired[dict[str, str]]
+    """Pod labels, e.g. for cost allocation or a NetworkPolicy; not Argo's own keys."""
+    annotations: NotRequired[dict[str, str]]
+    """Pod annotations, e.g. for a service mesh or log shipper; not Argo's own keys."""
+
+
+class ContainerArgs(TypedDict):
+    """A sidecar or init container: it gets the same restricted securityContext as the main one."""
+
+    name: str
+    """Container name: a DNS-1123 label, unique in the pod; main, init and wait are Argo's."""
+    image: str
+    """Container image."""
+    command: NotRequired[list[str]]
+    """Container entrypoint."""
+    args: NotRequired[list[str]]
+    """Container arguments; may use `{{workflow.parameters.NAME}}`."""
+    env: NotRequired[list[EnvVarArgs]]
+    """Environment variables."""
+    env_from: NotRequired[list[EnvFromSourceArgs]]
+    """Environment variables from every key of ConfigMaps or Secrets."""
+    resources: NotRequired[ResourcesArgs]
+    """Resource requests and limits."""
+    volume_mounts: NotRequired[list[VolumeMountArgs]]
+    """Volumes of the template mounted into this container."""
+    working_dir: NotRequired[str]
+    """Directory the command starts in (default: the image's)."""
+    image_pull_policy: NotRequired[ImagePullPolicy]
+    """Always, IfNotPresent or Never (Kubernetes' default depends on the tag)."""
+    argo: NotRequired[dict[str, Any]]
+    """Further fields of Argo's container (ports, probes, lifecycle), checked against its schema."""
+
+
+class OutputSourceArgs(TypedDict):
+    """Where an output parameter's value comes from: a file the container writes."""
+
+    path: str
+    """The file, e.g. '/tmp/row-count'; one trailing newline is dropped."""
+    default: NotRequired[str]
+    """The value when the file is missing (without it, a missing file fails the step)."""
+
+
+class OutputParameterArgs(TypedDict):
+    """A result a child hands on to later children, `{{steps.CHILD.outputs.parameters.NAME}}`."""
+
+    name: str
+    """Parameter name, also its `globalName` in the child Workflow's status."""
+    value_from: OutputSourceArgs
+    """The file the value is read from."""
+    description: NotRequired[str]
+    """What the value is."""
+
+
+class OutputsArgs(TypedDict):
+    """What a template's run hands back to the orchestrator."""
+
+    parameters: list[OutputParameterArgs]
+    """Output parameters, read from files when the container ends."""
+
+
 class TemplateArgs(TypedDict):
-    """A WorkflowTemplate this pipeline creates: one container, its inputs and retries."""
+    """A WorkflowTemplate this pipeline creates: one container or script, its pod and retries."""
 
     name: str
     """WorkflowTemplate name (at most 63 characters)."""
@@ -253,12 +463,36 @@ class TemplateArgs(TypedDict):
     """Container entrypoint."""
     args: NotRequired[list[str]]
     """Container arguments; may use `{{workflow.parameters.NAME}}`."""
+    source: NotRequired[str]
+    """Script text: a script template, run as `command` plus the script's path (needs `command`)."""
+    working_dir: NotRequired[str]
+    """Directory the command starts in (default: the image's)."""
+    image_pull_policy: NotRequired[ImagePullPolicy]
+    """Always, IfNotPresent or Never (Kubernetes' default depends on the tag)."""
     parameters: NotRequired[list[ParameterArgs]]
     """Declared inputs, with optional defaults."""
     env: NotRequired[list[EnvVarArgs]]
     """Environment variables."""
+    env_from: NotRequired[list[EnvFromSourceArgs]]
+    """Environment variables from every key of ConfigMaps or Secrets."""
     resources: NotRequired[ResourcesArgs]
     """Resource requests and limits."""
+    volumes: NotRequired[list[VolumeArgs]]
+    """Volumes of the pods: PVCs, Secrets, ConfigMaps, emptyDirs and the other restricted kinds."""
+    volume_mounts: NotRequired[list[VolumeMountArgs]]
+    """Volumes mounted into the main container."""
+    sidecars: NotRequired[list[ContainerArgs]]
+    """Containers running beside the main one, stopped when it ends (e.g. a database proxy)."""
+    init_containers: NotRequired[list[ContainerArgs]]
+    """Containers that run to completion, in order, before the main one."""
+    outputs: NotRequired[OutputsArgs]
+    """Results later children of a pipeline can read (each exported with `globalName`)."""
+    pod_metadata: NotRequired[PodMetadataArgs]
+    """Labels and annotations of the template's pods (over the pipeline's `podMetadata`)."""
+    affinity: NotRequired[dict[str, Any]]
+    """Kubernetes affinity (node, pod, anti-affinity) as in a pod spec; checked by its schema."""
+    priority_class_name: NotRequired[str]
+    """PriorityClass of the pods, e.g. to let them preempt less important ones."""
     node_selector: NotRequired[dict[str, str]]
     """Node labels the pods must match."""
     tolerations: NotRequired[list[TolerationArgs]]
@@ -281,6 +515,39 @@ class TemplateArgs(TypedDict):
     """Retries with backoff."""
     labels: NotRequired[dict[str, str]]
     """Extra labels on the WorkflowTemplate."""
+    argo: NotRequired[dict[str, Any]]
+    """Further fields of Argo's Template (`container:` or `script:` for the main container's)."""
+
+
+class SelectorRequirementArgs(TypedDict):
+    """One condition on a pod label."""
+
+    key: str
+    """The label key."""
+    operator: SelectorOperator
+    """In, NotIn (need `values`), Exists or DoesNotExist (no `values`)."""
+    values: NotRequired[list[str]]
+    """The values In and NotIn compare with."""
+
+
+class LabelSelectorArgs(TypedDict):
+    """Which pods: every condition must hold."""
+
+    match_labels: NotRequired[dict[str, str]]
+    """Labels the pod must carry, with these values."""
+    match_expressions: NotRequired[list[SelectorRequirementArgs]]
+    """Further conditions on labels."""
+
+
+class PodGCArgs(TypedDict):
+    """When Argo deletes finished pods (and their logs, unless logs are archived)."""
+
+    strategy: PodGCStrategy
+    """OnPodCompletion, OnPodSuccess (keeps failed), OnWorkflowCompletion, OnWorkflowSuccess."""
+    label_selector: NotRequired[LabelSelectorArgs]
+    """Delete only pods matching it (e.g. `podMetadata` labels); the others are kept."""
+    delete_delay_duration: NotRequired[str]
+    """Wait this long before deleting, e.g. '30s' (default: the controller's, 5s)."""
 
 
 class ScheduledPipelineArgs(TypedDict):
@@ -316,6 +583,10 @@ class ScheduledPipelineArgs(TypedDict):
     """Account whose token only Argo's containers get (Argo's `executor.serviceAccountName`)."""
     labels: NotRequired[dict[str, str]]
     """Labels added to every object, run and child."""
+    pod_metadata: NotRequired[PodMetadataArgs]
+    """Labels and annotations of every pod: the orchestrator's and its templates' (theirs win)."""
+    pod_gc: NotRequired[PodGCArgs]
+    """When Argo deletes finished pods of the orchestrator and of the templates created here."""
     parameters: NotRequired[list[ParameterArgs]]
     """The orchestrator's own parameters."""
     stages: NotRequired[list[list[ChildArgs]]]
@@ -351,12 +622,36 @@ class SharedWorkflowTemplateArgs(TypedDict):
     """Container entrypoint."""
     args: NotRequired[list[str]]
     """Container arguments; may use `{{workflow.parameters.NAME}}`."""
+    source: NotRequired[str]
+    """Script text: a script template, run as `command` plus the script's path (needs `command`)."""
+    working_dir: NotRequired[str]
+    """Directory the command starts in (default: the image's)."""
+    image_pull_policy: NotRequired[ImagePullPolicy]
+    """Always, IfNotPresent or Never (Kubernetes' default depends on the tag)."""
     parameters: NotRequired[list[ParameterArgs]]
     """Declared inputs, with optional defaults."""
     env: NotRequired[list[EnvVarArgs]]
     """Environment variables."""
+    env_from: NotRequired[list[EnvFromSourceArgs]]
+    """Environment variables from every key of ConfigMaps or Secrets."""
     resources: NotRequired[ResourcesArgs]
     """Resource requests and limits."""
+    volumes: NotRequired[list[VolumeArgs]]
+    """Volumes of the pods: PVCs, Secrets, ConfigMaps, emptyDirs and the other restricted kinds."""
+    volume_mounts: NotRequired[list[VolumeMountArgs]]
+    """Volumes mounted into the main container."""
+    sidecars: NotRequired[list[ContainerArgs]]
+    """Containers running beside the main one, stopped when it ends (e.g. a database proxy)."""
+    init_containers: NotRequired[list[ContainerArgs]]
+    """Containers that run to completion, in order, before the main one."""
+    outputs: NotRequired[OutputsArgs]
+    """Results later children of a pipeline can read (each exported with `globalName`)."""
+    pod_metadata: NotRequired[PodMetadataArgs]
+    """Labels and annotations of the template's pods (over the pipeline's `podMetadata`)."""
+    affinity: NotRequired[dict[str, Any]]
+    """Kubernetes affinity (node, pod, anti-affinity) as in a pod spec; checked by its schema."""
+    priority_class_name: NotRequired[str]
+    """PriorityClass of the pods, e.g. to let them preempt less important ones."""
     node_selector: NotRequired[dict[str, str]]
     """Node labels the pods must match."""
     tolerations: NotRequired[list[TolerationArgs]]
@@ -379,5 +674,9 @@ class SharedWorkflowTemplateArgs(TypedDict):
     """Retries with backoff."""
     labels: NotRequired[dict[str, str]]
     """Extra labels on the WorkflowTemplate."""
+    argo: NotRequired[dict[str, Any]]
+    """Further fields of Argo's Template (`container:` or `script:` for the main container's)."""
     namespace: NotRequired[str]
     """Namespace of the template and its account (default 'argo')."""
+    pod_gc: NotRequired[PodGCArgs]
+    """When Argo deletes the finished pods of Workflows made from this template."""

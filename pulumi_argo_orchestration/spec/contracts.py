@@ -17,11 +17,12 @@ from .models import Child, PipelineFields
 
 
 class Contract(NamedTuple):
-    """A template's parameters: name -> whether it has a default."""
+    """A template's parameters (name -> whether it has a default) and its output parameters."""
 
     kind: str
     name: str
     parameters: dict[str, bool]
+    outputs: tuple[str, ...] = ()
 
     def describe(self) -> str:
         """`WorkflowTemplate 'load'`, as messages name it."""
@@ -38,13 +39,19 @@ def contracts(pipeline: PipelineFields) -> dict[tuple[bool, str], Contract]:
                 "WorkflowTemplate",
                 template.name,
                 {p.name: p.value is not None for p in template.parameters},
+                tuple(p.name for p in template.outputs.parameters) if template.outputs else (),
             ),
         )
     for external in pipeline.external_templates:
         kind = "ClusterWorkflowTemplate" if external.cluster_scope else "WorkflowTemplate"
         known.setdefault(
             (external.cluster_scope, external.name),
-            Contract(kind, external.name, {p.name: p.has_default for p in external.parameters}),
+            Contract(
+                kind,
+                external.name,
+                {p.name: p.has_default for p in external.parameters},
+                tuple(external.outputs),
+            ),
         )
     return known
 

@@ -4,6 +4,14 @@ to, DAG dependencies, locks.
 Argo resolves `{{steps.X...}}` and `{{tasks.X...}}` only for children that ran before (an earlier
 stage, or a task among the dependencies), and `{{workflow.status}}` / `{{workflow.failures}}` only
 in the exit handler; anything else fails the run when the orchestrator reaches that child.
+
+A child's results reach later children as `{{steps.X.outputs.parameters.NAME}}`: the child's
+template exports `NAME` with `globalName`, Argo copies it into the child Workflow's
+`status.outputs`, and X's spawn step reads it from there (`argo.child_workflow`). So NAME must be
+an output the template declares, and X must have succeeded: a child that may be skipped (`when`)
+or may fail and be passed over (`optional`) leaves the reference unresolved in Argo before
+v3.7.16 / v4.0.7 (workflow/controller/scope.go), and a child its ttlStrategy deletes at once
+cannot be read.
 """
 
 from __future__ import annotations
@@ -13,10 +21,13 @@ from collections.abc import Container
 
 from ..errors import Problem
 from ..syntax import govaluate
-from .models import PipelineFields
+from . import contracts
+from .models import Child, PipelineFields
 
 _WORKFLOW_PARAMETER = r"^workflow\.parameters\.([-a-zA-Z0-9_]+)$"
 _NODE_REFERENCE = r"(?s)^(steps|tasks)\.([^.\s]+)(?:\..*)?$"
+_OUTPUTS = r"(?s)^(?:steps|tasks)\.[^.\s]+\.outputs(?:\.(.*))?$"
+_OUTPUT_PARAMETER = r"^parameters\.([-a-zA-Z0-9_]+)$"
 EXIT_ONLY = ("workflow.status", "workflow.failures")
 
 
@@ -33,6 +44,7 @@ def control_flow_problems(pipeline: PipelineFields) -> list[Problem]:
         problems += dag.dependency_problems(pipeline.tasks)
     scopes = _scopes(pipeline)
     declared = {parameter.name for parameter in pipeline.parameters}
+    producers = _Producers(pipeline)
     for path, child in pipeline.children:
         if getattr(child, "depends_on", None) and not path.startswith("tasks["):
             # A Task object placed in `stages` or `onExit` from Python: its order would be ignored.
@@ -42,7 +54,7 @@ def control_flow_problems(pipeline: PipelineFields) -> list[Problem]:
             texts.append((f"{path}.when", child.when))
             problems += _undeclared(f"{path}.when", child.when, declared)
         for where, text in texts:
-            problems += _reference_problems(where, text, scopes[path], pipeline)
+            problems += _reference_problems(where, text, scopes[path], pipeline, producers)
     if any(child.synchronization is not None for _, child in pipeline.children):
         from . import locks  # imported when used, like dag
 
@@ -95,8 +107,85 @@ def _scopes(pipeline: PipelineFields) -> dict[str, tuple[str, Container[str]]]:
     return scopes
 
 
+def output_references(pipeline: PipelineFields) -> dict[str, list[str]]:
+    """Output parameters later children read, by producing child, in the order first read."""
+    found: dict[str, dict[str, None]] = {}
+    for _, child in pipeline.children:
+        texts = [*child.arguments.values(), *([child.when] if child.when is not None else [])]
+        for text in texts:
+            for tag in govaluate.tags(text):
+                node = re.match(_NODE_REFERENCE, tag)
+                outputs = re.match(_OUTPUTS, tag)
+                parameter = re.match(_OUTPUT_PARAMETER, (outputs and outputs.group(1)) or "")
+                if node and parameter:
+                    found.setdefault(node.group(2), {})[parameter.group(1)] = None
+    return {name: list(outputs) for name, outputs in found.items()}
+
+
+class _Producers:
+    """What the children whose outputs are read declare, looked up once per pipeline."""
+
+    def __init__(self, pipeline: PipelineFields) -> None:
+        self.children = {child.name: child for _, child in pipeline.children}
+        self.known = contracts.contracts(pipeline)
+
+    def problem(self, kind: str, name: str, rest: str | None) -> str | None:
+        reference = f"`{kind}.{name}.outputs{'.' + rest if rest else ''}`"
+        parameter = re.match(_OUTPUT_PARAMETER, rest or "")
+        if parameter is None:
+            return (
+                f"{reference}: a child hands on only its template's output parameters, "
+                f"`{kind}.{name}.outputs.parameters.NAME`"
+            )
+        child = self.children[name]
+        contract = self.known.get((child.cluster_scope, child.template_ref))
+        if contract is None:
+            return (
+                f"{reference}: the outputs of {child.template_ref!r}, the template of child "
+                f"{name!r}, are unknown: define it under `templates` or declare its `outputs` "
+                "under `externalTemplates`"
+            )
+        output = parameter.group(1)
+        if output not in contract.outputs:
+            exported = ", ".join(repr(o) for o in contract.outputs) or "none"
+            return (
+                f"{reference}: {contract.describe()} exports no output parameter {output!r} "
+                f"(it exports {exported})"
+            )
+        return _unreadable(reference, child)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.children
+
+
+def _unreadable(reference: str, child: Child) -> str | None:
+    if child.optional or child.when is not None:
+        why = "`optional: true`" if child.optional else "a `when` condition"
+        return (
+            f"{reference}: child {child.name!r} has {why}, so it may not succeed, and Argo "
+            "(before v3.7.16 and v4.0.7) leaves references to the outputs of a skipped or "
+            "failed step unresolved: the reading step errors"
+        )
+    ttl = child.ttl_strategy
+    success = ttl and (
+        ttl.seconds_after_success
+        if ttl.seconds_after_success is not None
+        else ttl.seconds_after_completion
+    )
+    if ttl is not None and success == 0:
+        return (
+            f"{reference}: child {child.name!r} is deleted as soon as it succeeds "
+            "(its ttlStrategy), before its spawn step can read its outputs: keep it a while"
+        )
+    return None
+
+
 def _reference_problems(
-    path: str, text: str, scope: tuple[str, Container[str]], pipeline: PipelineFields
+    path: str,
+    text: str,
+    scope: tuple[str, Container[str]],
+    pipeline: PipelineFields,
+    producers: _Producers,
 ) -> list[Problem]:
     prefix, earlier = scope
     exit_handler = prefix == ""
@@ -122,6 +211,11 @@ def _reference_problems(
             )
         elif name not in earlier:
             problems.append(Problem(path, _not_before(kind, name, pipeline)))
+        else:
+            outputs = re.match(_OUTPUTS, tag)
+            problem = outputs and producers.problem(kind, name, outputs.group(1))
+            if problem:
+                problems.append(Problem(path, problem))
     return problems
 
 

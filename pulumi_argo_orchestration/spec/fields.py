@@ -8,7 +8,7 @@ or the whole pipeline are in `rules.py`.
 # No `from __future__ import annotations`: pydantic would compile and evaluate every annotation
 # string when it creates the classes, a cost each command pays at start-up.
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
@@ -22,11 +22,31 @@ _QUANTITY = (
     r"(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$"
 )
 _WORKFLOW_PARAMETER_REF = r"\{\{\s*workflow\.parameters\.([-a-zA-Z0-9_]+)\s*\}\}"
+_GO_DURATION = r"^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"
+# Argo's own label and annotation keys: the controller reads them from its pods.
+_ARGO_PREFIX = "workflows.argoproj.io/"
+# Argo's container names (workflow/common/common.go: MainContainerName, InitContainerName,
+# WaitContainerName, SupervisorContainerName, ArtifactPlugin*Prefix; validate.go refuses them).
+_RESERVED_CONTAINERS = frozenset({"main", "init", "wait", "supervisor"})
+_RESERVED_CONTAINER_PREFIXES = ("artifact-plugin-", "init-artifact-")
+# Legacy pod-security annotations the baseline profile still checks
+# (pod-security-admission policy/check_appArmorProfile.go, check_seccompProfile_baseline.go).
+_APPARMOR_PREFIX = "container.apparmor.security.beta.kubernetes.io/"
+_SECCOMP_KEYS = ("seccomp.security.alpha.kubernetes.io/pod",)
+_SECCOMP_PREFIX = "container.seccomp.security.alpha.kubernetes.io/"
 
 
 def check(condition: bool, kind: str, message: str) -> None:
     if not condition:
         raise PydanticCustomError(kind, message)
+
+
+def check_nested(problems: list[tuple[tuple[str | int, ...], str]]) -> None:
+    """Report several problems below one value, each at its own path (`loading` joins them)."""
+    if problems:
+        raise PydanticCustomError(
+            "nested", "{count} problem(s)", {"count": len(problems), "problems": problems}
+        )
 
 
 def _name_message(value: str, rule: str, valid: bool) -> str:
@@ -143,6 +163,141 @@ def _labels(value: dict[str, str]) -> dict[str, str]:
     return value
 
 
+def _pod_labels(value: dict[str, str]) -> dict[str, str]:
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    for key, label_value in value.items():
+        problem = kubernetes_names.label_key_problem(key) or kubernetes_names.label_value_problem(
+            label_value
+        )
+        if problem is None and key.startswith(_ARGO_PREFIX):
+            problem = f"keys under {_ARGO_PREFIX} are Argo's own: its controller reads them"
+        if problem is not None:
+            problems.append(((key,), problem))
+    check_nested(problems)
+    return value
+
+
+def _pod_annotations(value: dict[str, str]) -> dict[str, str]:
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    for key, text in value.items():
+        problem = kubernetes_names.label_key_problem(key)
+        if problem is None and key.startswith(_ARGO_PREFIX):
+            problem = f"keys under {_ARGO_PREFIX} are Argo's own: its controller reads them"
+        elif (
+            problem is None
+            and key.startswith(_APPARMOR_PREFIX)
+            and text not in ("", "runtime/default")
+            and not text.startswith("localhost/")
+        ):
+            problem = (
+                "the Pod Security Standard allows only 'runtime/default' or 'localhost/<profile>' "
+                "AppArmor profiles"
+            )
+        elif (
+            problem is None
+            and (key in _SECCOMP_KEYS or key.startswith(_SECCOMP_PREFIX))
+            and text not in ("", "runtime/default", "docker/default")
+            and not text.startswith("localhost/")
+        ):
+            problem = (
+                "the Pod Security Standard refuses this seccomp profile; the template's "
+                "`security.seccompProfile` sets the profile"
+            )
+        if problem is not None:
+            problems.append(((key,), problem))
+    check_nested(problems)
+    return value
+
+
+def _container_name(value: str) -> str:
+    _dns_label(value)
+    check(
+        value not in _RESERVED_CONTAINERS and not value.startswith(_RESERVED_CONTAINER_PREFIXES),
+        "container_name",
+        f"{value!r} is a container name Argo uses itself: main, init, wait, supervisor and "
+        "names starting with 'artifact-plugin-' or 'init-artifact-' are reserved",
+    )
+    return value
+
+
+def _run_as_user(value: Any) -> Any:
+    """A UID (a whole number, also as text) or 'image', reported as one error, not a union's two."""
+    if value == "image":
+        return value
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    check(
+        isinstance(value, int) and not isinstance(value, bool) and value >= 0,
+        "run_as_user",
+        f"{value!r} is not allowed: use a UID greater than or equal to 0, or 'image' to keep "
+        "the image's own numeric USER",
+    )
+    return value
+
+
+def _go_duration(value: str) -> str:
+    check(
+        bool(re.fullmatch(_GO_DURATION, value)),
+        "duration",
+        f"invalid duration {value!r}: use a Go duration with its unit ('30s', '5m', '1h30m')",
+    )
+    return value
+
+
+def _absolute_path(value: str) -> str:
+    check(
+        value.startswith("/") and "\x00" not in value,
+        "path",
+        f"{value!r} must be an absolute path, e.g. '/tmp/result'",
+    )
+    return value
+
+
+def _relative_path(value: str) -> str:
+    check(
+        bool(value)
+        and not value.startswith("/")
+        and ".." not in value.split("/")
+        and "\x00" not in value,
+        "path",
+        f"{value!r} must be a relative path without '..' elements",
+    )
+    return value
+
+
+def _retry_expression(value: str) -> str:
+    from ..syntax import expr  # imported when used, like the run-control checks
+
+    check_nested([((), message) for message in expr.retry_expression_problems(value)])
+    return value
+
+
+def _further_template_fields(value: dict[str, Any]) -> dict[str, Any]:
+    from . import argo_fields  # imported when used: it reads Argo's schema
+
+    check_nested(argo_fields.template_field_problems(value))
+    return value
+
+
+def _further_container_fields(value: dict[str, Any]) -> dict[str, Any]:
+    from . import argo_fields
+
+    check_nested(argo_fields.container_field_problems(value))
+    return value
+
+
+def schema_checked(definition: str) -> AfterValidator:
+    """A mapping checked against one of Argo's schema definitions (wrong in every version)."""
+
+    def conforming(value: dict[str, Any]) -> dict[str, Any]:
+        from . import argo_fields
+
+        check_nested(argo_fields.schema_problems(value, definition))
+        return value
+
+    return AfterValidator(conforming)
+
+
 def _at_most(limit: int, why: str) -> AfterValidator:
     def within_limit(value: str) -> str:
         check(
@@ -203,6 +358,23 @@ LockName = Annotated[str, StringConstraints(pattern=r"^[-._a-zA-Z0-9]+$", max_le
 # Values Argo substitutes into templates: see argo_text.py for what it cannot carry.
 ArgoText = Annotated[str, AfterValidator(_argo_text)]
 Capability = Annotated[str, AfterValidator(_capability)]
+PodLabels = Annotated[dict[str, str], AfterValidator(_pod_labels)]
+PodAnnotations = Annotated[dict[str, str], AfterValidator(_pod_annotations)]
+ContainerName = Annotated[
+    str, _at_most(63, "a container name is a DNS-1123 label"), AfterValidator(_container_name)
+]
+VolumeName = Annotated[
+    str, _at_most(63, "a volume name is a DNS-1123 label"), AfterValidator(_dns_label)
+]
+GoDuration = Annotated[str, AfterValidator(_go_duration)]
+RunAsUser = Annotated[int | Literal["image"], BeforeValidator(_run_as_user)]
+AbsolutePath = Annotated[str, AfterValidator(_absolute_path)]
+RelativePath = Annotated[str, AfterValidator(_relative_path)]
+RetryExpression = Annotated[str, AfterValidator(_retry_expression)]
+FileMode = Annotated[int, Field(ge=0, le=0o777)]
+NonEmpty = Annotated[str, StringConstraints(min_length=1)]
+FurtherTemplateFields = Annotated[dict[str, Any], AfterValidator(_further_template_fields)]
+FurtherContainerFields = Annotated[dict[str, Any], AfterValidator(_further_container_fields)]
 
 
 def empty_list() -> list[Any]:

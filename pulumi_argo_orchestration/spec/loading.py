@@ -97,6 +97,13 @@ def problems_from_errors(errors: list[Any]) -> list[Problem]:
         if error["type"] == "pipeline" and "problems" in ctx:
             problems.extend(ctx["problems"])
             continue
+        if error["type"] == "nested" and "problems" in ctx:
+            # Several problems below one value (fields.check_nested), each with its own path.
+            where = _clean_loc(error["loc"])
+            problems += [
+                Problem(format_path([*where, *path]), message) for path, message in ctx["problems"]
+            ]
+            continue
         message = _MESSAGES.get(error["type"], error["msg"])
         if error["type"] == "enum":
             message = _enum_message(error)

@@ -18,30 +18,46 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    model_validator,
 )
 from pydantic.alias_generators import to_camel
 
 from .fields import (
+    AbsolutePath,
     ArgoText,
     Capability,
+    ContainerName,
     Duration,
+    FileMode,
+    FurtherContainerFields,
+    FurtherTemplateFields,
+    GoDuration,
     Labels,
     LockName,
     Namespace,
+    NonEmpty,
     NonNegative,
     ObjectName,
     ParameterName,
     PipelineName,
+    PodAnnotations,
+    PodLabels,
     Quantity,
+    RelativePath,
+    RetryExpression,
+    RunAsUser,
     Schedule,
     StepName,
     TemplateName,
     Timeout,
     TimeZone,
+    VolumeName,
     When,
     check,
+    check_nested,
     empty_dict,
     empty_list,
+    schema_checked,
 )
 
 
@@ -152,6 +168,8 @@ class ExternalTemplate(_Spec):
     """True for a ClusterWorkflowTemplate (children use `cluster_workflow_template`)."""
     parameters: list[ExternalParameter] = Field(default_factory=empty_list)
     """Every parameter the template declares."""
+    outputs: list[ParameterName] = Field(default_factory=empty_list)
+    """Output parameters it exports with `globalName` (the same name), for later children."""
 
 
 class Semaphore(_Spec):
@@ -230,25 +248,47 @@ class Task(Child):
 
 
 class Backoff(_Spec):
-    """Exponential backoff between retries: duration * factor^n, capped by maxDuration."""
+    """Waits between attempts: after attempt n fails, wait duration * factor^(n-1), at most cap.
 
-    duration: Duration | None = None
-    """First wait, e.g. '10s'."""
+    Argo waits only while attempts <= `limit` (without `limit` it retries at once, without end
+    unless `maxDuration` stops it); `maxDuration` is a deadline counted from the first attempt's
+    start, and Argo gives up early when the next wait would end after it.
+    """
+
+    duration: Duration
+    """The first wait, e.g. '10s' (bare numbers are seconds); required whenever backoff is set."""
     factor: Annotated[int, Field(ge=1)] | None = None
-    """Multiplier applied to each further wait."""
+    """Each wait is the previous one times this whole number (default: every wait is `duration`)."""
     max_duration: Duration | None = None
-    """Give up retrying after this long, e.g. '10m'."""
+    """Deadline from the first attempt's start: no retry starts, and no wait ends, after it."""
+    cap: Duration | None = None
+    """Longest single wait, e.g. '5m' (Argo v3.7+): stops the exponential growth."""
+
+
+class NodeAntiAffinity(_Spec):
+    """Argo's node anti-affinity for retries: it has no fields of its own."""
+
+
+class RetryAffinity(_Spec):
+    """Where retries run."""
+
+    node_anti_affinity: NodeAntiAffinity
+    """`{}`: each retry avoids the nodes earlier attempts failed on (needs another node)."""
 
 
 class RetryStrategy(_Spec):
     """How Argo retries a failed child step (attempts = limit + 1)."""
 
     limit: NonNegative | None = None
-    """Retries after the first attempt."""
+    """Retries after the first attempt (unset: no limit, and no backoff waits)."""
     retry_policy: RetryPolicy | None = None
-    """Which failures are retried (default OnFailure)."""
+    """Which failures are retried (default OnFailure; Always when only `expression` is set)."""
     backoff: Backoff | None = None
     """Waits between attempts."""
+    expression: RetryExpression | None = None
+    """Retry only while this expr is true, e.g. `asInt(lastRetry.exitCode) > 1`."""
+    affinity: RetryAffinity | None = None
+    """`{nodeAntiAffinity: {}}`: run each retry on another node than the failed attempts."""
 
 
 class KeySelector(_Spec):
@@ -289,6 +329,214 @@ class Resources(_Spec):
     """Requested quantities, e.g. {'cpu': '100m'}."""
     limits: dict[str, Quantity] = Field(default_factory=empty_dict)
     """Limits, e.g. {'memory': '128Mi'}."""
+
+
+class EnvFromReference(_Spec):
+    """A ConfigMap or Secret in the template's namespace whose every key becomes a variable."""
+
+    name: ObjectName
+    """The ConfigMap's or Secret's name."""
+    optional: bool | None = None
+    """Start the container even when it is missing."""
+
+
+class EnvFromSource(_Spec):
+    """Environment variables from all keys of a ConfigMap or a Secret: exactly one of the two."""
+
+    prefix: Annotated[str, StringConstraints(pattern=r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")] | None = None
+    """Put in front of every key's name, e.g. 'DB_'."""
+    config_map_ref: EnvFromReference | None = None
+    """A ConfigMap."""
+    secret_ref: EnvFromReference | None = None
+    """A Secret."""
+
+
+class ImagePullPolicy(str, Enum):
+    """When the kubelet pulls the image."""
+
+    ALWAYS = "Always"
+    IF_NOT_PRESENT = "IfNotPresent"
+    NEVER = "Never"
+
+
+class VolumeMount(_Spec):
+    """A volume of the template, mounted into a container."""
+
+    name: VolumeName
+    """The volume's name, as under the template's `volumes`."""
+    mount_path: AbsolutePath
+    """Where it appears in the container, e.g. '/data'."""
+    read_only: bool | None = None
+    """Mount it read-only."""
+    sub_path: RelativePath | None = None
+    """Mount this path inside the volume instead of its root."""
+
+
+class KeyToPath(_Spec):
+    """One key of a Secret or ConfigMap, written as a file."""
+
+    key: NonEmpty
+    """The key."""
+    path: RelativePath
+    """The file's path inside the volume."""
+    mode: FileMode | None = None
+    """The file's permission bits, e.g. 0o400 (YAML: 256)."""
+
+
+class SecretVolumeSource(_Spec):
+    """A Secret's keys as files."""
+
+    secret_name: ObjectName
+    """The Secret, in the template's namespace."""
+    items: list[KeyToPath] = Field(default_factory=empty_list)
+    """Only these keys, under these file names (default: every key, named after it)."""
+    default_mode: FileMode | None = None
+    """Permission bits of the files (Kubernetes' default 0o644)."""
+    optional: bool | None = None
+    """Start the pod even when the Secret is missing."""
+
+
+class ConfigMapVolumeSource(_Spec):
+    """A ConfigMap's keys as files."""
+
+    name: ObjectName
+    """The ConfigMap, in the template's namespace."""
+    items: list[KeyToPath] = Field(default_factory=empty_list)
+    """Only these keys, under these file names (default: every key, named after it)."""
+    default_mode: FileMode | None = None
+    """Permission bits of the files (Kubernetes' default 0o644)."""
+    optional: bool | None = None
+    """Start the pod even when the ConfigMap is missing."""
+
+
+class PersistentVolumeClaimVolumeSource(_Spec):
+    """A PersistentVolumeClaim that exists in the template's namespace."""
+
+    claim_name: ObjectName
+    """The claim's name."""
+    read_only: bool | None = None
+    """Mount it read-only in every container."""
+
+
+class StorageMedium(str, Enum):
+    """What backs an emptyDir: the node's disk ('') or memory."""
+
+    DEFAULT = ""
+    MEMORY = "Memory"
+
+
+class EmptyDirVolumeSource(_Spec):
+    """Scratch space that lives as long as the pod."""
+
+    medium: StorageMedium | None = None
+    """'' (the node's disk, default) or 'Memory' (tmpfs, counted against memory limits)."""
+    size_limit: Quantity | None = None
+    """Most it may hold, e.g. '1Gi'."""
+
+
+# Volume sources the "restricted" Pod Security Standard forbids
+# (pod-security-admission policy/check_restrictedVolumes.go, check_hostPathVolumes.go).
+_UNRESTRICTED_VOLUMES = (
+    "hostPath",
+    "gcePersistentDisk",
+    "awsElasticBlockStore",
+    "gitRepo",
+    "nfs",
+    "iscsi",
+    "glusterfs",
+    "rbd",
+    "flexVolume",
+    "cinder",
+    "cephfs",
+    "flocker",
+    "fc",
+    "azureFile",
+    "vsphereVolume",
+    "quobyte",
+    "azureDisk",
+    "portworxVolume",
+    "photonPersistentDisk",
+    "scaleIO",
+    "storageos",
+)
+_VOLUME_SOURCES = (
+    "persistent_volume_claim",
+    "secret",
+    "config_map",
+    "empty_dir",
+    "csi",
+    "downward_api",
+    "ephemeral",
+    "projected",
+    "image",
+)
+
+
+def _refuse_unrestricted(data: Any) -> Any:
+    if isinstance(data, dict):
+        check_nested(
+            [
+                (
+                    (key,),
+                    f"`{key}` volumes are refused: the restricted Pod Security Standard allows "
+                    "configMap, csi, downwardAPI, emptyDir, ephemeral, image, "
+                    "persistentVolumeClaim, projected and secret volumes only",
+                )
+                for key in data
+                if key in _UNRESTRICTED_VOLUMES
+            ]
+        )
+    return data
+
+
+class Volume(_Spec):
+    """A volume of the template's pods: exactly one source, of the kinds restricted pods may use.
+
+    The common four are typed; `csi`, `downwardAPI`, `ephemeral`, `projected` and `image` (Argo
+    v3.7+) are Kubernetes' own shapes, checked against Argo's schema.
+    """
+
+    name: VolumeName
+    """The volume's name, as mounts refer to it."""
+    persistent_volume_claim: PersistentVolumeClaimVolumeSource | None = None
+    """A PersistentVolumeClaim."""
+    secret: SecretVolumeSource | None = None
+    """A Secret's keys as files."""
+    config_map: ConfigMapVolumeSource | None = None
+    """A ConfigMap's keys as files."""
+    empty_dir: EmptyDirVolumeSource | None = None
+    """Scratch space for the pod's lifetime: `{}` for the defaults."""
+    csi: Annotated[dict[str, Any], schema_checked("io.k8s.api.core.v1.CSIVolumeSource")] | None = (
+        None
+    )
+    """A CSI driver's inline volume, e.g. the Secrets Store CSI driver."""
+    downward_api: (
+        Annotated[dict[str, Any], schema_checked("io.k8s.api.core.v1.DownwardAPIVolumeSource")]
+        | None
+    ) = Field(default=None, alias="downwardAPI")
+    """The pod's own fields (labels, annotations, resources) as files."""
+    ephemeral: (
+        Annotated[dict[str, Any], schema_checked("io.k8s.api.core.v1.EphemeralVolumeSource")] | None
+    ) = None
+    """A PersistentVolumeClaim created and deleted with the pod."""
+    projected: (
+        Annotated[dict[str, Any], schema_checked("io.k8s.api.core.v1.ProjectedVolumeSource")] | None
+    ) = None
+    """Several sources (Secrets, ConfigMaps, service-account tokens) in one directory."""
+    image: (
+        Annotated[dict[str, Any], schema_checked("io.k8s.api.core.v1.ImageVolumeSource")] | None
+    ) = None
+    """An OCI image's content, read-only (Argo v3.7+, Kubernetes 1.33+)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _restricted_kinds(cls, data: Any) -> Any:
+        return _refuse_unrestricted(data)
+
+    @property
+    def sources(self) -> list[str]:
+        """The sources set (exactly one in a valid volume), by Python name."""
+        return [name for name in _VOLUME_SOURCES if getattr(self, name) is not None]
 
 
 class TolerationOperator(str, Enum):
@@ -334,10 +582,12 @@ class PodSecurity(_Spec):
     Every field defaults to the restricted value; setting one is the visible, reviewable opt-out.
     """
 
-    run_as_user: NonNegative | None = None
-    """UID the container runs as (default 65534, `nobody`); 0 needs `runAsNonRoot: false`."""
+    run_as_user: RunAsUser | None = None
+    """UID the containers run as (default 65534, `nobody`); 'image': the image's numeric USER."""
     run_as_group: NonNegative | None = None
-    """GID the container runs as (default: the same number as `runAsUser`)."""
+    """GID the containers run as (default: the same number as `runAsUser`)."""
+    fs_group: NonNegative | None = None
+    """Group that owns mounted volumes, so a non-root user can write to a PVC (default unset)."""
     run_as_non_root: bool = True
     """false lets the image's own user, root included, run the container."""
     allow_privilege_escalation: bool = False
@@ -348,8 +598,71 @@ class PodSecurity(_Spec):
     """Unconfined turns off the runtime's system-call filter."""
 
 
+class PodMetadata(_Spec):
+    """Labels and annotations of pods (Argo's `podMetadata`): they only describe the pods."""
+
+    labels: PodLabels = Field(default_factory=empty_dict)
+    """Pod labels, e.g. for cost allocation or a NetworkPolicy; not Argo's own keys."""
+    annotations: PodAnnotations = Field(default_factory=empty_dict)
+    """Pod annotations, e.g. for a service mesh or log shipper; not Argo's own keys."""
+
+
+class Container(_Spec):
+    """A sidecar or init container: it gets the same restricted securityContext as the main one."""
+
+    name: ContainerName
+    """Container name: a DNS-1123 label, unique in the pod; main, init and wait are Argo's."""
+    image: Annotated[str, StringConstraints(min_length=1)]
+    """Container image."""
+    command: list[str] | None = None
+    """Container entrypoint."""
+    args: list[str] | None = None
+    """Container arguments; may use `{{workflow.parameters.NAME}}`."""
+    env: list[EnvVar] = Field(default_factory=empty_list)
+    """Environment variables."""
+    env_from: list[EnvFromSource] = Field(default_factory=empty_list)
+    """Environment variables from every key of ConfigMaps or Secrets."""
+    resources: Resources | None = None
+    """Resource requests and limits."""
+    volume_mounts: list[VolumeMount] = Field(default_factory=empty_list)
+    """Volumes of the template mounted into this container."""
+    working_dir: NonEmpty | None = None
+    """Directory the command starts in (default: the image's)."""
+    image_pull_policy: ImagePullPolicy | None = None
+    """Always, IfNotPresent or Never (Kubernetes' default depends on the tag)."""
+    argo: FurtherContainerFields = Field(default_factory=empty_dict)
+    """Further fields of Argo's container (ports, probes, lifecycle), checked against its schema."""
+
+
+class OutputSource(_Spec):
+    """Where an output parameter's value comes from: a file the container writes."""
+
+    path: AbsolutePath
+    """The file, e.g. '/tmp/row-count'; one trailing newline is dropped."""
+    default: ArgoText | None = None
+    """The value when the file is missing (without it, a missing file fails the step)."""
+
+
+class OutputParameter(_Spec):
+    """A result a child hands on to later children, `{{steps.CHILD.outputs.parameters.NAME}}`."""
+
+    name: ParameterName
+    """Parameter name, also its `globalName` in the child Workflow's status."""
+    value_from: OutputSource
+    """The file the value is read from."""
+    description: str | None = None
+    """What the value is."""
+
+
+class Outputs(_Spec):
+    """What a template's run hands back to the orchestrator."""
+
+    parameters: Annotated[list[OutputParameter], Field(min_length=1)]
+    """Output parameters, read from files when the container ends."""
+
+
 class Template(_Spec):
-    """A WorkflowTemplate this pipeline creates: one container, its inputs and retries."""
+    """A WorkflowTemplate this pipeline creates: one container or script, its pod and retries."""
 
     name: TemplateName
     """WorkflowTemplate name (at most 63 characters)."""
@@ -359,12 +672,36 @@ class Template(_Spec):
     """Container entrypoint."""
     args: list[str] | None = None
     """Container arguments; may use `{{workflow.parameters.NAME}}`."""
+    source: str | None = None
+    """Script text: a script template, run as `command` plus the script's path (needs `command`)."""
+    working_dir: NonEmpty | None = None
+    """Directory the command starts in (default: the image's)."""
+    image_pull_policy: ImagePullPolicy | None = None
+    """Always, IfNotPresent or Never (Kubernetes' default depends on the tag)."""
     parameters: list[Parameter] = Field(default_factory=empty_list)
     """Declared inputs, with optional defaults."""
     env: list[EnvVar] = Field(default_factory=empty_list)
     """Environment variables."""
+    env_from: list[EnvFromSource] = Field(default_factory=empty_list)
+    """Environment variables from every key of ConfigMaps or Secrets."""
     resources: Resources | None = None
     """Resource requests and limits."""
+    volumes: list[Volume] = Field(default_factory=empty_list)
+    """Volumes of the pods: PVCs, Secrets, ConfigMaps, emptyDirs and the other restricted kinds."""
+    volume_mounts: list[VolumeMount] = Field(default_factory=empty_list)
+    """Volumes mounted into the main container."""
+    sidecars: list[Container] = Field(default_factory=empty_list)
+    """Containers running beside the main one, stopped when it ends (e.g. a database proxy)."""
+    init_containers: list[Container] = Field(default_factory=empty_list)
+    """Containers that run to completion, in order, before the main one."""
+    outputs: Outputs | None = None
+    """Results later children of a pipeline can read (each exported with `globalName`)."""
+    pod_metadata: PodMetadata | None = None
+    """Labels and annotations of the template's pods (over the pipeline's `podMetadata`)."""
+    affinity: Annotated[dict[str, Any], schema_checked("io.k8s.api.core.v1.Affinity")] | None = None
+    """Kubernetes affinity (node, pod, anti-affinity) as in a pod spec; checked by its schema."""
+    priority_class_name: ObjectName | None = None
+    """PriorityClass of the pods, e.g. to let them preempt less important ones."""
     node_selector: dict[str, str] = Field(default_factory=empty_dict)
     """Node labels the pods must match."""
     tolerations: list[Toleration] = Field(default_factory=empty_list)
@@ -387,11 +724,62 @@ class Template(_Spec):
     """Retries with backoff."""
     labels: Labels = Field(default_factory=empty_dict)
     """Extra labels on the WorkflowTemplate."""
+    argo: FurtherTemplateFields = Field(default_factory=empty_dict)
+    """Further fields of Argo's Template (`container:` or `script:` for the main container's)."""
 
     @property
     def account_name(self) -> str:
         """The account the template's pods run under (default `<template>-executor`)."""
         return self.service_account_name or f"{self.name}-executor"
+
+
+class PodGCStrategy(str, Enum):
+    """When Argo deletes a workflow's pods."""
+
+    ON_POD_COMPLETION = "OnPodCompletion"
+    ON_POD_SUCCESS = "OnPodSuccess"
+    ON_WORKFLOW_COMPLETION = "OnWorkflowCompletion"
+    ON_WORKFLOW_SUCCESS = "OnWorkflowSuccess"
+
+
+class SelectorOperator(str, Enum):
+    """How a label selector requirement matches."""
+
+    IN = "In"
+    NOT_IN = "NotIn"
+    EXISTS = "Exists"
+    DOES_NOT_EXIST = "DoesNotExist"
+
+
+class SelectorRequirement(_Spec):
+    """One condition on a pod label."""
+
+    key: Annotated[str, StringConstraints(min_length=1, max_length=317)]
+    """The label key."""
+    operator: SelectorOperator
+    """In, NotIn (need `values`), Exists or DoesNotExist (no `values`)."""
+    values: list[str] = Field(default_factory=empty_list)
+    """The values In and NotIn compare with."""
+
+
+class LabelSelector(_Spec):
+    """Which pods: every condition must hold."""
+
+    match_labels: PodLabels = Field(default_factory=empty_dict)
+    """Labels the pod must carry, with these values."""
+    match_expressions: list[SelectorRequirement] = Field(default_factory=empty_list)
+    """Further conditions on labels."""
+
+
+class PodGC(_Spec):
+    """When Argo deletes finished pods (and their logs, unless logs are archived)."""
+
+    strategy: PodGCStrategy
+    """OnPodCompletion, OnPodSuccess (keeps failed), OnWorkflowCompletion, OnWorkflowSuccess."""
+    label_selector: LabelSelector | None = None
+    """Delete only pods matching it (e.g. `podMetadata` labels); the others are kept."""
+    delete_delay_duration: GoDuration | None = None
+    """Wait this long before deleting, e.g. '30s' (default: the controller's, 5s)."""
 
 
 class PipelineFields(_Spec):
@@ -427,6 +815,10 @@ class PipelineFields(_Spec):
     """Account whose token only Argo's containers get (Argo's `executor.serviceAccountName`)."""
     labels: Labels = Field(default_factory=empty_dict)
     """Labels added to every object, run and child."""
+    pod_metadata: PodMetadata | None = None
+    """Labels and annotations of every pod: the orchestrator's and its templates' (theirs win)."""
+    pod_gc: PodGC | None = Field(default=None, alias="podGC")
+    """When Argo deletes finished pods of the orchestrator and of the templates created here."""
     parameters: list[Parameter] = Field(default_factory=empty_list)
     """The orchestrator's own parameters."""
     stages: Annotated[list[Stage], AfterValidator(_some_stages)] | None = None

@@ -5,12 +5,13 @@ file report the same problems.
 """
 
 # No `from __future__ import annotations`: see models.py.
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from .fields import Namespace
-from .models import PipelineFields, Template
-from .rules import pipeline_problems, template_problems
+from .models import ArgoVersion, PipelineFields, PodGC, Template
+from .rules import pipeline_problems, pod_gc_problems, template_problems
+from .targets import template_target_problems
 
 
 class Pipeline(PipelineFields):
@@ -33,10 +34,15 @@ class SharedTemplate(Template):
 
     namespace: Namespace = "argo"
     """Namespace of the template and its account (default 'argo')."""
+    pod_gc: PodGC | None = Field(default=None, alias="podGC")
+    """When Argo deletes the finished pods of Workflows made from this template."""
 
     @model_validator(mode="after")
     def _whole_template(self) -> "SharedTemplate":
         problems = template_problems(self, "")
+        problems += template_target_problems(self, "", ArgoVersion.V4)
+        if self.pod_gc is not None:
+            problems += pod_gc_problems(self.pod_gc, "podGC")
         if problems:
             raise PydanticCustomError(
                 "pipeline",

@@ -8,10 +8,16 @@ a user fixes a spec in one go.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any
 
-from ..errors import Problem
+from ..errors import Problem, join_path
 from . import contracts, control_flow, targets
-from .models import PipelineFields, Template
+from .models import Container, EnvFromSource, EnvVar, PipelineFields, PodGC, Template
+
+# Volumes Argo adds to every pod, and the script volume (workflow/controller/workflowpod.go:
+# volumeVarArgo, volumeTmpDir, and "argo-staging" for script templates).
+ARGO_VOLUMES = frozenset({"var-run-argo", "tmp-dir-argo", "argo-staging"})
 
 _WORKFLOW_PARAMETER_REF = r"\{\{\s*workflow\.parameters\.([-a-zA-Z0-9_]+)\s*\}\}"
 
@@ -49,6 +55,13 @@ def pipeline_problems(pipeline: PipelineFields) -> list[Problem]:
     )
     for i, template in enumerate(pipeline.templates):
         problems += template_problems(template, f"templates[{i}].")
+    for i, external in enumerate(pipeline.external_templates):
+        problems += _duplicates(
+            [(f"externalTemplates[{i}].outputs[{k}]", o) for k, o in enumerate(external.outputs)],
+            "output",
+        )
+    if pipeline.pod_gc is not None:
+        problems += pod_gc_problems(pipeline.pod_gc, "podGC")
     problems += contracts.contract_problems(pipeline)
     if pipeline.when is not None or pipeline.stop_strategy is not None:
         from ..syntax import expr  # imported when used: run control is rare
@@ -82,17 +95,122 @@ def template_problems(template: Template, prefix: str) -> list[Problem]:
         [(f"{prefix}parameters[{k}].name", p.name) for k, p in enumerate(template.parameters)],
         "parameter",
     )
+    if template.source is not None:
+        if not template.command:
+            problems.append(
+                Problem(
+                    f"{prefix}command",
+                    "a script template (`source`) needs `command`, the interpreter, e.g. "
+                    "[python] or [sh]: Argo runs it with the script file as the last argument, "
+                    "and without it the controller looks the image's entrypoint up in the registry",
+                )
+            )
+        problems += _undeclared(f"{prefix}source", template.source, inputs, "the template")
+    main_key, other_key = (
+        ("script", "container")
+        if template.source is not None
+        else (
+            "container",
+            "script",
+        )
+    )
+    if other_key in template.argo:
+        kind = (
+            "a script template (it has `source`)"
+            if other_key == "container"
+            else ("a container template (it has no `source`)")
+        )
+        problems.append(
+            Problem(
+                f"{prefix}argo.{other_key}",
+                f"this is {kind}: put the main container's further fields under `argo.{main_key}`",
+            )
+        )
+    problems += _container_problems(template, prefix, inputs)
+    containers = [
+        (f"{prefix}{field}[{k}].", container)
+        for field, group in (
+            ("initContainers", template.init_containers),
+            ("sidecars", template.sidecars),
+        )
+        for k, container in enumerate(group)
+    ]
+    problems += _duplicates([(f"{path}name", c.name) for path, c in containers], "container")
+    for path, container in containers:
+        problems += _container_problems(container, path, inputs)
+    problems += _volume_problems(template, prefix, containers)
+    if template.outputs is not None:
+        problems += _duplicates(
+            [
+                (f"{prefix}outputs.parameters[{k}].name", p.name)
+                for k, p in enumerate(template.outputs.parameters)
+            ],
+            "output parameter",
+        )
+    for path, text in _further_strings(template.argo, f"{prefix}argo"):
+        problems += _undeclared(path, text, inputs, "the template")
+    for path, container in containers:
+        for where, text in _further_strings(container.argo, f"{path}argo"):
+            problems += _undeclared(where, text, inputs, "the template")
+    return problems
+
+
+def pod_gc_problems(pod_gc: PodGC, path: str) -> list[Problem]:
+    """In and NotIn compare with values; Exists and DoesNotExist take none (as Kubernetes says)."""
+    problems = []
+    selector = pod_gc.label_selector
+    for k, requirement in enumerate(selector.match_expressions if selector else []):
+        needs_values = requirement.operator.value in ("In", "NotIn")
+        if needs_values != bool(requirement.values):
+            problems.append(
+                Problem(
+                    f"{path}.labelSelector.matchExpressions[{k}].values",
+                    f"`{requirement.operator.value}` needs values"
+                    if needs_values
+                    else f"`{requirement.operator.value}` takes no values",
+                )
+            )
+    return problems
+
+
+def _container_problems(
+    container: Template | Container, prefix: str, inputs: set[str]
+) -> list[Problem]:
+    """Env, envFrom, references and mount paths of the main container or a sidecar."""
+    problems: list[Problem] = []
     for field in ("command", "args"):
-        for k, text in enumerate(getattr(template, field) or []):
+        for k, text in enumerate(getattr(container, field) or []):
             problems += _undeclared(f"{prefix}{field}[{k}]", text, inputs, "the template")
-    for k, env in enumerate(template.env):
-        if (env.value is None) == (env.value_from is None):
+    if container.working_dir is not None:
+        problems += _undeclared(
+            f"{prefix}workingDir", container.working_dir, inputs, "the template"
+        )
+    problems += _env_problems(container.env, prefix, inputs)
+    problems += _env_from_problems(container.env_from, prefix)
+    first: dict[str, int] = {}
+    for k, mount in enumerate(container.volume_mounts):
+        if mount.mount_path in first:
+            problems.append(
+                Problem(
+                    f"{prefix}volumeMounts[{k}].mountPath",
+                    f"{mount.mount_path!r} is already mounted "
+                    f"(volumeMounts[{first[mount.mount_path]}]): Argo refuses the template",
+                )
+            )
+        first.setdefault(mount.mount_path, k)
+    return problems
+
+
+def _env_problems(env: list[EnvVar], prefix: str, inputs: set[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    for k, var in enumerate(env):
+        if (var.value is None) == (var.value_from is None):
             problems.append(
                 Problem(f"{prefix}env[{k}]", "set exactly one of `value` or `valueFrom`")
             )
-        elif env.value is not None:
-            problems += _undeclared(f"{prefix}env[{k}].value", env.value, inputs, "the template")
-        source = env.value_from
+        elif var.value is not None:
+            problems += _undeclared(f"{prefix}env[{k}].value", var.value, inputs, "the template")
+        source = var.value_from
         if source is not None and (source.secret_key_ref is None) == (
             source.config_map_key_ref is None
         ):
@@ -103,6 +221,60 @@ def template_problems(template: Template, prefix: str) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _env_from_problems(sources: list[EnvFromSource], prefix: str) -> list[Problem]:
+    return [
+        Problem(f"{prefix}envFrom[{k}]", "set exactly one of `configMapRef` or `secretRef`")
+        for k, source in enumerate(sources)
+        if (source.config_map_ref is None) == (source.secret_ref is None)
+    ]
+
+
+def _volume_problems(
+    template: Template, prefix: str, containers: list[tuple[str, Container]]
+) -> list[Problem]:
+    """One source per volume, unique names that are not Argo's, mounts of declared volumes."""
+    problems = _duplicates(
+        [(f"{prefix}volumes[{k}].name", v.name) for k, v in enumerate(template.volumes)], "volume"
+    )
+    for k, volume in enumerate(template.volumes):
+        if len(volume.sources) != 1:
+            problems.append(
+                Problem(
+                    f"{prefix}volumes[{k}]",
+                    "set exactly one source: persistentVolumeClaim, secret, configMap, emptyDir, "
+                    "csi, downwardAPI, ephemeral, projected or image",
+                )
+            )
+        if volume.name in ARGO_VOLUMES:
+            problems.append(
+                Problem(
+                    f"{prefix}volumes[{k}].name",
+                    f"{volume.name!r} is a volume Argo adds to its pods: choose another name",
+                )
+            )
+    declared = {volume.name for volume in template.volumes}
+    mounting: list[tuple[str, Template | Container]] = [(prefix, template), *containers]
+    for path, container in mounting:
+        for k, mount in enumerate(container.volume_mounts):
+            if mount.name not in declared:
+                problems.append(
+                    Problem(
+                        f"{path}volumeMounts[{k}].name",
+                        f"mounts volume {mount.name!r}, which the template's `volumes` do not "
+                        "declare",
+                    )
+                )
+    return problems
+
+
+def _further_strings(fields: dict[str, Any], path: str) -> Iterable[tuple[str, str]]:
+    from .argo_fields import strings  # imported when used: most templates have no `argo:`
+
+    if not fields:
+        return []
+    return [(join_path(path, where), text) for where, text in strings(fields)]
 
 
 def _token_problems(spec: PipelineFields | Template, prefix: str) -> list[Problem]:

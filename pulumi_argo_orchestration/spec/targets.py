@@ -3,8 +3,12 @@
 The model and the manifest builders speak Argo v4; `argo.versions` rewrites finished documents into
 an older target's spelling, and these rules make sure nothing is lost on the way. Argo v3.5 has
 `spec.schedule` (one string) and singular `synchronization.semaphore` / `mutex`; `when`,
-`stopStrategy`, `schedules` and the plural synchronization lists arrived in v3.6, and v4.0 removed
-`spec.schedule`.
+`stopStrategy`, `schedules` and the plural synchronization lists arrived in v3.6, `backoff.cap` in
+v3.7, and v4.0 removed `spec.schedule`.
+
+Values checked against Argo's schema (`argo:`, `affinity`, the schema-checked volume sources) are
+checked against the target's own schema here, for what only some Argo versions have; what no
+version accepts is reported with the field itself (`argo_fields.schema_problems`).
 """
 
 from __future__ import annotations
@@ -12,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..errors import Problem
-from .models import ArgoVersion, PipelineFields
+from ..errors import Problem, join_path
+from .models import ArgoVersion, PipelineFields, Template
 
 # Pipeline fields (Python name, spec path) that an Argo v3.5 controller does not know.
 V3_6_PIPELINE_FIELDS: tuple[tuple[str, str], ...] = (
@@ -25,10 +29,12 @@ PLURAL_SYNCHRONIZATION = {"semaphores": "semaphore", "mutexes": "mutex"}
 
 def target_problems(pipeline: PipelineFields) -> list[Problem]:
     """What the pipeline uses that its `argoVersion` cannot run, each with its field path."""
-    if pipeline.argo_version is not ArgoVersion.V3_5:
-        return []
-    target = f"`argoVersion` is {pipeline.argo_version.value!r}"
     problems: list[Problem] = []
+    for i, template in enumerate(pipeline.templates):
+        problems += template_target_problems(template, f"templates[{i}].", pipeline.argo_version)
+    if pipeline.argo_version is not ArgoVersion.V3_5:
+        return problems
+    target = f"`argoVersion` is {pipeline.argo_version.value!r}"
     schedules = pipeline.all_schedules
     if len(schedules) > 1:
         problems.append(
@@ -89,3 +95,68 @@ def _synchronization_problems(synchronization: Mapping[str, Any], path: str) -> 
                     )
                 )
     return problems
+
+
+def template_target_problems(
+    template: Template, prefix: str, version: ArgoVersion
+) -> list[Problem]:
+    """What a template uses that the Argo version cannot run, each with its field path."""
+    problems: list[Problem] = []
+    retry = template.retry_strategy
+    if version is ArgoVersion.V3_5 and retry and retry.backoff and retry.backoff.cap is not None:
+        problems.append(
+            Problem(
+                f"{prefix}retryStrategy.backoff.cap",
+                f"`cap` needs Argo v3.7 or later and `argoVersion` is {version.value!r}",
+            )
+        )
+    volumes = [
+        (k, volume)
+        for k, volume in enumerate(template.volumes)
+        if set(volume.sources) & _SCHEMA_CHECKED_SOURCES
+    ]
+    containers = [
+        (f"{prefix}{field}[{k}].argo", container.argo)
+        for field, group in (
+            ("initContainers", template.init_containers),
+            ("sidecars", template.sidecars),
+        )
+        for k, container in enumerate(group)
+        if container.argo
+    ]
+    if not (template.argo or containers or template.affinity is not None or volumes):
+        return problems
+    from . import argo_fields  # imported when used: it reads Argo's schema
+
+    found: list[tuple[str, list[tuple[tuple[str | int, ...], str]]]] = []
+    if template.argo:
+        found.append(
+            (f"{prefix}argo", argo_fields.template_field_problems(template.argo, version.value))
+        )
+    for path, fields in containers:
+        found.append((path, argo_fields.container_field_problems(fields, version.value)))
+    if template.affinity is not None:
+        found.append(
+            (
+                f"{prefix}affinity",
+                argo_fields.schema_problems(template.affinity, argo_fields.AFFINITY, version.value),
+            )
+        )
+    for k, volume in volumes:
+        dump = volume.model_dump(by_alias=True, exclude_none=True, mode="json")
+        found.append(
+            (
+                f"{prefix}volumes[{k}]",
+                argo_fields.schema_problems(dump, argo_fields.VOLUME, version.value),
+            )
+        )
+    problems += [
+        Problem(join_path(path, where), message)
+        for path, listed in found
+        for where, message in listed
+    ]
+    return problems
+
+
+# Volume sources checked against Argo's schema rather than typed (models.Volume).
+_SCHEMA_CHECKED_SOURCES = frozenset({"csi", "downward_api", "ephemeral", "projected", "image"})

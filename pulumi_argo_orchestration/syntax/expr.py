@@ -1,4 +1,5 @@
-"""Checks for the CronWorkflow's run control: `when` and `stopStrategy.expression` (Argo v3.6+).
+"""Checks for Argo's expr expressions: the CronWorkflow's run control (`when` and
+`stopStrategy.expression`, Argo v3.6+) and a template's `retryStrategy.expression`.
 
 Argo evaluates both only at schedule time, with nothing but the `cronworkflow.*` variables in
 scope; a typo surfaces then, as an error condition on the CronWorkflow, and the run does not start.
@@ -7,6 +8,11 @@ The two fields are written differently (workflow/cron/operator.go):
 - `when` is a template: its `{{...}}` tags are replaced first, then the text is evaluated as a
   boolean, e.g. `{{= cronworkflow.failed < 3 }}`;
 - `stopStrategy.expression` is a bare expr expression, e.g. `cronworkflow.failed >= 3`.
+
+A retry `expression` is a bare expr expression too, evaluated after each failed attempt with the
+`retries` and `lastRetry.*` variables (workflow/controller/operator.go,
+`buildRetryStrategyLocalScope`; names in util/variables/keys/retries.go, and in v3.5
+workflow/common/common.go). Every value is text: compare numbers through `asInt(...)`.
 
 We cannot run expr here, so we check what is checkable: not empty, tags closed, parentheses
 balanced, and every variable one Argo provides.
@@ -18,6 +24,7 @@ import re
 
 from ..errors import Problem
 from .govaluate import TAG
+from .spelling import closest
 
 VARIABLE_ROOT = "cronworkflow"
 # Set by expressionEnv() in Argo's workflow/cron/operator.go.
@@ -44,6 +51,13 @@ PLAIN_TAG_KEYS = frozenset(
     )
 )
 _MAP_VARIABLES = frozenset({"labels", "annotations"})
+RETRY_VARIABLES = (
+    "retries",
+    "lastRetry.exitCode",
+    "lastRetry.status",
+    "lastRetry.duration",
+    "lastRetry.message",
+)
 # expr's operator words and literals: not variables.
 _KEYWORDS = frozenset(
     {
@@ -131,6 +145,32 @@ def stop_expression_problems(text: str, path: str) -> list[Problem]:
                 "use e.g. `cronworkflow.failed >= 3`, or `suspend` to stop scheduling",
             )
         )
+    return problems
+
+
+def retry_expression_problems(text: str) -> list[str]:
+    """Problems of a `retryStrategy.expression`; empty when it looks runnable."""
+    if not text.strip():
+        return ["is empty: leave `expression` out to retry whatever `retryPolicy` allows"]
+    if "{{" in text or "}}" in text:
+        return [
+            "is a bare expression, not a `{{...}}` template: write e.g. "
+            "`asInt(lastRetry.exitCode) > 1`"
+        ]
+    code = re.sub(_STRING, '""', text)
+    problems = []
+    unbalanced = _unbalanced(code)
+    if unbalanced:
+        problems.append(unbalanced)
+    bound = set(re.findall(_LET, code))
+    known = ", ".join(RETRY_VARIABLES)
+    for root, members, called in _names(code):
+        name = f"{root}{members}"
+        if root in bound or called or name in RETRY_VARIABLES:
+            continue
+        hint = closest(name, list(RETRY_VARIABLES))
+        meant = f" (did you mean `{hint}`?)" if hint else ""
+        problems.append(f"unknown variable `{name}`{meant}: Argo sets {known} (all text)")
     return problems
 
 

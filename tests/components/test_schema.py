@@ -2,7 +2,9 @@
 
 Inputs are checked against the pydantic model, generically and recursively: every spec field is an
 input named as in spec files, with the model's required-ness, description and type, and nothing
-else is. So the schema follows fields added to the model and the args alike.
+else is. So the schema follows fields added to the model and the args alike. (Pulumi camel-cases
+the snake_case name: a field whose spec spelling is Argo's `downwardAPI` is `downwardApi` there,
+and both reach the same field.) A mapping of further Argo fields is `pulumi.json#/Any`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any, get_args, get_origin
 
 import pytest
 import yaml
+from pydantic.alias_generators import to_camel
 
 from pulumi_argo_orchestration import Pipeline, __version__, load_pipeline
 from pulumi_argo_orchestration.components.provider import schema
@@ -44,10 +47,8 @@ def _check_properties(
     props: dict[str, Any], required: set[str], spec: type, path: str, plain: bool
 ) -> list[str]:
     problems = []
-    fields = {field.alias or name: field for name, field in spec.model_fields.items()}
-    docs = {
-        field.alias or name: field_docs(spec).get(name) for name, field in spec.model_fields.items()
-    }
+    fields = {to_camel(name): field for name, field in spec.model_fields.items()}
+    docs = {to_camel(name): field_docs(spec).get(name) for name in spec.model_fields}
     where = f"{path}." if path else ""
     for name in sorted(set(fields) ^ set(props)):
         side = "schema" if name in props else "model"
@@ -67,6 +68,8 @@ def _check_properties(
 def _check_type(prop: dict[str, Any], annotation: Any, path: str) -> list[str]:
     tp = strip(annotation)
     origin = get_origin(tp)
+    if tp is Any:
+        return [] if prop.get("$ref") == "pulumi.json#/Any" else [f"{path}: {prop} is not Any"]
     if origin is list:
         if prop.get("type") != "array":
             return [f"{path}: {prop} is not an array"]
@@ -80,7 +83,7 @@ def _check_type(prop: dict[str, Any], annotation: Any, path: str) -> list[str]:
             return [f"{path}: {prop} is not a reference to an object type"]
         definition = _type(prop["$ref"])
         required = set(definition.get("required", []))
-        return _check_properties(definition["properties"], required, tp, path, plain=False)
+        return _check_properties(definition.get("properties", {}), required, tp, path, plain=False)
     if "$ref" in prop:
         values = {member["value"] for member in _type(prop["$ref"]).get("enum", [])}
         if not (isinstance(tp, type) and issubclass(tp, Enum)):

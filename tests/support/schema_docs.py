@@ -61,7 +61,9 @@ def render(schema: dict[str, Any]) -> str:
             values = ", ".join(f"`{member['value']}`" for member in definition["enum"])
             lines += [f"A {definition['type']} enum: {values}.", ""]
         else:
-            lines += _properties(definition["properties"], set(definition.get("required", [])))
+            lines += _properties(
+                definition.get("properties", {}), set(definition.get("required", []))
+            )
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
