@@ -18,6 +18,14 @@ import yaml
 
 from pulumi_argo_orchestration import SpecError, load_pipeline, pipeline_manifests
 from tests.conftest import ROOT, minimal_spec
+from tests.support.pod_security_standard import (
+    container_violations as restricted_violations,
+)
+from tests.support.pod_security_standard import (
+    effective,
+    pod_violations,
+    workflow_template_pod,
+)
 
 # workflow/common: MinimalCtrSC, what Argo gives a resource step's argoexec container.
 ARGO_MINIMAL_CONTAINER = {
@@ -29,35 +37,6 @@ ARGO_MINIMAL_CONTAINER = {
     "allowPrivilegeEscalation": False,
     "seccompProfile": {"type": "RuntimeDefault"},
 }
-INHERITED = ("runAsNonRoot", "runAsUser", "seccompProfile")  # pod level unless overridden
-
-
-def effective(pod: dict[str, Any], container: dict[str, Any]) -> dict[str, Any]:
-    """The settings a container runs with: its own, else the pod's for the inherited fields."""
-    merged = {key: pod[key] for key in INHERITED if key in pod}
-    merged.update(container)
-    return merged
-
-
-def restricted_violations(settings: dict[str, Any]) -> set[str]:
-    """Controls of the restricted profile this container breaks."""
-    broken = set()
-    if settings.get("runAsNonRoot") is not True:
-        broken.add("runAsNonRoot")
-    if settings.get("runAsUser") == 0:
-        broken.add("runAsUser")
-    if settings.get("allowPrivilegeEscalation") is not False:
-        broken.add("allowPrivilegeEscalation")
-    capabilities = settings.get("capabilities") or {}
-    if "ALL" not in (capabilities.get("drop") or []) or set(capabilities.get("add") or []) - {
-        "NET_BIND_SERVICE"
-    }:
-        broken.add("capabilities")
-    if (settings.get("seccompProfile") or {}).get("type") not in ("RuntimeDefault", "Localhost"):
-        broken.add("seccompProfile")
-    if settings.get("privileged"):
-        broken.add("privileged")
-    return broken
 
 
 def pipeline(*templates: dict[str, Any], **overrides: Any) -> list[dict[str, Any]]:
@@ -70,9 +49,10 @@ def template_containers(documents: list[dict[str, Any]], name: str) -> list[dict
     (template,) = [
         d for d in documents if d["kind"] == "WorkflowTemplate" and d["metadata"]["name"] == name
     ]
-    pod = template["spec"]["securityContext"]
+    pod = workflow_template_pod(template)
     return [
-        effective(pod, t["container"]["securityContext"]) for t in template["spec"]["templates"]
+        effective(pod["securityContext"], c["securityContext"])
+        for c in [*pod["initContainers"], *pod["containers"]]
     ]
 
 
@@ -90,6 +70,7 @@ def orchestrator_containers(documents: list[dict[str, Any]]) -> list[dict[str, A
     return containers
 
 
+_APPARMOR = "container.apparmor.security.beta.kubernetes.io/"
 SUBJECTS = {
     "workflow-template": lambda docs: template_containers(docs, "worker"),
     "orchestrator": orchestrator_containers,
@@ -240,3 +221,198 @@ def test_the_documented_executor_configuration_is_restricted():
     executor = yaml.safe_load(config_map["data"]["executor"])
     assert restricted_violations(executor["securityContext"]) == set()
     assert "readOnlyRootFilesystem" not in executor["securityContext"]
+
+
+JOB = {
+    "name": "worker",
+    "image": "python:3.12-slim",
+    "command": ["python"],
+    "source": "print('hello')",
+    "volumes": [
+        {"name": "scratch", "emptyDir": {}},
+        {"name": "creds", "secret": {"secretName": "warehouse"}},
+        {"name": "lake", "persistentVolumeClaim": {"claimName": "lake"}},
+    ],
+    "volumeMounts": [{"name": "scratch", "mountPath": "/scratch"}],
+    "sidecars": [{"name": "proxy", "image": "envoyproxy/envoy:v1.31"}],
+    "initContainers": [{"name": "fetch", "image": "alpine:3.20"}],
+    "podMetadata": {"annotations": {_APPARMOR + "main": "runtime/default"}},
+    "argo": {"script": {"ports": [{"containerPort": 8080}]}},
+}
+
+
+def worker_pod(documents: list[dict[str, Any]]) -> dict[str, Any]:
+    (template,) = [
+        d
+        for d in documents
+        if d["kind"] == "WorkflowTemplate" and d["metadata"]["name"] == "worker"
+    ]
+    return workflow_template_pod(template)
+
+
+def test_sidecars_and_init_containers_get_the_restricted_container_settings():
+    """Argo's templateDefaults do not reach them, so each one carries its own."""
+    pod = worker_pod(pipeline(JOB))
+    assert [c["name"] for c in pod["initContainers"]] == ["fetch"]
+    assert [c["name"] for c in pod["containers"]] == ["main", "proxy"]
+    for container in [*pod["initContainers"], *pod["containers"]]:
+        assert container["securityContext"] == {
+            "allowPrivilegeEscalation": False,
+            "capabilities": {"drop": ["ALL"]},
+            "runAsNonRoot": True,
+            "seccompProfile": {"type": "RuntimeDefault"},
+        }
+    assert pod_violations(pod) == set()
+
+
+@pytest.mark.parametrize(("security", "relaxed"), RELAXATIONS.values(), ids=RELAXATIONS)
+def test_a_relaxation_reaches_every_container_of_the_pod_and_nothing_else(security, relaxed):
+    pod = worker_pod(pipeline({**JOB, "security": security}))
+    for container in [*pod["initContainers"], *pod["containers"]]:
+        assert (
+            restricted_violations(effective(pod["securityContext"], container["securityContext"]))
+            == relaxed
+        )
+    assert pod_violations(pod) == relaxed
+
+
+def test_run_as_image_user_keeps_the_images_numeric_user_and_stays_restricted():
+    """`runAsNonRoot` alone: the kubelet starts an image whose USER is a non-zero number and
+    refuses root or a named USER (pkg/kubelet/kuberuntime, verifyRunAsNonRoot)."""
+    pod = worker_pod(pipeline({**JOB, "security": {"runAsUser": "image"}}))
+    assert pod["securityContext"] == {
+        "runAsNonRoot": True,
+        "seccompProfile": {"type": "RuntimeDefault"},
+    }
+    assert pod_violations(pod) == set()
+    group = worker_pod(
+        pipeline({**JOB, "security": {"runAsUser": "image", "runAsGroup": 1000, "fsGroup": 1000}})
+    )
+    assert group["securityContext"] == {
+        "runAsNonRoot": True,
+        "runAsGroup": 1000,
+        "fsGroup": 1000,
+        "seccompProfile": {"type": "RuntimeDefault"},
+    }
+
+
+def test_fs_group_lets_the_default_user_write_to_a_volume():
+    pod = worker_pod(pipeline({**JOB, "security": {"fsGroup": 65534}}))
+    assert pod["securityContext"] == {
+        "runAsNonRoot": True,
+        "runAsUser": 65534,
+        "runAsGroup": 65534,
+        "fsGroup": 65534,
+        "seccompProfile": {"type": "RuntimeDefault"},
+    }
+
+
+@pytest.mark.parametrize(
+    ("further", "path", "message"),
+    [
+        (
+            {"container": {"securityContext": {"privileged": True}}},
+            "templates[0].argo.container.securityContext.privileged",
+            "privileged containers are refused",
+        ),
+        (
+            {"container": {"securityContext": {"runAsUser": 0}}},
+            "templates[0].argo.container.securityContext.runAsUser",
+            "use the template's `security.runAsUser`",
+        ),
+        (
+            {"container": {"securityContext": {"capabilities": {"add": ["SYS_ADMIN"]}}}},
+            "templates[0].argo.container.securityContext.capabilities",
+            "use the template's `security.addCapabilities`",
+        ),
+        (
+            {"securityContext": {"sysctls": [{"name": "net.core.somaxconn", "value": "1024"}]}},
+            "templates[0].argo.securityContext",
+            "the package writes the pod's securityContext from `security:`",
+        ),
+        (
+            {"podSpecPatch": '{"hostNetwork": true}'},
+            "templates[0].argo.podSpecPatch",
+            "unseen by the pod security checks",
+        ),
+        (
+            {"container": {"ports": [{"containerPort": 80, "hostPort": 80}]}},
+            "templates[0].argo.container.ports[0].hostPort",
+            "host ports are refused",
+        ),
+        (
+            {"container": {"livenessProbe": {"httpGet": {"port": 80, "host": "10.0.0.1"}}}},
+            "templates[0].argo.container.livenessProbe.httpGet.host",
+            "naming a host is refused",
+        ),
+        (
+            {"container": {"lifecycle": {"preStop": {"tcpSocket": {"port": 80, "host": "x"}}}}},
+            "templates[0].argo.container.lifecycle.preStop.tcpSocket.host",
+            "naming a host is refused",
+        ),
+        (
+            {"metadata": {"annotations": {_APPARMOR + "main": "unconfined"}}},
+            "templates[0].argo.metadata",
+            "`podMetadata`",
+        ),
+        (
+            {"volumes": [{"name": "root", "hostPath": {"path": "/"}}]},
+            "templates[0].argo.volumes",
+            "set the template's own `volumes`",
+        ),
+    ],
+)
+def test_further_fields_cannot_lift_a_restriction(further, path, message):
+    spec = minimal_spec(templates=[{"name": "worker", "image": "alpine", "argo": further}])
+    with pytest.raises(SpecError) as caught:
+        load_pipeline(spec)
+    found = {p.path: p.message for p in caught.value.problems}
+    assert list(found) == [path]
+    assert message in found[path]
+
+
+@pytest.mark.parametrize(
+    ("template", "path", "message"),
+    [
+        (
+            {"volumes": [{"name": "root", "hostPath": {"path": "/"}}]},
+            "templates[0].volumes[0].hostPath",
+            "`hostPath` volumes are refused: the restricted Pod Security Standard allows",
+        ),
+        (
+            {"volumes": [{"name": "share", "nfs": {"server": "x", "path": "/"}}]},
+            "templates[0].volumes[0].nfs",
+            "`nfs` volumes are refused",
+        ),
+        (
+            {
+                "sidecars": [
+                    {"name": "p", "image": "x", "argo": {"securityContext": {"privileged": True}}}
+                ]
+            },
+            "templates[0].sidecars[0].argo.securityContext.privileged",
+            "privileged containers are refused",
+        ),
+        (
+            {"podMetadata": {"annotations": {_APPARMOR + "main": "unconfined"}}},
+            f"templates[0].podMetadata.annotations['{_APPARMOR}main']",
+            "AppArmor profiles",
+        ),
+        (
+            {
+                "podMetadata": {
+                    "annotations": {"seccomp.security.alpha.kubernetes.io/pod": "unconfined"}
+                }
+            },
+            "templates[0].podMetadata.annotations['seccomp.security.alpha.kubernetes.io/pod']",
+            "`security.seccompProfile` sets the profile",
+        ),
+    ],
+)
+def test_typed_fields_cannot_lift_a_restriction(template, path, message):
+    spec = minimal_spec(templates=[{"name": "worker", "image": "alpine", **template}])
+    with pytest.raises(SpecError) as caught:
+        load_pipeline(spec)
+    found = {p.path: p.message for p in caught.value.problems}
+    assert list(found) == [path]
+    assert message in found[path]

@@ -292,11 +292,19 @@ def parse_manifest(text: str) -> Any:
 
 
 def run_child(
-    cron: Mapping[str, Any], step_name: str, overrides: Mapping[str, str] | None = None
+    cron: Mapping[str, Any],
+    step_name: str,
+    overrides: Mapping[str, str] | None = None,
+    outputs: Mapping[str, str] | None = None,
 ) -> Any:
-    """The child object the executor would create for one step of one cron run."""
+    """The child object the executor would create for one step of one cron run.
+
+    `outputs` are earlier steps' outputs in the step's scope, keyed as they are referenced
+    (`steps.extract.outputs.parameters.rows`): steps.go `resolveReferences` resolves the step's
+    arguments against the workflow's globals and that scope.
+    """
     params = global_params(cron, overrides)
-    step = resolve_step(_step(cron, step_name), params)
+    step = resolve_step(_step(cron, step_name), {**params, **(outputs or {})})
     arguments = {p["name"]: p["value"] for p in step.get("arguments", {}).get("parameters", [])}
     spawn = process_args(_templates(cron)[step["template"]], arguments, params)
     return parse_manifest(spawn["resource"]["manifest"])

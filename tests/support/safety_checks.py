@@ -4,8 +4,10 @@
 schema.json (closed objects) and CRDs, each child manifest on its own, core kinds with
 kubernetes-validate in strict mode (when `../shared/argo` is present; otherwise the documents are
 still rendered, printed and parsed back). It also checks the safety invariants: no wildcard and
-no cluster-wide RBAC, restricted pods wherever the spec asks for no exception, and every child
-manifest through both of Argo's passes (tests/argo_substitution.py).
+no cluster-wide RBAC, restricted pods wherever the spec asks for no exception (every container,
+volume and annotation of the pod, tests/support/pod_security_standard.py) and no violation beyond
+the exceptions a template names, and every child manifest through both of Argo's passes
+(tests/argo_substitution.py).
 """
 
 from __future__ import annotations
@@ -19,6 +21,11 @@ from pulumi_argo_orchestration import dump_documents, load_pipeline, pipeline_ma
 from pulumi_argo_orchestration.views.conformance import ArgoSchemas, _yaml_loader
 from tests.conftest import FIGURES, SHARED_ARGO
 from tests.support import argo_substitution as argo
+from tests.support.pod_security_standard import (
+    pod_violations,
+    violations_allowed_by,
+    workflow_template_pod,
+)
 
 SCHEMAS = ArgoSchemas.load(SHARED_ARGO) if (SHARED_ARGO / "schema.json").is_file() else None
 _REFERENCE = re.compile(r"\{\{workflow\.parameters\.([-a-zA-Z0-9_]+)\}\}")
@@ -63,14 +70,19 @@ def _check_rbac(documents: list[dict[str, Any]]) -> None:
 
 
 def _check_pods(spec: dict[str, Any], documents: list[dict[str, Any]]) -> None:
-    relaxed = {t["name"] for t in spec.get("templates", []) if t.get("security")}
+    security = {t["name"]: t.get("security") for t in spec.get("templates", [])}
     for document in documents:
         if document["kind"] == "CronWorkflow":
             assert document["spec"]["workflowSpec"]["securityContext"] == RESTRICTED_POD
-        elif document["kind"] == "WorkflowTemplate" and document["metadata"]["name"] not in relaxed:
-            assert document["spec"]["securityContext"] == RESTRICTED_POD
-            for template in document["spec"]["templates"]:
-                assert template["container"]["securityContext"] == RESTRICTED_CONTAINER
+        elif document["kind"] == "WorkflowTemplate":
+            exceptions = security[document["metadata"]["name"]]
+            pod = workflow_template_pod(document)
+            assert pod_violations(pod) <= violations_allowed_by(exceptions or {})
+            FIGURES["pods checked against the restricted Pod Security Standard"] += 1
+            if exceptions is None:
+                assert pod["securityContext"] == RESTRICTED_POD
+                for container in [*pod["initContainers"], *pod["containers"]]:
+                    assert container["securityContext"] == RESTRICTED_CONTAINER
 
 
 def _check_children(spec: dict[str, Any], printed: list[dict[str, Any]]) -> None:

@@ -42,6 +42,11 @@ IMAGES = ["alpine:3.20", "python:3.12-slim", "ghcr.io/acme/sync@sha256:" + "a" *
 QUANTITIES = ["100m", "1", "0.5", "256Mi", "1Gi", "2e3", 2, 0.25, 1.5e3, "+1.5k"]
 DURATIONS = ["10s", "2m", "1h30m", "30", "1.5h", "500ms"]
 RETRY_POLICIES = ["Always", "OnFailure", "OnError", "OnTransientError"]
+RETRY_EXPRESSIONS = [
+    "asInt(lastRetry.exitCode) > 1",
+    'lastRetry.status == "Error" or asInt(lastRetry.duration) < 60',
+    "asInt(retries) < 2 && !(lastRetry.message contains 'OOM')",
+]
 
 
 def _cron_table(count: int) -> list[str]:
@@ -128,7 +133,7 @@ class _Flags:
 
 
 def _flags(draw: st.DrawFn) -> _Flags:
-    return _Flags(draw(st.integers(0, (1 << 40) - 1)))
+    return _Flags(draw(st.integers(0, (1 << 64) - 1)))
 
 
 def _token_settings(flag: _Flags, executor: str) -> Spec:
@@ -205,6 +210,10 @@ def templates(draw: st.DrawFn, name: str) -> Spec:
     template.update(_token_settings(flag, f"{name[:40].rstrip('-.')}-runner"))
     if flag():
         template["security"] = _security(flag, number)
+        if flag():
+            template["security"]["fsGroup"] = number % 70000
+            if "runAsUser" not in template["security"] and flag():
+                template["security"]["runAsUser"] = "image"
     if flag():
         retry: Spec = {}
         if flag():
@@ -217,10 +226,85 @@ def templates(draw: st.DrawFn, name: str) -> Spec:
                 "factor": 1 + number % 4,
                 "maxDuration": DURATIONS[(number // 5) % len(DURATIONS)],
             }
+            if flag():
+                retry["backoff"]["cap"] = DURATIONS[(number // 3) % len(DURATIONS)]
+        if flag():
+            retry["expression"] = RETRY_EXPRESSIONS[number % len(RETRY_EXPRESSIONS)]
+        if flag():
+            retry["affinity"] = {"nodeAntiAffinity": {}}
         template["retryStrategy"] = retry
     if flag():
         template["labels"] = LABELS[number % len(LABELS)]
+    template.update(_job_fields(flag, number))
     return template
+
+
+def _job_fields(flag: _Flags, number: int) -> Spec:
+    """The fields of a real job's pod: script, volumes, sidecars, placement, further Argo fields."""
+    out: Spec = {}
+    if flag():
+        out["command"] = [["python"], ["sh", "-e"], ["bash"]][number % 3]
+        out["source"] = ["print('x')\n", "echo x", "set -e\necho {{workflow.name}}\n"][number % 3]
+    if flag():
+        out["volumes"] = VOLUMES[: 1 + number % len(VOLUMES)]
+        out["volumeMounts"] = [
+            {"name": v["name"], "mountPath": f"/mnt/{v['name']}", "readOnly": bool(i % 2)}
+            for i, v in enumerate(out["volumes"])
+        ]
+    if flag():
+        out["envFrom"] = [
+            {"configMapRef": {"name": "settings"}},
+            {"secretRef": {"name": "creds"}, "prefix": "C_"},
+        ][: 1 + flag()]
+    if flag():
+        out["sidecars"] = [
+            {
+                "name": "proxy",
+                "image": IMAGES[number % len(IMAGES)],
+                "argo": {"ports": [{"containerPort": 8080}]},
+            }
+        ]
+    if flag():
+        out["initContainers"] = [{"name": "prepare", "image": "alpine:3.20", "command": ["true"]}]
+    if flag():
+        out["affinity"] = {
+            "nodeAffinity": {
+                "preferredDuringSchedulingIgnoredDuringExecution": [
+                    {
+                        "weight": 1 + number % 100,
+                        "preference": {
+                            "matchExpressions": [
+                                {"key": "pool", "operator": "In", "values": ["batch"]}
+                            ]
+                        },
+                    }
+                ]
+            }
+        }
+    if flag():
+        out["priorityClassName"] = "batch-low"
+    if flag():
+        out["podMetadata"] = {
+            "labels": LABELS[number % len(LABELS)],
+            "annotations": {"example.com/note": "a: b"},
+        }
+    if flag():
+        out["workingDir"] = "/tmp"
+        out["imagePullPolicy"] = ["Always", "IfNotPresent", "Never"][number % 3]
+    if flag():
+        out["outputs"] = {"parameters": [{"name": "result", "valueFrom": {"path": "/tmp/result"}}]}
+    if flag():
+        out["argo"] = {"timeout": "1h", "hostAliases": [{"ip": "10.1.2.3", "hostnames": ["db"]}]}
+    return out
+
+
+VOLUMES = [
+    {"name": "scratch", "emptyDir": {}},
+    {"name": "creds", "secret": {"secretName": "creds", "optional": True}},
+    {"name": "data", "persistentVolumeClaim": {"claimName": "data"}},
+    {"name": "settings", "configMap": {"name": "settings"}},
+    {"name": "token", "projected": {"sources": [{"serviceAccountToken": {"path": "t"}}]}},
+]
 
 
 @st.composite
@@ -501,6 +585,54 @@ BREAKAGES = [
         T + "security.privileged",
         _template_field("security", {"privileged": True}),
     ),
+    Breakage(
+        "further-field-typo",
+        "t-argo",
+        T + "argo.container.volumeMount",
+        _template_field("argo", {"container": {"volumeMount": []}}),
+    ),
+    Breakage(
+        "further-privileged",
+        "t-argo",
+        T + "argo.container.securityContext.privileged",
+        _template_field("argo", {"container": {"securityContext": {"privileged": True}}}),
+    ),
+    Breakage(
+        "further-owned",
+        "t-argo",
+        T + "argo.podSpecPatch",
+        _template_field("argo", {"podSpecPatch": "{}"}),
+    ),
+    Breakage(
+        "host-path",
+        "t-volumes",
+        T + "volumes[0].hostPath",
+        _template_field("volumes", [{"name": "root", "hostPath": {"path": "/"}}]),
+    ),
+    Breakage(
+        "affinity-typo",
+        "t-affinity",
+        T + "affinity.nodeAfinity",
+        _template_field("affinity", {"nodeAfinity": {}}),
+    ),
+    Breakage(
+        "retry-expression",
+        "t-retry",
+        T + "retryStrategy.expression",
+        _template_field("retryStrategy", {"expression": "lastRetry.exitcode > 1"}),
+    ),
+    Breakage(
+        "sidecar-name",
+        "t-sidecars",
+        T + "sidecars[0].name",
+        _template_field("sidecars", [{"name": "wait", "image": "x"}]),
+    ),
+    Breakage(
+        "pod-label",
+        "t-pod-metadata",
+        T + "podMetadata.labels['workflows.argoproj.io/completed']",
+        _template_field("podMetadata", {"labels": {"workflows.argoproj.io/completed": "true"}}),
+    ),
     Breakage("schedules-missing", "schedule", "schedule", _clear_schedules, whole=True),
     Breakage("schedules-both", "schedule", "schedules", _both_schedules, whole=True),
     Breakage("duplicate-step", "stages", "stages[1][0].name", _duplicate_step, whole=True),
@@ -514,6 +646,23 @@ BREAKAGES = [
     ),
     Breakage("no-value", "parameters", "parameters[0].value", _parameter_without_value, whole=True),
     Breakage("token", "token", "automountServiceAccountToken", _token_without_executor, whole=True),
+    Breakage(
+        "script-without-command",
+        "t-script",
+        T + "command",
+        lambda spec: (
+            _template_field("source", "print(1)")(spec),
+            spec["templates"][0].pop("command", None),
+        ),
+        whole=True,
+    ),
+    Breakage(
+        "mount-undeclared",
+        "t-mounts",
+        T + "volumeMounts[0].name",
+        _template_field("volumeMounts", [{"name": "nowhere", "mountPath": "/x"}]),
+        whole=True,
+    ),
     Breakage(
         "root-user",
         "t-security",

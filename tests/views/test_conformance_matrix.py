@@ -54,6 +54,20 @@ def _on_template(**fields: Any) -> Callable[[Spec], None]:
     return apply
 
 
+def _add_to_template(**fields: Any) -> Callable[[Spec], None]:
+    """Like `_on_template`, but lists (volumes, mounts, ...) are extended, not replaced."""
+
+    def apply(spec: Spec) -> None:
+        template = _template(spec)
+        for key, value in copy.deepcopy(fields).items():
+            if isinstance(value, list):
+                template.setdefault(key, []).extend(value)
+            else:
+                template[key] = value
+
+    return apply
+
+
 def _top(**fields: Any) -> Callable[[Spec], None]:
     def apply(spec: Spec) -> None:
         spec.update(copy.deepcopy(fields))
@@ -100,6 +114,99 @@ def _full_template(spec: Spec) -> None:
             "labels": {"tier": "batch"},
         }
     )
+
+
+def _further_fields(kind: str, fields: dict[str, Any]) -> Callable[[Spec], None]:
+    """Merge further Argo fields into the template (`kind` "") or its first sidecar."""
+
+    def apply(spec: Spec) -> None:
+        template = _template(spec)
+        if kind == "sidecar":
+            template.setdefault("sidecars", []).append(
+                {"name": "exporter", "image": "prom/statsd-exporter:v0.27.1"}
+            )
+            template = template["sidecars"][-1]
+        template.setdefault("argo", {}).update(copy.deepcopy(fields))
+
+    return apply
+
+
+def _outputs(where: str) -> Callable[[Spec], None]:
+    """The first child's template exports `row-count`; a new last stage reads it."""
+
+    def apply(spec: Spec) -> None:
+        _template(spec)["outputs"] = {
+            "parameters": [
+                {"name": "row-count", "valueFrom": {"path": "/tmp/row-count", "default": "0"}}
+            ]
+        }
+        producer = spec["stages"][0][0]["name"]
+        reference = f"{{{{steps.{producer}.outputs.parameters.row-count}}}}"
+        child = _child("consume")
+        if where == "arguments":
+            child["arguments"] = {"rows": reference, "note": f"{reference} rows from {producer}"}
+        else:
+            child["when"] = f"'{reference}' != '0'"
+        spec["stages"].append([child])
+
+    return apply
+
+
+VOLUMES = [
+    {"name": "scratch", "emptyDir": {"sizeLimit": "1Gi"}},
+    {"name": "creds", "secret": {"secretName": "warehouse", "defaultMode": 256}},
+    {
+        "name": "settings",
+        "configMap": {"name": "settings", "items": [{"key": "a", "path": "a.yaml"}]},
+    },
+    {"name": "lake", "persistentVolumeClaim": {"claimName": "lake", "readOnly": True}},
+]
+OTHER_VOLUMES = [
+    {"name": "token", "projected": {"sources": [{"serviceAccountToken": {"path": "token"}}]}},
+    {"name": "vault", "csi": {"driver": "secrets-store.csi.k8s.io", "readOnly": True}},
+    {
+        "name": "info",
+        "downwardAPI": {
+            "items": [{"path": "labels", "fieldRef": {"fieldPath": "metadata.labels"}}]
+        },
+    },
+    {
+        "name": "work",
+        "ephemeral": {
+            "volumeClaimTemplate": {
+                "spec": {
+                    "accessModes": ["ReadWriteOnce"],
+                    "resources": {"requests": {"storage": "1Gi"}},
+                }
+            }
+        },
+    },
+    {"name": "model", "image": {"reference": "ghcr.io/acme/model:1", "pullPolicy": "IfNotPresent"}},
+]
+AFFINITY = {
+    "nodeAffinity": {
+        "requiredDuringSchedulingIgnoredDuringExecution": {
+            "nodeSelectorTerms": [
+                {
+                    "matchExpressions": [
+                        {"key": "kubernetes.io/arch", "operator": "In", "values": ["amd64"]}
+                    ]
+                }
+            ]
+        }
+    },
+    "podAntiAffinity": {
+        "preferredDuringSchedulingIgnoredDuringExecution": [
+            {
+                "weight": 50,
+                "podAffinityTerm": {
+                    "topologyKey": "kubernetes.io/hostname",
+                    "labelSelector": {"matchLabels": {"job": "extract"}},
+                },
+            }
+        ]
+    },
+}
 
 
 def _second_template(spec: Spec) -> None:
@@ -150,6 +257,132 @@ GROUPS: dict[str, list[Variant]] = {
             ),
         ),
         ("backoff-seconds", _on_template(retryStrategy={"backoff": {"duration": "10"}})),
+        (
+            "backoff-cap",
+            _on_template(
+                retryStrategy={"limit": 6, "backoff": {"duration": "10", "factor": 3, "cap": "1m"}}
+            ),
+        ),
+        (
+            "retry-expression-and-affinity",
+            _on_template(
+                retryStrategy={
+                    "limit": 3,
+                    "expression": 'asInt(lastRetry.exitCode) > 1 || lastRetry.status == "Error"',
+                    "affinity": {"nodeAntiAffinity": {}},
+                }
+            ),
+        ),
+    ],
+    "containers": [
+        ("script", _on_template(command=["python"], source="print('rows')\n")),
+        (
+            "sidecar-and-init",
+            _add_to_template(
+                volumes=[{"name": "shared", "emptyDir": {}}],
+                volumeMounts=[{"name": "shared", "mountPath": "/shared"}],
+                initContainers=[
+                    {
+                        "name": "fetch",
+                        "image": "alpine:3.20",
+                        "command": ["sh", "-c", "echo ready > /shared/flag"],
+                        "volumeMounts": [{"name": "shared", "mountPath": "/shared"}],
+                    }
+                ],
+                sidecars=[
+                    {
+                        "name": "proxy",
+                        "image": "envoyproxy/envoy:v1.31",
+                        "envFrom": [{"configMapRef": {"name": "proxy"}}],
+                        "imagePullPolicy": "IfNotPresent",
+                        "argo": {"ports": [{"containerPort": 8080}], "mirrorVolumeMounts": True},
+                    }
+                ],
+            ),
+        ),
+        (
+            "main-container-fields",
+            _further_fields(
+                "",
+                {
+                    "container": {
+                        "ports": [{"containerPort": 8080, "name": "http"}],
+                        "readinessProbe": {"httpGet": {"path": "/ready", "port": 8080}},
+                        "lifecycle": {"preStop": {"exec": {"command": ["sh", "-c", "sleep 1"]}}},
+                    }
+                },
+            ),
+        ),
+    ],
+    "volumes": [
+        (
+            "volumes-and-env-from",
+            _add_to_template(
+                volumes=VOLUMES,
+                volumeMounts=[
+                    {"name": "scratch", "mountPath": "/scratch"},
+                    {"name": "creds", "mountPath": "/secrets", "readOnly": True},
+                    {"name": "settings", "mountPath": "/etc/settings", "subPath": "a.yaml"},
+                    {"name": "lake", "mountPath": "/lake"},
+                ],
+                envFrom=[{"secretRef": {"name": "warehouse"}, "prefix": "WH_"}],
+                workingDir="/scratch",
+                imagePullPolicy="Always",
+            ),
+        ),
+        ("other-volume-sources", _add_to_template(volumes=OTHER_VOLUMES)),
+    ],
+    "pod": [
+        (
+            "pod-metadata",
+            lambda spec: (
+                _top(podMetadata={"labels": {"team": "data"}, "annotations": {"a.io/b": "c"}})(
+                    spec
+                ),
+                _on_template(podMetadata={"labels": {"team": "etl", "job": "extract"}})(spec),
+            ),
+        ),
+        ("affinity-and-priority", _on_template(affinity=AFFINITY, priorityClassName="batch-low")),
+        (
+            "pod-gc",
+            _top(
+                podGC={
+                    "strategy": "OnPodSuccess",
+                    "deleteDelayDuration": "30s",
+                    "labelSelector": {
+                        "matchLabels": {"team": "data"},
+                        "matchExpressions": [{"key": "job", "operator": "Exists"}],
+                    },
+                }
+            ),
+        ),
+    ],
+    "outputs": [
+        ("output-to-argument", _outputs("arguments")),
+        ("output-in-when", _outputs("when")),
+    ],
+    "further-fields": [
+        (
+            "template-fields",
+            _further_fields(
+                "",
+                {
+                    "timeout": "2h",
+                    "hostAliases": [{"ip": "10.0.0.5", "hostnames": ["warehouse.internal"]}],
+                    "schedulerName": "default-scheduler",
+                },
+            ),
+        ),
+        (
+            "sidecar-fields",
+            _further_fields(
+                "sidecar",
+                {
+                    "ports": [{"containerPort": 9102}],
+                    "livenessProbe": {"tcpSocket": {"port": 9102}, "periodSeconds": 30},
+                },
+            ),
+        ),
     ],
     "parameters": [
         ("parameters", _parameters(["2026-01-01", "s3://bucket/raw"])),
@@ -205,6 +438,7 @@ GROUPS: dict[str, list[Variant]] = {
                 security={"seccompProfile": "Unconfined", "runAsUser": 1000, "runAsGroup": 0}
             ),
         ),
+        ("run-as-image-user", _on_template(security={"runAsUser": "image", "fsGroup": 2000})),
     ],
     "metadata": [
         ("labels", _top(labels={"team": "platform", "example.com/cost-center": "42"})),
