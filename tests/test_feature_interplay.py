@@ -88,3 +88,101 @@ def test_cross_namespace_spawning_rights_go_to_the_executor_account_when_named()
         (d["kind"] for d in documents),
         key=["ServiceAccount", "Secret", "Role", "RoleBinding", "CronWorkflow"].index,
     )
+
+
+# --- a real job's templates: every field of the template model at once ---------------------------
+
+JOB_FIELDS = {
+    "pipeline": {"podMetadata", "podGC"},
+    "template": {
+        "source",
+        "workingDir",
+        "imagePullPolicy",
+        "envFrom",
+        "volumes",
+        "volumeMounts",
+        "sidecars",
+        "initContainers",
+        "outputs",
+        "podMetadata",
+        "affinity",
+        "priorityClassName",
+        "argo",
+    },
+    "retryStrategy": {"expression", "affinity", "backoff"},
+    "security": {"runAsUser", "fsGroup"},
+}
+
+
+def _data_platform() -> dict:
+    from tests.conftest import EXAMPLES
+
+    return yaml.safe_load((EXAMPLES / "data-platform" / "pipeline.yaml").read_text())
+
+
+def test_the_data_platform_example_uses_every_job_field():
+    spec = _data_platform()
+    templates = spec["templates"]
+    assert JOB_FIELDS["pipeline"] <= set(spec)
+    assert JOB_FIELDS["template"] <= {key for t in templates for key in t}
+    assert JOB_FIELDS["retryStrategy"] <= {k for t in templates for k in t.get("retryStrategy", {})}
+    assert JOB_FIELDS["security"] <= {k for t in templates for k in t.get("security", {})}
+    assert any("cap" in t.get("retryStrategy", {}).get("backoff", {}) for t in templates)
+    readers = [c for stage in spec["stages"] for c in stage if "outputs.parameters" in str(c)]
+    assert readers  # an output handed to a later child
+
+
+def test_every_job_field_renders_conforming_restricted_documents():
+    """The spec with every new field: Argo's schema and CRDs (strict), each child manifest, and
+    the restricted Pod Security Standard over every pod (tests/support/safety_checks.py)."""
+    from tests.support.safety_checks import SCHEMAS, check_pipeline
+
+    if SCHEMAS is None:
+        pytest.skip(SHARED_MISSING)
+    documents = check_pipeline(_data_platform(), "job fields")
+    assert {d["kind"] for d in documents} >= {"WorkflowTemplate", "CronWorkflow"}
+
+
+def test_every_job_field_but_backoff_cap_also_runs_on_argo_v3_5():
+    spec = _data_platform()
+    spec["argoVersion"] = "3.5"
+    with pytest.raises(SpecError) as caught:
+        pipeline_manifests(spec)
+    assert [(p.path, p.message) for p in caught.value.problems] == [
+        (
+            "templates[0].retryStrategy.backoff.cap",
+            "`cap` needs Argo v3.7 or later and `argoVersion` is '3.5'",
+        )
+    ]
+    del spec["templates"][0]["retryStrategy"]["backoff"]["cap"]
+    documents = pipeline_manifests(spec)
+    if not (SHARED_ARGO / "v3.5" / "schema.json").is_file():
+        pytest.skip(SHARED_MISSING)
+    from pulumi_argo_orchestration.views.conformance import ArgoSchemas
+
+    schemas = ArgoSchemas.load(SHARED_ARGO / "v3.5")
+    assert [p for d in documents for p in schemas.problems(d)] == []
+
+
+def test_a_misspelled_and_a_privileged_further_field_are_refused_with_their_paths():
+    spec = _data_platform()
+    spec["templates"][1]["argo"] = {
+        "container": {
+            "terminationMessagePolicy": "FallbackToLogsOnError",
+            "terminationMesagePath": "/dev/termination-log",
+            "securityContext": {"privileged": True},
+        }
+    }
+    with pytest.raises(SpecError) as caught:
+        pipeline_manifests(spec)
+    assert [(p.path, p.message) for p in caught.value.problems] == [
+        (
+            "templates[1].argo.container.securityContext.privileged",
+            "privileged containers are refused: they lift every protection of the restricted "
+            "Pod Security Standard, and no `security:` exception allows them",
+        ),
+        (
+            "templates[1].argo.container.terminationMesagePath",
+            "unknown field (did you mean 'terminationMessagePath'?)",
+        ),
+    ]

@@ -22,6 +22,7 @@ def pipeline_warnings(pipeline: PipelineFields) -> list[str]:
         warnings.append(timezone_warning(pipeline.name))
     warnings += _child_warnings(pipeline)
     warnings += _control_flow_warnings(pipeline)
+    warnings += _retry_warnings(pipeline)
     return warnings
 
 
@@ -71,5 +72,34 @@ def _control_flow_warnings(pipeline: PipelineFields) -> list[str]:
             f"{pipeline.name}: `onExit` with `concurrencyPolicy: Replace`: Argo terminates a "
             "running workflow to replace it without running its exit handler, so replaced runs "
             "send no exit notification"
+        )
+    return warnings
+
+
+def _retry_warnings(pipeline: PipelineFields) -> list[str]:
+    """A retryStrategy without `limit` retries without end, and then never backs off.
+
+    Argo waits between attempts only while their number is at most `limit`, and stops for lack
+    of retries only when `limit` is set (workflow/controller/operator.go, `processNodeRetries`).
+    """
+    warnings = []
+    for i, template in enumerate(pipeline.templates):
+        retry = template.retry_strategy
+        if retry is None or retry.limit is not None:
+            continue
+        backoff = retry.backoff
+        until = (
+            f"until backoff.maxDuration ({backoff.max_duration}) has passed"
+            if backoff is not None and backoff.max_duration is not None
+            else "without end"
+        )
+        waits = (
+            ", immediately: backoff waits only while the attempts are at most `limit`"
+            if backoff is not None
+            else ""
+        )
+        warnings.append(
+            f"{pipeline.name}: templates[{i}] ({template.name}): its retryStrategy has no "
+            f"`limit`, so Argo retries a failing step {until}{waits}"
         )
     return warnings

@@ -55,6 +55,9 @@ def kind_of(value: Any) -> str:
     return f"a {type(value).__name__} (not JSON)"
 
 
+_OBJECT_KEYWORDS = frozenset({"properties", "additionalProperties", "required"})
+
+
 def _is(value: Any, kind: str) -> bool:
     if kind == "object":
         return isinstance(value, Mapping)
@@ -125,7 +128,7 @@ class Validator:
         if allowed is not None and value not in allowed:
             listed = _or([repr(option) for option in allowed])
             found.append((path, f"{value!r} is not allowed: use {listed}"))
-        if isinstance(value, Mapping):
+        if isinstance(value, Mapping) and _OBJECT_KEYWORDS & schema.keys():
             self._check_object(value, schema, path, found, depth)
         elif isinstance(value, list) and isinstance(schema.get("items"), Mapping):
             for index, item in enumerate(value):

@@ -520,3 +520,161 @@ def test_pulumi_args_carry_the_models_field_docs(spec_class, args_class):
 
 def test_control_flow_examples_exist():
     assert {"dag-etl", "guarded-sync"} <= {spec.parent.name for spec in EXAMPLE_SPECS}
+
+
+# --- outputs handed on to later children ---------------------------------------------------------
+
+PRODUCER = {
+    "name": "worker",
+    "image": "alpine:3.20",
+    "parameters": [{"name": "rows", "value": ""}],
+    "outputs": {"parameters": [{"name": "row-count", "valueFrom": {"path": "/tmp/rows"}}]},
+}
+READ = "{{steps.extract.outputs.parameters.row-count}}"
+
+
+def handed_on(stages, **overrides):
+    return minimal_spec(stages=stages, templates=[PRODUCER], **overrides)
+
+
+def test_a_later_child_reads_an_earlier_childs_declared_output():
+    spec = handed_on([[child("extract")], [child("load", arguments={"rows": READ})]])
+    assert load_pipeline(spec)
+    dag = minimal_spec(
+        stages=None,
+        tasks=[
+            child("extract"),
+            child("mid", dependsOn=["extract"]),
+            child("load", dependsOn=["mid"], arguments={"rows": READ.replace("steps.", "tasks.")}),
+        ],
+        templates=[PRODUCER],
+    )
+    assert load_pipeline(dag)
+
+
+@pytest.mark.parametrize(
+    ("stages", "message"),
+    [
+        (
+            [[child("extract"), child("load", arguments={"rows": READ})]],
+            "`steps.extract` has not run yet: only children of earlier stages can be referred to",
+        ),
+        (
+            [[child("load", arguments={"rows": READ})], [child("extract")]],
+            "`steps.extract` has not run yet: only children of earlier stages can be referred to",
+        ),
+        (
+            [[child("extrakt")], [child("load", arguments={"rows": READ})]],
+            "`steps.extract` refers to no child of this pipeline",
+        ),
+        (
+            [
+                [child("extract")],
+                [child("load", arguments={"rows": READ.replace("row-count", "rowcount")})],
+            ],
+            "`steps.extract.outputs.parameters.rowcount`: WorkflowTemplate 'worker' exports no "
+            "output parameter 'rowcount' (it exports 'row-count')",
+        ),
+        (
+            [
+                [child("extract")],
+                [
+                    child(
+                        "load", arguments={"rows": READ.replace(".parameters.row-count", ".result")}
+                    )
+                ],
+            ],
+            "`steps.extract.outputs.result`: a child hands on only its template's output "
+            "parameters, `steps.extract.outputs.parameters.NAME`",
+        ),
+        (
+            [[child("extract", optional=True)], [child("load", arguments={"rows": READ})]],
+            "`steps.extract.outputs.parameters.row-count`: child 'extract' has `optional: true`, "
+            "so it may not succeed, and Argo (before v3.7.16 and v4.0.7) leaves references to "
+            "the outputs of a skipped or failed step unresolved: the reading step errors",
+        ),
+        (
+            [
+                [child("extract", when="'{{workflow.name}}' != ''")],
+                [child("load", arguments={"rows": READ})],
+            ],
+            "`steps.extract.outputs.parameters.row-count`: child 'extract' has a `when` "
+            "condition, so it may not succeed, and Argo (before v3.7.16 and v4.0.7) leaves "
+            "references to the outputs of a skipped or failed step unresolved: the reading step "
+            "errors",
+        ),
+        (
+            [
+                [child("extract", ttlStrategy={"secondsAfterCompletion": 0})],
+                [child("load", arguments={"rows": READ})],
+            ],
+            "`steps.extract.outputs.parameters.row-count`: child 'extract' is deleted as soon as "
+            "it succeeds (its ttlStrategy), before its spawn step can read its outputs: keep it "
+            "a while",
+        ),
+        (
+            [
+                [{"name": "extract", "clusterWorkflowTemplate": "shared"}],
+                [child("load", arguments={"rows": READ})],
+            ],
+            "`steps.extract.outputs.parameters.row-count`: the outputs of 'shared', the template "
+            "of child 'extract', are unknown: define it under `templates` or declare its "
+            "`outputs` under `externalTemplates`",
+        ),
+    ],
+    ids=[
+        "same-stage",
+        "later-stage",
+        "unknown-child",
+        "undeclared",
+        "not-a-parameter",
+        "optional",
+        "when",
+        "deleted-at-once",
+        "unknown-template",
+    ],
+)
+def test_output_references_are_checked_like_every_other(stages, message):
+    assert (
+        problems(handed_on(stages)) == {"stages[1][0].arguments.rows": message}
+        or problems(handed_on(stages)) == {"stages[0][1].arguments.rows": message}
+        or problems(handed_on(stages)) == {"stages[0][0].arguments.rows": message}
+    )
+
+
+def test_output_references_in_conditions_and_dag_dependencies():
+    spec = handed_on(
+        [[child("extract")], [child("load", when=f"'{READ}' != '0'")]],
+    )
+    assert load_pipeline(spec)
+    dag = minimal_spec(
+        stages=None,
+        tasks=[
+            child("extract"),
+            child("load", arguments={"rows": READ.replace("steps.", "tasks.")}),
+        ],
+        templates=[PRODUCER],
+    )
+    assert problems(dag) == {
+        "tasks[1].arguments.rows": (
+            "`tasks.extract` is not among this task's dependencies: add it to `dependsOn`"
+        )
+    }
+
+
+def test_external_templates_declare_their_outputs():
+    spec = minimal_spec(
+        stages=[
+            [{"name": "extract", "workflowTemplate": "ingest"}],
+            [child("load", arguments={"rows": READ})],
+        ],
+        templates=[PRODUCER],
+        externalTemplates=[{"name": "ingest", "outputs": ["row-count", "bytes", "row-count"]}],
+    )
+    assert problems(spec) == {
+        "externalTemplates[0].outputs[2]": (
+            "duplicate output name 'row-count' (first at externalTemplates[0].outputs[0])"
+        )
+    }
+    spec["externalTemplates"][0]["outputs"] = ["row-count", "bytes"]
+    assert load_pipeline(spec)

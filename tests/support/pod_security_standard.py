@@ -112,12 +112,12 @@ def pod_violations(pod: dict[str, Any]) -> set[str]:
     if context.get("sysctls"):
         broken.add("sysctls")
     for key, value in (pod.get("annotations") or {}).items():
-        if key.startswith(_APPARMOR) and value not in ("", "runtime/default"):
-            if not value.startswith("localhost/"):
-                broken.add("appArmorProfile")
-        if key.startswith(_SECCOMP) and value not in ("", "runtime/default", "docker/default"):
-            if not value.startswith("localhost/"):
-                broken.add("seccompProfile")
+        local = value.startswith("localhost/")
+        if key.startswith(_APPARMOR) and not local and value not in ("", "runtime/default"):
+            broken.add("appArmorProfile")
+        seccomp_ok = ("", "runtime/default", "docker/default")
+        if key.startswith(_SECCOMP) and not local and value not in seccomp_ok:
+            broken.add("seccompProfile")
     return broken
 
 
