@@ -76,6 +76,9 @@ def test_the_wheel_carries_the_package_data_cli_and_metadata(dist: Path):
         "cli/main.py",
         "spec/models.py",
         "argo/manifests.py",
+        "spec/argo_schema/template-v4.json",
+        "spec/argo_schema/template-v3.5.json",
+        "spec/argo_schema/NOTICE",
     ):
         assert f"pulumi_argo_orchestration/{name}" in names
     assert f"{info}/licenses/LICENSE" in names
@@ -153,3 +156,42 @@ def test_the_wheel_installs_into_a_fresh_venv_and_renders(dist: Path, tmp_path: 
     )
     assert render.returncode == 0, render.stderr
     assert render.stdout == GOLDEN.read_text(encoding="utf-8")
+    # Further Argo fields are checked against the schema subset inside the installed package.
+    jobs = EXAMPLES / "data-platform" / "pipeline.yaml"
+    render = subprocess.run(
+        [cli, "render", jobs], capture_output=True, text=True, check=False, cwd=tmp_path, env=env
+    )
+    assert render.returncode == 0, render.stderr
+    assert render.stdout == (ROOT / "tests" / "golden" / "data-platform.yaml").read_text()
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(jobs.read_text().replace("terminationMessagePolicy", "terminationPolicy"))
+    refused = subprocess.run(
+        [cli, "validate", broken],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert refused.returncode == 1
+    assert "templates[1].argo.container.terminationPolicy: unknown field (did you mean " in (
+        refused.stderr
+    )
+
+
+def test_the_shipped_argo_schema_is_the_generators_output_from_argos_schema():
+    """`scripts/generate_argo_schema.py --check`: the package data matches ../shared/argo."""
+    if not (ROOT.parent / "shared" / "argo" / "schema.json").is_file():
+        pytest.skip("../shared/argo not found: Argo's schema lives beside the checkout")
+    check = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "generate_argo_schema.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stderr
+    notice = (ROOT / "pulumi_argo_orchestration" / "spec" / "argo_schema" / "NOTICE").read_text()
+    v4 = ROOT / "pulumi_argo_orchestration" / "spec" / "argo_schema" / "template-v4.json"
+    commit = re.search(r"commit ([0-9a-f]{12})", v4.read_text()).group(1)
+    assert f"commit {commit}" in notice
+    assert "Copyright 2017-2018 The Argo Authors" in notice
