@@ -59,3 +59,38 @@ def test_the_spec_path_compiles_no_regex_and_builds_no_dataclass_at_import():
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.splitlines()[-1]) == {"regex": [], "dataclasses": []}
+
+
+ARGO_SCHEMA_SCRIPT = """
+import contextlib, io, json, sys
+from pulumi_argo_orchestration.cli.main import main
+
+def loaded(path):
+    with contextlib.redirect_stdout(io.StringIO()):
+        try:
+            main(["render", path])
+        except SystemExit:
+            pass
+    return "pulumi_argo_orchestration.spec.argo_fields" in sys.modules
+
+print(json.dumps([loaded(SEED), loaded(JOBS)]))
+"""
+
+
+def test_argos_schema_is_read_only_by_specs_that_need_it():
+    # The schema subset (66 kB of JSON) is parsed by specs with `argo:`, `affinity` or the
+    # schema-checked volume sources, never by the others.
+    examples = ROOT / "examples"
+    script = ARGO_SCHEMA_SCRIPT.replace(
+        "SEED", repr(str(examples / "scheduled-sync" / "pipeline.yaml"))
+    ).replace("JOBS", repr(str(examples / "data-platform" / "pipeline.yaml")))
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1]) == [False, True]

@@ -270,10 +270,10 @@ def _volume_problems(
 
 
 def _further_strings(fields: dict[str, Any], path: str) -> Iterable[tuple[str, str]]:
-    from .argo_fields import strings  # imported when used: most templates have no `argo:`
-
     if not fields:
         return []
+    from .argo_fields import strings  # imported when used: most templates have no `argo:`
+
     return [(join_path(path, where), text) for where, text in strings(fields)]
 
 

@@ -60,10 +60,10 @@ def render(schema: dict[str, Any]) -> str:
         if "enum" in definition:
             values = ", ".join(f"`{member['value']}`" for member in definition["enum"])
             lines += [f"A {definition['type']} enum: {values}.", ""]
+        elif not definition.get("properties"):
+            lines += ["An object without properties: `{}`.", ""]
         else:
-            lines += _properties(
-                definition.get("properties", {}), set(definition.get("required", []))
-            )
+            lines += _properties(definition["properties"], set(definition.get("required", [])))
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
