@@ -8,10 +8,11 @@ in the exit handler; anything else fails the run when the orchestrator reaches t
 A child's results reach later children as `{{steps.X.outputs.parameters.NAME}}`: the child's
 template exports `NAME` with `globalName`, Argo copies it into the child Workflow's
 `status.outputs`, and X's spawn step reads it from there (`argo.child_workflow`). So NAME must be
-an output the template declares, and X must have succeeded: a child that may be skipped (`when`)
-or may fail and be passed over (`optional`) leaves the reference unresolved in Argo before
-v3.7.16 / v4.0.7 (workflow/controller/scope.go), and a child its ttlStrategy deletes at once
-cannot be read.
+an output the template declares, and X must have succeeded: a child that may fail and be passed
+over (`optional`) has no outputs, one that may be skipped (`when`) neither (Argo before v3.7.16 /
+v4.0.7 leaves the reference unresolved, later versions fail the reading step:
+workflow/controller/scope.go, `addSkippedNodeOutputsToScope`), and a child its ttlStrategy deletes
+at once cannot be read.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from .models import Child, PipelineFields
 
 _WORKFLOW_PARAMETER = r"^workflow\.parameters\.([-a-zA-Z0-9_]+)$"
 _NODE_REFERENCE = r"(?s)^(steps|tasks)\.([^.\s]+)(?:\..*)?$"
-_OUTPUTS = r"(?s)^(?:steps|tasks)\.[^.\s]+\.outputs(?:\.(.*))?$"
+_OUTPUT_READ = r"^(?:steps|tasks)\.([^.\s]+)\.outputs\.parameters\.([-a-zA-Z0-9_]+)$"
 _OUTPUT_PARAMETER = r"^parameters\.([-a-zA-Z0-9_]+)$"
 EXIT_ONLY = ("workflow.status", "workflow.failures")
 
@@ -44,7 +45,7 @@ def control_flow_problems(pipeline: PipelineFields) -> list[Problem]:
         problems += dag.dependency_problems(pipeline.tasks)
     scopes = _scopes(pipeline)
     declared = {parameter.name for parameter in pipeline.parameters}
-    producers = _Producers(pipeline)
+    outputs = ChildOutputs(pipeline)
     for path, child in pipeline.children:
         if getattr(child, "depends_on", None) and not path.startswith("tasks["):
             # A Task object placed in `stages` or `onExit` from Python: its order would be ignored.
@@ -54,7 +55,7 @@ def control_flow_problems(pipeline: PipelineFields) -> list[Problem]:
             texts.append((f"{path}.when", child.when))
             problems += _undeclared(f"{path}.when", child.when, declared)
         for where, text in texts:
-            problems += _reference_problems(where, text, scopes[path], pipeline, producers)
+            problems += _reference_problems(where, text, scopes[path], pipeline, outputs)
     if any(child.synchronization is not None for _, child in pipeline.children):
         from . import locks  # imported when used, like dag
 
@@ -114,25 +115,27 @@ def output_references(pipeline: PipelineFields) -> dict[str, list[str]]:
         texts = [*child.arguments.values(), *([child.when] if child.when is not None else [])]
         for text in texts:
             for tag in govaluate.tags(text):
-                node = re.match(_NODE_REFERENCE, tag)
-                outputs = re.match(_OUTPUTS, tag)
-                parameter = re.match(_OUTPUT_PARAMETER, (outputs and outputs.group(1)) or "")
-                if node and parameter:
-                    found.setdefault(node.group(2), {})[parameter.group(1)] = None
+                node = re.match(_OUTPUT_READ, tag)
+                if node:
+                    found.setdefault(node.group(1), {})[node.group(2)] = None
     return {name: list(outputs) for name, outputs in found.items()}
 
 
-class _Producers:
-    """What the children whose outputs are read declare, looked up once per pipeline."""
+class ChildOutputs:
+    """What the children of a pipeline hand on: checks `{{steps.X.outputs...}}` references.
+
+    Built once per pipeline; `problem` is asked about a reference to a child that ran before.
+    """
 
     def __init__(self, pipeline: PipelineFields) -> None:
         self.children = {child.name: child for _, child in pipeline.children}
         self.known = contracts.contracts(pipeline)
 
-    def problem(self, kind: str, name: str, rest: str | None) -> str | None:
-        reference = f"`{kind}.{name}.outputs{'.' + rest if rest else ''}`"
-        parameter = re.match(_OUTPUT_PARAMETER, rest or "")
-        if parameter is None:
+    def problem(self, kind: str, name: str, attribute: str) -> str | None:
+        """Why `{{kind.name.attribute}}` (attribute `outputs...`) cannot be read, or None."""
+        reference = f"`{kind}.{name}.{attribute}`"
+        parameter = re.match(_OUTPUT_PARAMETER, attribute.removeprefix("outputs."))
+        if not attribute.startswith("outputs.") or parameter is None:
             return (
                 f"{reference}: a child hands on only its template's output parameters, "
                 f"`{kind}.{name}.outputs.parameters.NAME`"
@@ -154,25 +157,27 @@ class _Producers:
             )
         return _unreadable(reference, child)
 
-    def __contains__(self, name: str) -> bool:
-        return name in self.children
-
 
 def _unreadable(reference: str, child: Child) -> str | None:
-    if child.optional or child.when is not None:
-        why = "`optional: true`" if child.optional else "a `when` condition"
+    if child.optional:
         return (
-            f"{reference}: child {child.name!r} has {why}, so it may not succeed, and Argo "
-            "(before v3.7.16 and v4.0.7) leaves references to the outputs of a skipped or "
-            "failed step unresolved: the reading step errors"
+            f"{reference}: child {child.name!r} has `optional: true`: when it fails, the pipeline "
+            "goes on without its outputs and the step reading them errors"
+        )
+    if child.when is not None:
+        return (
+            f"{reference}: child {child.name!r} has a `when` condition: when it is skipped there "
+            "is no output to read and the step reading it errors (Argo before v3.7.16 and "
+            "v4.0.7 leaves the reference unresolved, later versions fail it)"
         )
     ttl = child.ttl_strategy
-    success = ttl and (
-        ttl.seconds_after_success
-        if ttl.seconds_after_success is not None
-        else ttl.seconds_after_completion
-    )
-    if ttl is not None and success == 0:
+    # Argo falls back to secondsAfterCompletion when secondsAfterSuccess is unset.
+    after_success = None
+    if ttl is not None:
+        after_success = ttl.seconds_after_success
+        if after_success is None:
+            after_success = ttl.seconds_after_completion
+    if after_success == 0:
         return (
             f"{reference}: child {child.name!r} is deleted as soon as it succeeds "
             "(its ttlStrategy), before its spawn step can read its outputs: keep it a while"
@@ -185,7 +190,7 @@ def _reference_problems(
     text: str,
     scope: tuple[str, Container[str]],
     pipeline: PipelineFields,
-    producers: _Producers,
+    outputs: ChildOutputs,
 ) -> list[Problem]:
     prefix, earlier = scope
     exit_handler = prefix == ""
@@ -212,8 +217,10 @@ def _reference_problems(
         elif name not in earlier:
             problems.append(Problem(path, _not_before(kind, name, pipeline)))
         else:
-            outputs = re.match(_OUTPUTS, tag)
-            problem = outputs and producers.problem(kind, name, outputs.group(1))
+            attribute = tag[len(kind) + len(name) + 2 :]
+            problem = (
+                outputs.problem(kind, name, attribute) if attribute.startswith("outputs") else None
+            )
             if problem:
                 problems.append(Problem(path, problem))
     return problems

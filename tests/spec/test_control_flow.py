@@ -589,9 +589,9 @@ def test_a_later_child_reads_an_earlier_childs_declared_output():
         ),
         (
             [[child("extract", optional=True)], [child("load", arguments={"rows": READ})]],
-            "`steps.extract.outputs.parameters.row-count`: child 'extract' has `optional: true`, "
-            "so it may not succeed, and Argo (before v3.7.16 and v4.0.7) leaves references to "
-            "the outputs of a skipped or failed step unresolved: the reading step errors",
+            "`steps.extract.outputs.parameters.row-count`: child 'extract' has `optional: true`: "
+            "when it fails, the pipeline goes on without its outputs and the step reading them "
+            "errors",
         ),
         (
             [
@@ -599,9 +599,9 @@ def test_a_later_child_reads_an_earlier_childs_declared_output():
                 [child("load", arguments={"rows": READ})],
             ],
             "`steps.extract.outputs.parameters.row-count`: child 'extract' has a `when` "
-            "condition, so it may not succeed, and Argo (before v3.7.16 and v4.0.7) leaves "
-            "references to the outputs of a skipped or failed step unresolved: the reading step "
-            "errors",
+            "condition: when it is skipped there is no output to read and the step reading it "
+            "errors (Argo before v3.7.16 and v4.0.7 leaves the reference unresolved, later "
+            "versions fail it)",
         ),
         (
             [
