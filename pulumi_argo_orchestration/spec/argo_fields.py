@@ -32,6 +32,7 @@ SCRIPT = ARGO + "ScriptTemplate"
 AFFINITY = "io.k8s.api.core.v1.Affinity"
 VOLUME = "io.k8s.api.core.v1.Volume"
 SCHEMA_FILES = {"4": "template-v4.json", "3.5": "template-v3.5.json"}
+VERSIONS = ("4", "3.5")  # newest first
 
 # Template fields the package writes from typed fields of the same name.
 TYPED_TEMPLATE_FIELDS = (
@@ -94,9 +95,6 @@ _SECURITY_FIELDS = {
 }
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 _HANDLERS = ("postStart", "preStop")
-
-
-VERSIONS = ("4", "3.5")
 
 
 @functools.cache
