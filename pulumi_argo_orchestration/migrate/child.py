@@ -50,6 +50,8 @@ class ChildDraft(NamedTuple):
     """The child Workflow's `activeDeadlineSeconds`: `timeout`, or the pipeline's `childTimeout`."""
     singular_locks: bool
     """The manifest spells synchronization as v3.5 did (`semaphore`, `mutex`)."""
+    outputs: tuple[str, ...] = ()
+    """Output parameters of the child's template that its spawn step reads for later steps."""
 
 
 class _Value(NamedTuple):
@@ -126,7 +128,9 @@ def import_child(
     draft = _Draft(where)
     draft.put(("name",), name, where.at("name"))
     step_values = _step_arguments(fields, findings)
-    inputs = _spawn_template(template, template_where, step_values, orchestrator, name)
+    inputs, draft.outputs = _spawn_template(
+        template, template_where, step_values, orchestrator, name
+    )
     _step_fields(fields, draft, dag)
     fields.done()
     expected_template = child_workflow.spawn_template_name(name)
@@ -148,15 +152,16 @@ def import_child(
 
 
 class _Draft(Draft):
-    __slots__ = ("deadline", "singular_locks")
+    __slots__ = ("deadline", "outputs", "singular_locks")
 
     def __init__(self, where: Where) -> None:
         super().__init__(where)
         self.deadline: tuple[int, Where] | None = None
         self.singular_locks = False
+        self.outputs: tuple[str, ...] = ()
 
     def done(self) -> ChildDraft:
-        return ChildDraft(self.data, self.origins, self.deadline, self.singular_locks)
+        return ChildDraft(self.data, self.origins, self.deadline, self.singular_locks, self.outputs)
 
 
 def _step_arguments(fields: Fields, findings: Findings) -> dict[str, _Value]:
@@ -212,8 +217,9 @@ def _spawn_template(
     step_values: Mapping[str, _Value],
     orchestrator: Orchestrator,
     step: str,
-) -> dict[str, _Value]:
-    """The spawn template's input values for this step; its other fields must be the resource."""
+) -> tuple[dict[str, _Value], tuple[str, ...]]:
+    """The spawn template's input values for this step and the child outputs it reads; its other
+    fields must be the resource."""
     findings = orchestrator.findings
     fields = Fields(template, where, findings)
     fields.drop("name")
@@ -237,6 +243,7 @@ def _spawn_template(
         else:
             values[name] = _Value(default, item_where.at("default"))
     inputs_fields.done()
+    outputs = _spawn_outputs(fields.fields("outputs"), findings)
     fields.done()
     for name, value in step_values.items():
         if name not in values:
@@ -245,7 +252,28 @@ def _spawn_template(
                 f"template {template.get('name')!r} has no input {name!r}, so Argo never used this "
                 f"argument of step {step!r}: left out",
             )
-    return values
+    return values, outputs
+
+
+def _spawn_outputs(outputs: Fields, findings: Findings) -> tuple[str, ...]:
+    """Outputs read from the child Workflow's status, as the renderer declares them: derived
+    again from the later steps that read them (`{{steps.X.outputs.parameters.NAME}}`)."""
+    read: list[str] = []
+    for item_where, item in outputs.items("parameters"):
+        parameter = Fields(item, item_where, outputs.findings)
+        name = parameter.text("name")
+        value_from = parameter.take("valueFrom")
+        parameter.done()
+        if name is None or value_from != {"jsonPath": child_workflow.output_json_path(name)}:
+            findings.cannot_express(
+                item_where,
+                "the spec reads only a child's global output parameters, as "
+                f"{child_workflow.output_json_path(name or 'NAME')!r}",
+            )
+        else:
+            read.append(name)
+    outputs.done()
+    return tuple(read)
 
 
 def _resource_fields(template: Any, where: Where, findings: Findings) -> bool:

@@ -247,6 +247,10 @@ def _orchestrator(workflow_spec: Fields, draft: PipelineDraft, labels: Mapping[s
         )
         workflow_spec.drop("workflowTemplateRef")
     _account_fields(workflow_spec, draft)
+    for key in ("podMetadata", "podGC"):
+        value = workflow_spec.take(key)
+        if value is not None:
+            draft.put((key,), value, where.at(key))
     _parameters(workflow_spec.fields("arguments"), draft)
     templates = _templates(workflow_spec, findings)
     entrypoint = workflow_spec.text("entrypoint")

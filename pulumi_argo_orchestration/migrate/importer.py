@@ -24,7 +24,7 @@ from ..spec.loading import load_pipeline, load_shared_template
 from ..spec.pipeline import Pipeline, SharedTemplate
 from .cron_workflow import PipelineDraft, import_cron_workflow, import_workflow
 from .documents import Input, SourceDocument
-from .findings import Finding, Findings, Loc, Where
+from .findings import Finding, Findings, Loc, Where, shown
 from .workflow_template import TemplateDraft, import_template
 
 IMPORTED = "imported"
@@ -108,6 +108,8 @@ def import_input(source: Input) -> ImportResult:
     _duplicates(templates)
     uses = _uses(pipelines, templates)
     shared = _place_templates(pipelines, templates, uses, derived)
+    for draft in pipelines:
+        _declare_read_outputs(draft)
     valid = [_validated(draft) for draft in pipelines]
     results: dict[tuple[str, int, Loc], ImportedDocument] = {}
     for draft, pipeline in zip(pipelines, valid, strict=True):
@@ -278,6 +280,7 @@ def _attach(
     data.pop("labels", None)
     if labels:
         data["labels"] = labels
+    _pipeline_pod_fields(data, template, draft)
     if template.namespace is None:
         template.findings.change(
             template.where.at("metadata"),
@@ -289,6 +292,44 @@ def _attach(
     attached.append(data)
     for template_loc, where in template.origins.items():
         draft.origins[loc + template_loc] = where
+
+
+def _pipeline_pod_fields(
+    data: dict[str, Any], template: TemplateDraft, draft: PipelineDraft
+) -> None:
+    """A pipeline's podMetadata and podGC are rendered into its templates: keep only their own.
+
+    The template's pod metadata is the pipeline's overlaid with its own (`workflow_template.
+    pod_metadata_spec`); its podGC is the pipeline's.
+    """
+    pipeline_metadata = draft.data.get("podMetadata") or {}
+    metadata = data.pop("podMetadata", None) or {}
+    own: dict[str, Any] = {}
+    for field in ("labels", "annotations"):
+        given = metadata.get(field) or {} if isinstance(metadata, Mapping) else {}
+        inherited = pipeline_metadata.get(field) or {}
+        kept = {k: v for k, v in given.items() if inherited.get(k) != v}
+        if kept:
+            own[field] = kept
+        missing = [k for k in inherited if k not in given]
+        if missing:
+            template.findings.change(
+                template.where.at("spec", "podMetadata"),
+                f"the pipeline's pod {field} {', '.join(missing)} are added to its pods",
+            )
+    if own:
+        data["podMetadata"] = own
+    pod_gc = data.pop("podGC", None)
+    if pod_gc is not None and pod_gc != draft.data.get("podGC"):
+        template.findings.cannot_express(
+            template.where.at("spec", "podGC"),
+            "a template of a pipeline takes the pipeline's `podGC`"
+            + (f" ({shown(draft.data['podGC'])})" if draft.data.get("podGC") else ", none here"),
+        )
+    elif pod_gc is None and draft.data.get("podGC") is not None:
+        template.findings.change(
+            template.where.at("spec"), "the pipeline's `podGC` is written into the template"
+        )
 
 
 def _shared(
@@ -357,6 +398,51 @@ def _declare(draft: PipelineDraft, template: TemplateDraft) -> None:
         entry["parameters"] = parameters
     draft.origins[("externalTemplates", len(declared))] = template.where
     declared.append(entry)
+
+
+def _declare_read_outputs(draft: PipelineDraft) -> None:
+    """Declare the outputs children's spawn steps read, for templates not in the input.
+
+    Later children's references to them are checked, so the template must be declared with
+    them; the declaration lists the parameters its children pass, each as having a default,
+    since the template itself is not known.
+    """
+    created = {t.get("name") for t in draft.data.get("templates") or []}
+    declared: list[dict[str, Any]] = draft.data.setdefault("externalTemplates", [])
+    for _, child in draft.children:
+        if not child.outputs:
+            continue
+        cluster = "clusterWorkflowTemplate" in child.data
+        name = child.data.get("clusterWorkflowTemplate" if cluster else "workflowTemplate")
+        if not cluster and name in created:
+            continue
+        entry = next(
+            (e for e in declared if e["name"] == name and e.get("clusterScope", False) == cluster),
+            None,
+        )
+        if entry is None:
+            entry = {"name": name, **({"clusterScope": True} if cluster else {})}
+            passed = {
+                key
+                for _, other in draft.children
+                if other.data.get("clusterWorkflowTemplate" if cluster else "workflowTemplate")
+                == name
+                for key in other.data.get("arguments") or {}
+            }
+            if passed:
+                entry["parameters"] = [{"name": key, "hasDefault": True} for key in sorted(passed)]
+            draft.origins[("externalTemplates", len(declared))] = draft.where
+            declared.append(entry)
+            draft.findings.change(
+                draft.where,
+                f"{'ClusterWorkflowTemplate' if cluster else 'WorkflowTemplate'} {name!r} is not "
+                "in the input: declared under `externalTemplates` with the outputs later steps "
+                "read; list its parameters there to check the children's arguments",
+            )
+        outputs = entry.setdefault("outputs", [])
+        outputs += [o for o in child.outputs if o not in outputs]
+    if not declared:
+        draft.data.pop("externalTemplates")
 
 
 def _validated(draft: PipelineDraft) -> Pipeline | None:

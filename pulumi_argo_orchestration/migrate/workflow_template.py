@@ -1,9 +1,11 @@
-"""A WorkflowTemplate read back into a spec template: one container, its parameters, retries.
+"""A WorkflowTemplate read back into a spec template: one container or script, its pod, retries.
 
-The inverse of `argo/workflow_template.py`. A template the spec cannot express (steps, a DAG, a
-script, several templates, a ClusterWorkflowTemplate, which the spec never creates) can still be
+The inverse of `argo/workflow_template.py`. A template the spec cannot express (steps, a DAG,
+several templates, a ClusterWorkflowTemplate, which the spec never creates) can still be
 declared under `externalTemplates`, with the parameters it declares, so the children that use it
-keep their arguments checked.
+keep their arguments checked. Fields of the entry template or its containers that have no typed
+field are carried over as further Argo fields (`argo:`) when those may hold them, and reported
+with the reason otherwise.
 
 A foreign template reads its parameters as `{{inputs.parameters.x}}`; a spec template declares
 them as the Workflow's arguments and reads `{{workflow.parameters.x}}`. Argo runs the entry
@@ -22,13 +24,28 @@ from pydantic import ValidationError
 
 from ..argo import pod_security
 from ..argo import workflow_template as rendered_template
-from ..spec import names
+from ..spec import argo_fields, names
 from ..spec.models import PodSecurity
 from .documents import SourceDocument
 from .findings import Draft, Fields, Findings, Loc, Where, scalar_text, shown
 
 _INPUT_TAG = r"\{\{\s*inputs\.parameters\.([-a-zA-Z0-9_]+)\s*\}\}"
-_OTHER_ENTRY_KINDS = ("script", "containerSet", "steps", "dag", "resource", "suspend", "http")
+_OTHER_ENTRY_KINDS = ("containerSet", "steps", "dag", "resource", "suspend", "http")
+# Container fields a spec template or its sidecars type, read as they are (the model checks them).
+_CONTAINER_FIELDS = ("workingDir", "imagePullPolicy", "envFrom", "volumeMounts")
+_SIDE_CONTAINER_FIELDS = (
+    "name",
+    "image",
+    "command",
+    "args",
+    "env",
+    "envFrom",
+    "resources",
+    "volumeMounts",
+    "workingDir",
+    "imagePullPolicy",
+)
+_ENTRY_FIELDS = ("affinity", "priorityClassName")
 _RESTRICTED_USER = pod_security.DEFAULT_RUN_AS_USER
 
 
@@ -107,6 +124,9 @@ class _TemplateReader:
         self.findings = findings
         self.name = name
         self.parameter_names: set[str] = set()
+        self.security: PodSecurity | None = None
+        self.pod_volumes: list[tuple[Any, Where]] = []
+        """`spec.volumes`: Argo adds them to the pod like the entry template's own."""
 
     def read(self, spec: Fields) -> list[dict[str, Any]]:
         """Read the template's spec; returns its parameters (also when it cannot be expressed)."""
@@ -158,7 +178,7 @@ class _TemplateReader:
                 )
         entry_where, template = templates[index]
         fields = Fields(template, entry_where, self.findings)
-        if "container" not in fields:
+        if "container" not in fields and "script" not in fields:
             kind = next((k for k in _OTHER_ENTRY_KINDS if k in fields), "template")
             self.findings.refuse(
                 entry_where.at(kind) if kind in fields else entry_where,
@@ -230,10 +250,17 @@ class _TemplateReader:
                 executor.where.at("serviceAccountName"),
             )
         executor.done()
-        for key in ("nodeSelector", "tolerations"):
+        for key in ("nodeSelector", "tolerations", "podMetadata", "podGC"):
             value = spec.take(key)
             if value is not None:
                 draft.put((key,), value, where.at(key))
+        self.pod_volumes = list(spec.items("volumes"))
+        if self.pod_volumes:
+            self.findings.change(
+                where.at("volumes"),
+                "written on the entry template, which the spec's volumes belong to: the pods "
+                "get the same volumes",
+            )
         secrets = []
         for item_where, item in spec.items("imagePullSecrets"):
             secret = Fields(item, item_where, self.findings)
@@ -244,7 +271,8 @@ class _TemplateReader:
 
     def _entry_template(self, where: Where, fields: Fields, spec: Fields) -> None:
         draft = self.draft
-        container = fields.fields("container")
+        main_key = "script" if "script" in fields else "container"
+        container = fields.fields(main_key)
         container_where = container.where
         image = container.text("image")
         draft.put(("image",), image, container_where.at("image"))
@@ -258,6 +286,14 @@ class _TemplateReader:
                 draft.put((key,), texts, container_where.at(key))
                 for index, (item_where, _) in enumerate(items):
                     draft.origins[(key, index)] = item_where
+        if main_key == "script":
+            source = container.text("source")
+            where_source = container_where.at("source")
+            draft.put(("source",), self._text(source, where_source), where_source)
+        for key in _CONTAINER_FIELDS:
+            value = container.take(key)
+            if value is not None:
+                draft.put((key,), value, container_where.at(key))
         self._env(container)
         resources = container.fields("resources")
         for key in ("requests", "limits"):
@@ -272,13 +308,102 @@ class _TemplateReader:
                 f"{container_name!r} is not written: Argo names the container `main` anyway",
             )
         self._security(spec, container)
+        further = self._further(container, lambda key, value: {main_key: {key: value}})
+        if further:
+            draft.put(("argo", main_key), further, container_where)
         container.done()
+        volumes = [*self.pod_volumes, *fields.items("volumes")]
+        draft.put_list(("volumes",), [(v, w) for w, v in volumes], where.at("volumes"))
+        for key in _ENTRY_FIELDS:
+            value = fields.take(key)
+            if value is not None:
+                draft.put((key,), value, where.at(key))
+        for key in ("initContainers", "sidecars"):
+            self._containers(fields, key)
+        if "outputs" in fields:
+            self._outputs(fields.fields("outputs"))
         if fields.peek("retryStrategy") is not None:
             self._retry(fields.fields("retryStrategy"))
         deadline = fields.take("activeDeadlineSeconds")
         if deadline is not None:
             draft.put(("activeDeadlineSeconds",), deadline, where.at("activeDeadlineSeconds"))
+        further = self._further(fields, lambda key, value: {key: value})
+        if further:
+            draft.data.setdefault("argo", {}).update(further)
+            for key in further:
+                draft.origins[("argo", key)] = where.at(key)
         fields.done()
+
+    def _further(self, fields: Fields, wrap: Any) -> dict[str, Any]:
+        """The fields left that `argo:` may carry; the others are reported with the reason."""
+        carried: dict[str, Any] = {}
+        for key in fields.remaining():
+            problems = argo_fields.template_field_problems(wrap(key, fields.peek(key)))
+            if problems:
+                self.findings.cannot_express(fields.where.at(key), problems[0][1])
+                fields.drop(key)
+            else:
+                carried[key] = fields.take(key)
+        return carried
+
+    def _containers(self, fields: Fields, key: str) -> None:
+        """Sidecars or init containers: their typed fields, the rest as further fields."""
+        items: list[tuple[Any, Where]] = []
+        expected = pod_security.container_security_context(self.security)
+        for item_where, item in fields.items(key):
+            container = Fields(item, item_where, self.findings)
+            out = {
+                field: container.take(field)
+                for field in _SIDE_CONTAINER_FIELDS
+                if container.peek(field) is not None
+            }
+            context = container.take("securityContext")
+            if context is None:
+                self.findings.change(
+                    item_where,
+                    f"restricted Pod Security defaults: securityContext {shown(expected)}",
+                )
+            elif context != expected:
+                self.findings.cannot_express(
+                    item_where.at("securityContext"),
+                    f"{shown(context)}: rendered as {shown(expected)}, from the template's "
+                    "`security`",
+                )
+            further: dict[str, Any] = {}
+            for field in container.remaining():
+                found = argo_fields.container_field_problems({field: container.peek(field)})
+                if found:
+                    self.findings.cannot_express(item_where.at(field), found[0][1])
+                    container.drop(field)
+                else:
+                    further[field] = container.take(field)
+            if further:
+                out["argo"] = further
+            container.done()
+            items.append((out, item_where))
+        self.draft.put_list((key,), items, fields.where.at(key))
+
+    def _outputs(self, outputs: Fields) -> None:
+        """Output parameters; the `globalName` the renderer adds (the name) is not written."""
+        items: list[tuple[Any, Where]] = []
+        for item_where, item in outputs.items("parameters"):
+            parameter = Fields(item, item_where, self.findings)
+            out = {
+                key: parameter.take(key)
+                for key in ("name", "valueFrom", "description")
+                if parameter.peek(key) is not None
+            }
+            global_name = parameter.take("globalName")
+            if global_name is not None and global_name != out.get("name"):
+                self.findings.cannot_express(
+                    item_where.at("globalName"),
+                    f"{global_name!r}: the spec exports each output under its own name",
+                )
+            parameter.done()
+            items.append((out, item_where))
+        if items:
+            self.draft.put_list(("outputs", "parameters"), items, outputs.where.at("parameters"))
+        outputs.done()
 
     def _text(self, text: str | None, where: Where) -> str | None:
         """`{{inputs.parameters.x}}` as `{{workflow.parameters.x}}`, for declared parameters."""
@@ -324,12 +449,12 @@ class _TemplateReader:
         draft = self.draft
         where = retry.where
         draft.put(("retryStrategy",), {}, where)
-        for key in ("limit", "retryPolicy"):
+        for key in ("limit", "retryPolicy", "expression", "affinity"):
             value = retry.take(key)
             if value is not None:
                 draft.put(("retryStrategy", key), value, where.at(key))
         backoff = retry.fields("backoff")
-        for key in ("duration", "factor", "maxDuration"):
+        for key in ("duration", "factor", "maxDuration", "cap"):
             value = backoff.take(key)
             if value is not None:
                 text = value if key == "factor" else scalar_text(value, where, self.findings)
@@ -355,6 +480,7 @@ class _TemplateReader:
             return
         if security:
             self.draft.put(("security",), security, container_where if own else pod_where)
+        self.security = model
         rendered_pod = pod_security.pod_security_context(security=model)
         rendered_container = pod_security.container_security_context(model)
         added = []
@@ -396,10 +522,14 @@ def _exceptions(pod: Mapping[str, Any], container: Mapping[str, Any]) -> dict[st
     user = effective("runAsUser")
     if _number(user) and user != _RESTRICTED_USER:
         security["runAsUser"] = user
+    elif user is None and effective("runAsNonRoot") is True:
+        security["runAsUser"] = "image"  # non-root, as the image's own (numeric) user
     group = effective("runAsGroup")
     same = user if _number(user) else _RESTRICTED_USER
-    if _number(group) and group != same:
+    if _number(group) and (group != same or security.get("runAsUser") == "image"):
         security["runAsGroup"] = group
+    if _number(pod.get("fsGroup")):
+        security["fsGroup"] = pod["fsGroup"]
     if effective("allowPrivilegeEscalation") is True:
         security["allowPrivilegeEscalation"] = True
     capabilities = container.get("capabilities")

@@ -110,7 +110,6 @@ def test_security_settings_the_spec_has_no_field_for_are_listed():
     ).replace("          allowPrivilegeEscalation: false", "          privileged: true")
     result = import_yaml(text)
     assert cannot(result) == [
-        "in.yaml:0:spec.securityContext.fsGroup: no equivalent in the pipeline spec",
         "in.yaml:0:spec.securityContext.seccompProfile: {type: Localhost}: rendered as "
         "{type: RuntimeDefault}",
         "in.yaml:0:spec.templates[0].container.securityContext.privileged: no equivalent in the "
@@ -119,17 +118,46 @@ def test_security_settings_the_spec_has_no_field_for_are_listed():
     assert [d.outcome for d in result.documents] == [PARTIAL]
 
 
-def test_fields_of_the_container_the_spec_has_no_place_for_are_listed():
+def test_container_fields_and_pod_volumes_are_carried_over():
     text = TEMPLATE.replace(
         "        image: python:3.12-slim\n",
         "        image: python:3.12-slim\n        workingDir: /work\n"
         "        volumeMounts: [{name: scratch, mountPath: /scratch}]\n",
     ).replace("  templates:\n", "  volumes: [{name: scratch, emptyDir: {}}]\n  templates:\n")
-    assert cannot(import_yaml(text)) == [
-        "in.yaml:0:spec.templates[0].container.workingDir: no equivalent in the pipeline spec",
-        "in.yaml:0:spec.templates[0].container.volumeMounts: no equivalent in the pipeline spec",
-        "in.yaml:0:spec.volumes: no equivalent in the pipeline spec",
+    result = import_yaml(text)
+    assert cannot(result) == []
+    (template,) = result.templates
+    assert template.spec.working_dir == "/work"
+    assert [m.mount_path for m in template.spec.volume_mounts] == ["/scratch"]
+    assert [v.name for v in template.spec.volumes] == ["scratch"]
+    (document,) = result.documents
+    assert "in.yaml:0:spec.volumes: written on the entry template" in "\n".join(
+        str(f) for f in document.findings.changes
+    )
+
+
+def test_fields_without_a_typed_place_become_further_fields_unless_refused_there():
+    text = TEMPLATE.replace(
+        "        image: python:3.12-slim\n",
+        "        image: python:3.12-slim\n        ports: [{containerPort: 8080}]\n"
+        "        lifecycle: {preStop: {httpGet: {port: 80, host: example.com}}}\n",
+    ).replace(
+        "      container:\n", "      podSpecPatch: '{}'\n      timeout: 1h\n      container:\n"
+    )
+    result = import_yaml(text)
+    assert cannot(result) == [
+        "in.yaml:0:spec.templates[0].container.lifecycle: naming a host is refused: the Pod "
+        "Security Standard forbids it in probes and lifecycle handlers (the pod's own address "
+        "is used)",
+        "in.yaml:0:spec.templates[0].podSpecPatch: cannot be set here: a pod spec patch can "
+        "change anything in the pod (host namespaces, privileged containers) unseen by the pod "
+        "security checks: use the typed fields and `argo:`",
     ]
+    (template,) = result.templates
+    assert template.spec.argo == {
+        "container": {"ports": [{"containerPort": 8080}]},
+        "timeout": "1h",
+    }
 
 
 def test_a_template_without_entrypoint_is_reachable_only_by_template_ref():
