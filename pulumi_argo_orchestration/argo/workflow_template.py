@@ -10,8 +10,10 @@ from . import pod_security
 ENTRYPOINT = "main"
 
 
-def workflow_template(template: Template, namespace: str, labels: dict[str, str]) -> dict[str, Any]:
-    """The WorkflowTemplate manifest; its parameters become the Workflow's arguments.
+def workflow_template(
+    template: Template, namespace: str, labels: dict[str, str], account: str
+) -> dict[str, Any]:
+    """The WorkflowTemplate manifest, its pods under `account`; parameters become arguments.
 
     Declaring them as `spec.arguments.parameters` lets each child Workflow override them with its
     own arguments and lets the container refer to them as `{{workflow.parameters.NAME}}`.
@@ -35,7 +37,7 @@ def workflow_template(template: Template, namespace: str, labels: dict[str, str]
 
     spec: dict[str, Any] = {
         "entrypoint": ENTRYPOINT,
-        "serviceAccountName": template.account_name,
+        "serviceAccountName": account,
         **pod_security.token_settings(template),
         "securityContext": pod_security.pod_security_context(security=template.security),
     }

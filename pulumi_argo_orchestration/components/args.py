@@ -8,6 +8,7 @@ by the same model as spec files.
 
 from typing import TypedDict
 
+import pulumi
 from typing_extensions import NotRequired
 
 from ..spec.models import (
@@ -25,8 +26,8 @@ class ParameterArgs(TypedDict):
 
     name: str
     """Parameter name: letters, digits, '-' and '_'."""
-    value: NotRequired[str]
-    """The value; for a template, the default used when a child passes none."""
+    value: NotRequired[pulumi.Input[str]]
+    """The value; for a template, the default used when a child passes none. Accepts an Output."""
     description: NotRequired[str]
     """What the parameter is for."""
 
@@ -102,8 +103,8 @@ class ChildArgs(TypedDict):
     """The WorkflowTemplate to instantiate."""
     cluster_workflow_template: NotRequired[str]
     """The ClusterWorkflowTemplate to instantiate (instead of workflow_template)."""
-    arguments: NotRequired[dict[str, str]]
-    """The child's parameters; values may use `{{workflow.parameters.NAME}}`."""
+    arguments: NotRequired[dict[str, pulumi.Input[str]]]
+    """The child's parameters; values may use `{{workflow.parameters.NAME}}`. Values accept Outputs; keys are plain."""
     namespace: NotRequired[str]
     """Namespace the child Workflow runs in (default: the pipeline's)."""
     ttl_strategy: NotRequired[TtlStrategyArgs]
@@ -127,8 +128,8 @@ class TaskArgs(TypedDict):
     """The WorkflowTemplate to instantiate."""
     cluster_workflow_template: NotRequired[str]
     """The ClusterWorkflowTemplate to instantiate (instead of workflow_template)."""
-    arguments: NotRequired[dict[str, str]]
-    """The child's parameters; values may use `{{workflow.parameters.NAME}}`."""
+    arguments: NotRequired[dict[str, pulumi.Input[str]]]
+    """The child's parameters; values may use `{{workflow.parameters.NAME}}`. Values accept Outputs; keys are plain."""
     namespace: NotRequired[str]
     """Namespace the child Workflow runs in (default: the pipeline's)."""
     ttl_strategy: NotRequired[TtlStrategyArgs]
@@ -170,8 +171,8 @@ class RetryStrategyArgs(TypedDict):
 class KeySelectorArgs(TypedDict):
     """A key of a Secret or ConfigMap in the template's namespace."""
 
-    name: str
-    """The Secret's or ConfigMap's name."""
+    name: pulumi.Input[str]
+    """The Secret's or ConfigMap's name. Accepts an Output."""
     key: str
     """The key within it."""
     optional: NotRequired[bool]
@@ -192,8 +193,8 @@ class EnvVarArgs(TypedDict):
 
     name: str
     """Variable name."""
-    value: NotRequired[str]
-    """A literal value."""
+    value: NotRequired[pulumi.Input[str]]
+    """A literal value. Accepts an Output."""
     value_from: NotRequired[EnvVarSourceArgs]
     """A Secret or ConfigMap key instead of a literal value."""
 
@@ -201,25 +202,25 @@ class EnvVarArgs(TypedDict):
 class ResourcesArgs(TypedDict):
     """Container resource requests and limits (Kubernetes quantities)."""
 
-    requests: NotRequired[dict[str, str]]
-    """Requested quantities, e.g. {'cpu': '100m'}."""
-    limits: NotRequired[dict[str, str]]
-    """Limits, e.g. {'memory': '128Mi'}."""
+    requests: NotRequired[pulumi.Input[dict[str, pulumi.Input[str]]]]
+    """Requested quantities, e.g. {'cpu': '100m'}. Accepts an Output."""
+    limits: NotRequired[pulumi.Input[dict[str, pulumi.Input[str]]]]
+    """Limits, e.g. {'memory': '128Mi'}. Accepts an Output."""
 
 
 class TolerationArgs(TypedDict):
     """A Kubernetes toleration, as in a pod spec."""
 
-    key: NotRequired[str]
-    """Taint key."""
-    operator: NotRequired[TolerationOperator]
-    """Exists or Equal."""
-    value: NotRequired[str]
-    """Taint value (with Equal)."""
-    effect: NotRequired[TaintEffect]
-    """NoSchedule, PreferNoSchedule or NoExecute."""
-    toleration_seconds: NotRequired[int]
-    """How long a NoExecute taint is tolerated."""
+    key: NotRequired[pulumi.Input[str]]
+    """Taint key. Accepts an Output."""
+    operator: NotRequired[pulumi.Input[TolerationOperator]]
+    """Exists or Equal. Accepts an Output."""
+    value: NotRequired[pulumi.Input[str]]
+    """Taint value (with Equal). Accepts an Output."""
+    effect: NotRequired[pulumi.Input[TaintEffect]]
+    """NoSchedule, PreferNoSchedule or NoExecute. Accepts an Output."""
+    toleration_seconds: NotRequired[pulumi.Input[int]]
+    """How long a NoExecute taint is tolerated. Accepts an Output."""
 
 
 class PodSecurityArgs(TypedDict):
@@ -247,28 +248,28 @@ class TemplateArgs(TypedDict):
 
     name: str
     """WorkflowTemplate name (at most 63 characters)."""
-    image: str
-    """Container image."""
-    command: NotRequired[list[str]]
-    """Container entrypoint."""
-    args: NotRequired[list[str]]
-    """Container arguments; may use `{{workflow.parameters.NAME}}`."""
+    image: pulumi.Input[str]
+    """Container image. Accepts an Output."""
+    command: NotRequired[pulumi.Input[list[pulumi.Input[str]]]]
+    """Container entrypoint. Accepts an Output."""
+    args: NotRequired[pulumi.Input[list[pulumi.Input[str]]]]
+    """Container arguments; may use `{{workflow.parameters.NAME}}`. Accepts an Output."""
     parameters: NotRequired[list[ParameterArgs]]
     """Declared inputs, with optional defaults."""
     env: NotRequired[list[EnvVarArgs]]
     """Environment variables."""
-    resources: NotRequired[ResourcesArgs]
-    """Resource requests and limits."""
-    node_selector: NotRequired[dict[str, str]]
-    """Node labels the pods must match."""
-    tolerations: NotRequired[list[TolerationArgs]]
-    """Taints the pods tolerate."""
-    image_pull_secrets: NotRequired[list[str]]
-    """Secrets for pulling the image."""
+    resources: NotRequired[pulumi.Input[ResourcesArgs]]
+    """Resource requests and limits. Accepts an Output."""
+    node_selector: NotRequired[pulumi.Input[dict[str, pulumi.Input[str]]]]
+    """Node labels the pods must match. Accepts an Output."""
+    tolerations: NotRequired[pulumi.Input[list[pulumi.Input[TolerationArgs]]]]
+    """Taints the pods tolerate. Accepts an Output."""
+    image_pull_secrets: NotRequired[pulumi.Input[list[pulumi.Input[str]]]]
+    """Secrets for pulling the image. Accepts an Output."""
     active_deadline_seconds: NotRequired[int]
     """Upper bound on the container's run time."""
     service_account_name: NotRequired[str]
-    """Account the pods run under (default `<name>-executor`)."""
+    """Account the pods run under (default: shared `<pipeline>-executor`, or `<name>-executor`)."""
     create_service_account: NotRequired[bool]
     """Create the account (default true); false when it already exists."""
     automount_service_account_token: NotRequired[bool]
@@ -279,8 +280,10 @@ class TemplateArgs(TypedDict):
     """Explicit exceptions to the restricted pod security defaults."""
     retry_strategy: NotRequired[RetryStrategyArgs]
     """Retries with backoff."""
-    labels: NotRequired[dict[str, str]]
-    """Extra labels on the WorkflowTemplate."""
+    labels: NotRequired[dict[str, pulumi.Input[str]]]
+    """Extra labels on the WorkflowTemplate. Values accept Outputs; keys are plain."""
+    service_account_annotations: NotRequired[dict[str, pulumi.Input[str]]]
+    """Annotations on the template's own account (a cloud identity); it then shares none. Values accept Outputs; keys are plain."""
 
 
 class ScheduledPipelineArgs(TypedDict):
@@ -288,8 +291,10 @@ class ScheduledPipelineArgs(TypedDict):
 
     name: str
     """CronWorkflow name: a DNS-1123 label of at most 52 characters."""
-    namespace: NotRequired[str]
-    """Namespace of every object (default 'argo')."""
+    namespace: NotRequired[pulumi.Input[str]]
+    """Namespace of every object (default 'argo'); it must exist unless `createNamespace`. Accepts an Output."""
+    create_namespace: NotRequired[bool]
+    """Create the namespace, and every namespace a child runs in (default false: they exist)."""
     schedule: NotRequired[str]
     """A cron schedule (robfig syntax: 5 fields or @descriptors)."""
     schedules: NotRequired[list[str]]
@@ -314,8 +319,10 @@ class ScheduledPipelineArgs(TypedDict):
     """false: no API token in the pods' own containers; needs executorServiceAccountName."""
     executor_service_account_name: NotRequired[str]
     """Account whose token only Argo's containers get (Argo's `executor.serviceAccountName`)."""
-    labels: NotRequired[dict[str, str]]
-    """Labels added to every object, run and child."""
+    labels: NotRequired[dict[str, pulumi.Input[str]]]
+    """Labels added to every object, run and child. Values accept Outputs; keys are plain."""
+    service_account_annotations: NotRequired[dict[str, pulumi.Input[str]]]
+    """Annotations on the orchestrator's account, e.g. a cloud identity; none. Values accept Outputs; keys are plain."""
     parameters: NotRequired[list[ParameterArgs]]
     """The orchestrator's own parameters."""
     stages: NotRequired[list[list[ChildArgs]]]
@@ -345,28 +352,28 @@ class SharedWorkflowTemplateArgs(TypedDict):
 
     name: str
     """WorkflowTemplate name (at most 63 characters)."""
-    image: str
-    """Container image."""
-    command: NotRequired[list[str]]
-    """Container entrypoint."""
-    args: NotRequired[list[str]]
-    """Container arguments; may use `{{workflow.parameters.NAME}}`."""
+    image: pulumi.Input[str]
+    """Container image. Accepts an Output."""
+    command: NotRequired[pulumi.Input[list[pulumi.Input[str]]]]
+    """Container entrypoint. Accepts an Output."""
+    args: NotRequired[pulumi.Input[list[pulumi.Input[str]]]]
+    """Container arguments; may use `{{workflow.parameters.NAME}}`. Accepts an Output."""
     parameters: NotRequired[list[ParameterArgs]]
     """Declared inputs, with optional defaults."""
     env: NotRequired[list[EnvVarArgs]]
     """Environment variables."""
-    resources: NotRequired[ResourcesArgs]
-    """Resource requests and limits."""
-    node_selector: NotRequired[dict[str, str]]
-    """Node labels the pods must match."""
-    tolerations: NotRequired[list[TolerationArgs]]
-    """Taints the pods tolerate."""
-    image_pull_secrets: NotRequired[list[str]]
-    """Secrets for pulling the image."""
+    resources: NotRequired[pulumi.Input[ResourcesArgs]]
+    """Resource requests and limits. Accepts an Output."""
+    node_selector: NotRequired[pulumi.Input[dict[str, pulumi.Input[str]]]]
+    """Node labels the pods must match. Accepts an Output."""
+    tolerations: NotRequired[pulumi.Input[list[pulumi.Input[TolerationArgs]]]]
+    """Taints the pods tolerate. Accepts an Output."""
+    image_pull_secrets: NotRequired[pulumi.Input[list[pulumi.Input[str]]]]
+    """Secrets for pulling the image. Accepts an Output."""
     active_deadline_seconds: NotRequired[int]
     """Upper bound on the container's run time."""
     service_account_name: NotRequired[str]
-    """Account the pods run under (default `<name>-executor`)."""
+    """Account the pods run under (default: shared `<pipeline>-executor`, or `<name>-executor`)."""
     create_service_account: NotRequired[bool]
     """Create the account (default true); false when it already exists."""
     automount_service_account_token: NotRequired[bool]
@@ -377,7 +384,9 @@ class SharedWorkflowTemplateArgs(TypedDict):
     """Explicit exceptions to the restricted pod security defaults."""
     retry_strategy: NotRequired[RetryStrategyArgs]
     """Retries with backoff."""
-    labels: NotRequired[dict[str, str]]
-    """Extra labels on the WorkflowTemplate."""
-    namespace: NotRequired[str]
-    """Namespace of the template and its account (default 'argo')."""
+    labels: NotRequired[dict[str, pulumi.Input[str]]]
+    """Extra labels on the WorkflowTemplate. Values accept Outputs; keys are plain."""
+    service_account_annotations: NotRequired[dict[str, pulumi.Input[str]]]
+    """Annotations on the template's own account (a cloud identity); it then shares none. Values accept Outputs; keys are plain."""
+    namespace: NotRequired[pulumi.Input[str]]
+    """Namespace of the template and its account (default 'argo'); it must exist. Accepts an Output."""

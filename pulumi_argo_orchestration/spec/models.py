@@ -22,6 +22,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from .fields import (
+    Annotations,
     ArgoText,
     Capability,
     Duration,
@@ -43,6 +44,7 @@ from .fields import (
     empty_dict,
     empty_list,
 )
+from .inputs import INPUT, INPUT_ITEMS
 
 
 class _Spec(BaseModel):
@@ -97,7 +99,7 @@ class Parameter(_Spec):
 
     name: ParameterName
     """Parameter name: letters, digits, '-' and '_'."""
-    value: ArgoText | None = None
+    value: Annotated[ArgoText | None, INPUT] = None
     """The value; for a template, the default used when a child passes none."""
     description: str | None = None
     """What the parameter is for."""
@@ -183,7 +185,9 @@ class Child(_Spec):
     """The WorkflowTemplate to instantiate."""
     cluster_workflow_template: TemplateName | None = None
     """The ClusterWorkflowTemplate to instantiate (instead of workflow_template)."""
-    arguments: dict[ParameterName, ArgoText] = Field(default_factory=empty_dict)
+    arguments: Annotated[dict[ParameterName, ArgoText], INPUT_ITEMS] = Field(
+        default_factory=empty_dict
+    )
     """The child's parameters; values may use `{{workflow.parameters.NAME}}`."""
     namespace: Namespace | None = None
     """Namespace the child Workflow runs in (default: the pipeline's)."""
@@ -254,7 +258,7 @@ class RetryStrategy(_Spec):
 class KeySelector(_Spec):
     """A key of a Secret or ConfigMap in the template's namespace."""
 
-    name: ObjectName
+    name: Annotated[ObjectName, INPUT]
     """The Secret's or ConfigMap's name."""
     key: Annotated[str, StringConstraints(min_length=1, max_length=253)]
     """The key within it."""
@@ -276,7 +280,7 @@ class EnvVar(_Spec):
 
     name: Annotated[str, StringConstraints(pattern=r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")]
     """Variable name."""
-    value: str | None = None
+    value: Annotated[str | None, INPUT] = None
     """A literal value."""
     value_from: EnvVarSource | None = None
     """A Secret or ConfigMap key instead of a literal value."""
@@ -285,9 +289,9 @@ class EnvVar(_Spec):
 class Resources(_Spec):
     """Container resource requests and limits (Kubernetes quantities)."""
 
-    requests: dict[str, Quantity] = Field(default_factory=empty_dict)
+    requests: Annotated[dict[str, Quantity], INPUT] = Field(default_factory=empty_dict)
     """Requested quantities, e.g. {'cpu': '100m'}."""
-    limits: dict[str, Quantity] = Field(default_factory=empty_dict)
+    limits: Annotated[dict[str, Quantity], INPUT] = Field(default_factory=empty_dict)
     """Limits, e.g. {'memory': '128Mi'}."""
 
 
@@ -309,15 +313,15 @@ class TaintEffect(str, Enum):
 class Toleration(_Spec):
     """A Kubernetes toleration, as in a pod spec."""
 
-    key: str | None = None
+    key: Annotated[str | None, INPUT] = None
     """Taint key."""
-    operator: TolerationOperator | None = None
+    operator: Annotated[TolerationOperator | None, INPUT] = None
     """Exists or Equal."""
-    value: str | None = None
+    value: Annotated[str | None, INPUT] = None
     """Taint value (with Equal)."""
-    effect: TaintEffect | None = None
+    effect: Annotated[TaintEffect | None, INPUT] = None
     """NoSchedule, PreferNoSchedule or NoExecute."""
-    toleration_seconds: int | None = None
+    toleration_seconds: Annotated[int | None, INPUT] = None
     """How long a NoExecute taint is tolerated."""
 
 
@@ -353,28 +357,28 @@ class Template(_Spec):
 
     name: TemplateName
     """WorkflowTemplate name (at most 63 characters)."""
-    image: Annotated[str, StringConstraints(min_length=1)]
+    image: Annotated[str, StringConstraints(min_length=1), INPUT]
     """Container image."""
-    command: list[str] | None = None
+    command: Annotated[list[str] | None, INPUT] = None
     """Container entrypoint."""
-    args: list[str] | None = None
+    args: Annotated[list[str] | None, INPUT] = None
     """Container arguments; may use `{{workflow.parameters.NAME}}`."""
     parameters: list[Parameter] = Field(default_factory=empty_list)
     """Declared inputs, with optional defaults."""
     env: list[EnvVar] = Field(default_factory=empty_list)
     """Environment variables."""
-    resources: Resources | None = None
+    resources: Annotated[Resources | None, INPUT] = None
     """Resource requests and limits."""
-    node_selector: dict[str, str] = Field(default_factory=empty_dict)
+    node_selector: Annotated[dict[str, str], INPUT] = Field(default_factory=empty_dict)
     """Node labels the pods must match."""
-    tolerations: list[Toleration] = Field(default_factory=empty_list)
+    tolerations: Annotated[list[Toleration], INPUT] = Field(default_factory=empty_list)
     """Taints the pods tolerate."""
-    image_pull_secrets: list[ObjectName] = Field(default_factory=empty_list)
+    image_pull_secrets: Annotated[list[ObjectName], INPUT] = Field(default_factory=empty_list)
     """Secrets for pulling the image."""
     active_deadline_seconds: Annotated[int, Field(ge=1)] | None = None
     """Upper bound on the container's run time."""
     service_account_name: ObjectName | None = None
-    """Account the pods run under (default `<name>-executor`)."""
+    """Account the pods run under (default: shared `<pipeline>-executor`, or `<name>-executor`)."""
     create_service_account: bool = True
     """Create the account (default true); false when it already exists."""
     automount_service_account_token: bool | None = None
@@ -385,13 +389,33 @@ class Template(_Spec):
     """Explicit exceptions to the restricted pod security defaults."""
     retry_strategy: RetryStrategy | None = None
     """Retries with backoff."""
-    labels: Labels = Field(default_factory=empty_dict)
+    labels: Annotated[Labels, INPUT_ITEMS] = Field(default_factory=empty_dict)
     """Extra labels on the WorkflowTemplate."""
+    service_account_annotations: Annotated[Annotations, INPUT_ITEMS] = Field(
+        default_factory=empty_dict
+    )
+    """Annotations on the template's own account (a cloud identity); it then shares none."""
 
     @property
     def account_name(self) -> str:
-        """The account the template's pods run under (default `<template>-executor`)."""
+        """The template's own account (default `<template>-executor`), when it has one."""
         return self.service_account_name or f"{self.name}-executor"
+
+    @property
+    def needs_own_account(self) -> bool:
+        """True when the template's pods cannot share the pipeline's executor account.
+
+        A chosen account, a cloud identity, token settings or an account that exists already
+        all belong to this template alone; otherwise its pods need exactly the rights every
+        executor needs, which one shared account grants once.
+        """
+        return bool(
+            self.service_account_name is not None
+            or self.service_account_annotations
+            or self.automount_service_account_token is not None
+            or self.executor_service_account_name is not None
+            or not self.create_service_account
+        )
 
 
 class PipelineFields(_Spec):
@@ -399,8 +423,10 @@ class PipelineFields(_Spec):
 
     name: PipelineName
     """CronWorkflow name: a DNS-1123 label of at most 52 characters."""
-    namespace: Namespace = "argo"
-    """Namespace of every object (default 'argo')."""
+    namespace: Annotated[Namespace, INPUT] = "argo"
+    """Namespace of every object (default 'argo'); it must exist unless `createNamespace`."""
+    create_namespace: bool = False
+    """Create the namespace, and every namespace a child runs in (default false: they exist)."""
     schedule: Schedule | None = None
     """A cron schedule (robfig syntax: 5 fields or @descriptors)."""
     schedules: list[Schedule] | None = None
@@ -425,8 +451,12 @@ class PipelineFields(_Spec):
     """false: no API token in the pods' own containers; needs executorServiceAccountName."""
     executor_service_account_name: ObjectName | None = None
     """Account whose token only Argo's containers get (Argo's `executor.serviceAccountName`)."""
-    labels: Labels = Field(default_factory=empty_dict)
+    labels: Annotated[Labels, INPUT_ITEMS] = Field(default_factory=empty_dict)
     """Labels added to every object, run and child."""
+    service_account_annotations: Annotated[Annotations, INPUT_ITEMS] = Field(
+        default_factory=empty_dict
+    )
+    """Annotations on the orchestrator's account, e.g. a cloud identity; none."""
     parameters: list[Parameter] = Field(default_factory=empty_list)
     """The orchestrator's own parameters."""
     stages: Annotated[list[Stage], AfterValidator(_some_stages)] | None = None
@@ -459,6 +489,15 @@ class PipelineFields(_Spec):
     def account_name(self) -> str:
         """The orchestrator's service account (default `<name>-orchestrator`)."""
         return self.service_account_name or f"{self.name}-orchestrator"
+
+    @property
+    def shared_executor_account(self) -> str:
+        """`<name>-executor`: the account of every template that needs none of its own."""
+        return f"{self.name}-executor"
+
+    def template_account(self, template: Template) -> str:
+        """The account a template's pods run under: its own, or the shared executor account."""
+        return template.account_name if template.needs_own_account else self.shared_executor_account
 
     @property
     def children(self) -> list[tuple[str, Child]]:

@@ -95,7 +95,11 @@ def _construct(type_token: str, inputs: dict[str, Any], **wire: Any) -> Any:
 
 
 def test_construct_registers_what_the_cli_renders(monkeypatch):
-    """Wire inputs reach the component as the host maps them, and validate to the same spec."""
+    """Wire inputs reach the component as the caller wrote them and validate to the same spec.
+
+    Pulumi's own input mapping is skipped (it cannot take Outputs): names stay camelCase, enums
+    text and numbers floats (the wire has no integers), all of which the model reads.
+    """
     received: list[Any] = []
     render = scheduled_pipeline.render_pipeline
     monkeypatch.setattr(
@@ -105,13 +109,12 @@ def test_construct_registers_what_the_cli_renders(monkeypatch):
 
     assert "error" not in outcome
     (args,) = received
-    # Top-level names are mapped to snake_case and enums to Enum members; numbers stay floats
-    # (the wire has no integers), which the model turns back into whole ints ...
-    assert args["concurrency_policy"] is ConcurrencyPolicy.REPLACE
-    assert repr(args["starting_deadline_seconds"]) == "60.0"
-    assert repr(load_pipeline(args).starting_deadline_seconds) == "60"
-    assert args["templates"][0]["retry_strategy"]["retry_policy"] is RetryPolicy.ON_ERROR
-    # ... but keys inside a list of lists stay as the caller wrote them.
+    assert args["concurrencyPolicy"] == "Replace"
+    assert repr(args["startingDeadlineSeconds"]) == "60.0"
+    pipeline = load_pipeline(args)
+    assert repr(pipeline.starting_deadline_seconds) == "60"
+    assert pipeline.concurrency_policy is ConcurrencyPolicy.REPLACE
+    assert pipeline.templates[0].retry_strategy.retry_policy is RetryPolicy.ON_ERROR
     assert args["stages"][0][0] == {"name": "sync-config", "workflowTemplate": "config-sync"}
 
     key = lambda d: (d["kind"], d["metadata"]["name"])  # noqa: E731
@@ -127,6 +130,13 @@ def test_construct_returns_the_outputs_under_their_schema_names():
         "namespace": "argo-workflows",
         "serviceAccountName": "orchestrator-sa",
         "childSelector": "app.kubernetes.io/part-of=scheduled-sync",
+        "templateNames": ["config-sync", "cache-rebuild"],
+        "serviceAccountNames": ["orchestrator-sa", "scheduled-sync-executor"],
+        "roleNames": ["orchestrator-sa", "scheduled-sync-executor"],
+        "schedules": ["0 */4 * * *"],
+        "listWorkflowsCommand": (
+            "kubectl get workflows -n argo-workflows -l app.kubernetes.io/part-of=scheduled-sync"
+        ),
     }
 
 
@@ -155,20 +165,25 @@ def test_secret_and_dependent_inputs_are_rejected_by_path_before_anything_regist
     assert run.resources == []
 
 
-def test_an_object_input_from_another_resource_is_rejected_not_dropped():
+def test_an_object_input_from_another_resource_registers_its_values_and_dependency():
     """Pulumi's mapping would turn an Output object into `{}` and the limits would vanish."""
     inputs = {"name": "scratch", "image": "alpine:3.20", "resources": {"limits": {"cpu": "1"}}}
     run, outcome = _construct(TEMPLATE, inputs, depends={"resources": [OTHER_URN]})
-    assert [e["property_path"] for e in outcome["error"].errors] == ["resources"]
-    assert run.resources == []
+    assert "error" not in outcome
+    (template,) = run.of_type("kubernetes:argoproj.io/v1alpha1:WorkflowTemplate")
+    container = template.inputs["spec"]["templates"][0]["container"]
+    assert container["resources"] == {"limits": {"cpu": "1"}}
+    assert OTHER_URN in template.dependencies
 
 
 def test_nested_output_values_are_reported_with_their_full_path():
-    """With output values, an Output can sit deep inside plain lists and objects."""
+    """With output values, an Output can sit deep inside plain lists and objects: where the
+    field decides objects or names, the error names its full path."""
     outcome: dict[str, Any] = {}
 
     async def program() -> None:
         values = await _wire(_seed())
+        values["templates"][1]["name"] = pulumi.Output.secret("cache-rebuild")
         values["templates"][1]["env"] = [{"name": "TOKEN", "value": pulumi.Output.secret("x")}]
         try:
             ArgoOrchestrationProvider().construct("etl", PIPELINE, values)
@@ -176,7 +191,7 @@ def test_nested_output_values_are_reported_with_their_full_path():
             outcome["paths"] = [e["property_path"] for e in error.errors or []]
 
     run = _run_async(program)
-    assert outcome["paths"] == ["templates[1].env[0].value"]
+    assert outcome["paths"] == ["templates[1].name"]
     assert run.resources == []
 
 

@@ -117,7 +117,6 @@ def test_key_order_is_stable():
 
 
 def unsupported_program():
-    k8s.core.v1.ConfigMap("auto", data={"a": "b"})
     k8s.core.v1.ConfigMap("generated", metadata={"generateName": "gen-"}, data={"a": "b"})
     source = config_map("source", {"a": "b"})
     config_map("uses-uid", {"uid": source.metadata.uid})
@@ -144,7 +143,6 @@ def test_everything_that_needs_a_provider_is_one_error_listing_all_of_it():
         run.manifests()
     problems = caught.value.problems
     expected = {
-        'kubernetes:core/v1:ConfigMap "auto": no metadata.name',
         'kubernetes:core/v1:ConfigMap "generated": metadata.generateName is resolved',
         'kubernetes:core/v1:ConfigMap "uses-uid": data.uid: only known after deployment',
         'kubernetes:yaml/v2:ConfigGroup "group": yaml, helm and kustomize',
@@ -176,7 +174,7 @@ def test_the_default_providers_namespace_config_counts_too():
 
 def test_a_crash_after_unsupported_declarations_reports_them_with_the_crash():
     def program():
-        k8s.core.v1.ConfigMap("auto", data={"a": "b"})
+        k8s.core.v1.ConfigMap("generated", metadata={"generateName": "gen-"}, data={"a": "b"})
         raise RuntimeError("boom")
 
     with pytest.raises(OfflineRenderError) as caught:
