@@ -292,9 +292,11 @@ class Plan:
         for spot in self.spots[document]:
             if _under(path, spot) and spot != path:  # inside a spot: pick it from the Output
                 inner = path[len(spot) :]
-                return pulumi.Output.from_input(_get(registered, spot)).apply(
-                    lambda value: _safe_get([value], 0, inner)
-                )
+
+                def pick(value: Any, inner: tuple[PathPart, ...] = inner) -> Any:
+                    return _safe_get([value], 0, inner)
+
+                return pulumi.Output.from_input(_get(registered, spot)).apply(pick)
         return _get(registered, path)
 
     # -- the gate --------------------------------------------------------------------------------

@@ -28,7 +28,8 @@ from pulumi.provider.provider import ConstructResult
 from pulumi.provider.server import ComponentInitError
 
 from .._version import __version__
-from ..errors import SpecError
+from ..errors import Problem, SpecError
+from ..spec.inputs import is_container, position
 from ..spec.pipeline import Pipeline, SharedTemplate
 from .inputs import split
 from .plan import errors_as_input_properties, input_properties_error
@@ -56,10 +57,14 @@ class ArgoOrchestrationProvider(ComponentProvider):
         """Report Outputs where plain values are needed; pass the inputs on unmapped.
 
         A caller SDK that does not send output values wraps a whole top-level property in one
-        Output as soon as anything inside it is secret or depends on a resource: the message
-        names that property.
+        Output as soon as anything inside it is secret or depends on a resource (the provider
+        server's `_select_value`): the message says so for a list or object property.
         """
-        problems = split(inputs, SPEC_MODELS[component_def.name]).problems
+        model = SPEC_MODELS[component_def.name]
+        problems = [
+            Problem(p.path, f"{p.message}; {WHOLE_PROPERTY}") if _is_container(model, p.path) else p
+            for p in split(inputs, model).problems
+        ]
         if problems:
             raise input_properties_error(problems)
         return inputs
@@ -80,6 +85,18 @@ class ArgoOrchestrationProvider(ComponentProvider):
                 raise input_properties_error(error.inner.problems) from error.inner
             raise
         return result
+
+
+WHOLE_PROPERTY = (
+    "a caller whose Pulumi SDK sends no output values passes the whole property as one Output "
+    "when anything inside it is secret or depends on a resource: update that SDK"
+)
+
+
+def _is_container(model: Any, path: str) -> bool:
+    """A top-level field holding a list, a mapping or an object."""
+    found = position(model, (path,))
+    return found is not None and is_container(found.annotation)
 
 
 def schema() -> dict[str, Any]:

@@ -373,9 +373,10 @@ def run_pulumi(
 
     `config` and `secrets` keys are `<namespace>:<key>` as in `Pulumi.<stack>.yaml`; a key
     without a namespace belongs to `project`, as `pulumi config set` does it. Secrets reach
-    the program as secrets (`Config.require_secret`). Errors raised by the program propagate
-    unchanged, unless the run also declared something offline rendering cannot do: then
-    OfflineRenderError, since that is the likelier cause.
+    the program as secrets (`Config.require_secret`). Each run has an event loop of its own, so
+    create Outputs inside `program`, as a Pulumi program does. Errors raised by the program
+    propagate unchanged, unless the run also declared something offline rendering cannot do:
+    then OfflineRenderError, since that is the likelier cause.
     """
     values = {namespaced(k, project): v for k, v in (config or {}).items()}
     secret_values = {namespaced(k, project): v for k, v in (secrets or {}).items()}
@@ -510,7 +511,8 @@ def _run(
     # A failed program leaves futures nobody awaits; Pulumi's own runner silences asyncio too.
     asyncio_logger.setLevel(logging.CRITICAL)
     try:
-        contextvars.Context().run(_in_fresh_context)
+        with _own_event_loop():
+            contextvars.Context().run(_in_fresh_context)
     except (SpecError, ResolvedValueError):
         raise
     except Exception as error:
@@ -519,8 +521,60 @@ def _run(
             raise OfflineRenderError(problems, cause=error) from error
         raise
     finally:
+        settings.SETTINGS.outputs.clear()  # the runtime's hold on this run's futures
+        settings.SETTINGS.rpc_manager.clear()
         asyncio_logger.setLevel(level)
     return run
+
+
+@contextlib.contextmanager
+def _own_event_loop() -> Iterator[None]:
+    """Run on an event loop of the run's own, which keeps quiet about what a failure leaves.
+
+    When a value fails inside an apply, every resource waiting for it fails with the same error,
+    which the run raises. Each of those futures would log "exception was never retrieved" when it
+    is collected, whenever that is, formatting a traceback: collected inside another `ast.parse`
+    (pytest formats tracebacks with it) that breaks the parse with CPython 3.11's SystemError
+    "AST constructor recursion depth mismatch" (gh-106905). A future reports to its own loop.
+    Inside a running loop (an async test) Pulumi pumps that loop, so it is left alone.
+    """
+    import asyncio
+    import warnings
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:
+        yield
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            previous: asyncio.AbstractEventLoop | None = (
+                asyncio.get_event_loop_policy().get_event_loop()
+            )
+        except RuntimeError:
+            previous = None
+    loop = asyncio.new_event_loop()
+    loop.set_exception_handler(_quiet_about_unretrieved)
+    asyncio.set_event_loop(loop)
+    try:
+        yield
+    finally:
+        asyncio.set_event_loop(previous)
+        loop.close()
+
+
+# What asyncio says of the futures a failed run leaves: failed ones nobody awaited, and
+# Outputs still waiting on them when the loop closes. The run raised the failure itself.
+_LEFT_BEHIND = ("exception was never retrieved", "Task was destroyed but it is pending")
+
+
+def _quiet_about_unretrieved(loop: Any, context: dict[str, Any]) -> None:
+    if any(text in str(context.get("message", "")) for text in _LEFT_BEHIND):
+        return
+    loop.default_exception_handler(context)
 
 
 def _auto_name(args: Any) -> str:

@@ -85,6 +85,12 @@ def _field(model: Any, key: str) -> tuple[str, Any] | None:
     return None
 
 
+def is_container(annotation: Any) -> bool:
+    """A list, a mapping or an object: a value with parts."""
+    shape = _strip(annotation)
+    return get_origin(shape) in (list, tuple, dict) or _is_model(shape)
+
+
 def position(model: Any, path: tuple[PathPart, ...]) -> Position | None:
     """Where `path` (snake_case or camelCase names, list indexes, mapping keys) leads in `model`.
 

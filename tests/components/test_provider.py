@@ -38,6 +38,7 @@ from pulumi_argo_orchestration.components import scheduled_pipeline
 from pulumi_argo_orchestration.components.provider import ArgoOrchestrationProvider
 from pulumi_argo_orchestration.testing import run_pulumi
 from tests.conftest import EXAMPLES, ROOT
+from tests.support import pulumi_engine as engine
 
 PIPELINE = "argo-orchestration:index:ScheduledPipeline"
 TEMPLATE = "argo-orchestration:index:SharedWorkflowTemplate"
@@ -291,3 +292,61 @@ def test_the_plugin_layout_is_what_pulumi_expects():
     assert (ROOT / module / "__main__.py").is_file()
     program = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
     assert Path(ROOT / program["main"]).resolve() != ROOT.resolve()
+
+
+def _output_value(value: Any = None, *, secret: bool = False, depends: tuple[str, ...] = ()) -> Any:
+    """An Output as an engine that supports output values sends it (nested anywhere)."""
+    wire: dict[str, Any] = {rpc._special_sig_key: rpc._special_output_value_sig}
+    if value is not None:
+        wire["value"] = value
+    if secret:
+        wire["secret"] = True
+    if depends:
+        wire["dependencies"] = list(depends)
+    return wire
+
+
+def _with_outputs(image: str) -> dict[str, Any]:
+    inputs = _seed()
+    template = inputs["templates"][0]
+    template["image"] = _output_value(image, depends=(OTHER_URN,))
+    template["env"] = [{"name": "TOKEN", "value": _output_value("s3cr3t", secret=True)}]
+    template["tolerations"] = [
+        {"key": "spot", "operator": "Exists", "tolerationSeconds": _output_value(60)}
+    ]
+    return inputs
+
+
+def test_construct_receives_outputs_for_value_fields_and_registers_them_in_place():
+    run, outcome = _construct(PIPELINE, _with_outputs("registry.example/sync:2"))
+    assert "error" not in outcome
+    (template,) = [
+        r
+        for r in run.of_type("kubernetes:argoproj.io/v1alpha1:WorkflowTemplate")
+        if r.inputs["metadata"]["name"] == "config-sync"
+    ]
+    spec = template.inputs["spec"]
+    container = spec["templates"][0]["container"]
+    assert container["image"] == "registry.example/sync:2"
+    assert container["env"] == [{"name": "TOKEN", "value": "s3cr3t"}]
+    assert spec["tolerations"] == [{"key": "spot", "operator": "Exists", "tolerationSeconds": 60}]
+    assert template.secret_paths == (("spec", "templates", 0, "container", "env", 0, "value"),)
+    assert OTHER_URN in template.dependencies
+
+
+def test_a_bad_output_value_fails_construct_per_property_before_any_child():
+    """The gate raises once the value resolves, after `construct` returned: the provider server
+    awaits the outputs and outstanding work inside Construct and reports InputPropertiesError
+    per property (pulumi/provider/server.py, `Construct`)."""
+
+    async def program() -> None:
+        values = await _wire(_with_outputs(""))
+        ArgoOrchestrationProvider().construct("etl", PIPELINE, values, pulumi.ResourceOptions())
+
+    recorded = engine.run(lambda: asyncio.ensure_future(program()), preview=False)
+    error = recorded.error
+    assert isinstance(error, InputPropertiesError)
+    assert error.errors == [
+        {"property_path": "templates[0].image", "reason": "String should have at least 1 character"}
+    ]
+    assert [r.type for r in recorded.registrations] == [PIPELINE]
