@@ -26,6 +26,11 @@ def render(spec: Any) -> Rendered:
     return Rendered(*render_pipeline(spec))
 
 
+def known(values: list[str]) -> "pulumi.Output[list[str]]":
+    """A list known now as one Output: `Output.from_input` would make one per item."""
+    return pulumi.Output.from_input(len(values)).apply(lambda _: values)
+
+
 class ScheduledPipeline(pulumi.ComponentResource):
     """A CronWorkflow, the WorkflowTemplates it spawns and the RBAC both need.
 
@@ -80,13 +85,14 @@ class ScheduledPipeline(pulumi.ComponentResource):
         cross_namespace = bool(pipeline.child_namespaces)
 
         def names_of(kind: str) -> pulumi.Output[list[str]]:
-            return pulumi.Output.all(
-                *[
-                    plan.value_at(i, ("metadata", "name"))
-                    for i, document in enumerate(plan.documents)
-                    if document["kind"] == kind
-                ]
-            )
+            names = [
+                plan.value_at(i, ("metadata", "name"))
+                for i, document in enumerate(plan.documents)
+                if document["kind"] == kind
+            ]
+            if any(isinstance(name, pulumi.Output) for name in names):
+                return pulumi.Output.all(*names)
+            return known(names)
 
         self.cron_workflow_name = resources[-1].id.apply(lambda _: pipeline.name)
         self.namespace = namespace
@@ -95,7 +101,7 @@ class ScheduledPipeline(pulumi.ComponentResource):
         self.template_names = names_of("WorkflowTemplate")
         self.service_account_names = names_of("ServiceAccount")
         self.role_names = names_of("Role")
-        self.schedules = pulumi.Output.from_input(list(pipeline.all_schedules))
+        self.schedules = known(list(pipeline.all_schedules))
         self.list_workflows_command = namespace.apply(
             lambda ns: names.list_workflows_command(pipeline.name, ns, cross_namespace)
         )
