@@ -195,3 +195,10 @@ def test_the_docs_yaml_example_uses_the_schema_and_a_valid_spec():
         assert set(resource["properties"]) <= set(inputs)
         load = load_pipeline if resource["type"] == PIPELINE else load_shared_template
         load(resource["properties"])
+
+
+def test_the_docs_list_exactly_the_fields_that_accept_outputs():
+    from tests.support import input_docs
+
+    written = input_docs.current_block(input_docs.DOCS.read_text())
+    assert written == input_docs.render(), "run `python -m tests.support.input_docs`"
