@@ -240,9 +240,14 @@ def test_the_documented_rbac_table_is_the_rbac_we_emit():
     }
     described = {
         "orchestrator": rows["`<pipeline>-orchestrator` (`serviceAccountName`)"],
-        "executor": rows["`<template>-executor` (the template's `serviceAccountName`)"],
+        "shared executor": rows["`<pipeline>-executor`"],
+        "executor": rows["`<template>-executor` (or the template's `serviceAccountName`)"],
     }
-    for role, rules in (("orchestrator", ORCHESTRATOR), ("executor", EXECUTOR)):
+    for role, rules in (
+        ("orchestrator", ORCHESTRATOR),
+        ("shared executor", EXECUTOR),
+        ("executor", EXECUTOR),
+    ):
         written = [part.strip() for part in described[role].split("·")]
         assert written == [
             f"`{rule['resources'][0]}`: " + ", ".join(f"`{verb}`" for verb in rule["verbs"])

@@ -18,7 +18,10 @@ def render() -> str:
     from pulumi_argo_orchestration.spec.pipeline import Pipeline, SharedTemplate
 
     lines = []
-    for title, model in (("ScheduledPipeline", Pipeline), ("SharedWorkflowTemplate", SharedTemplate)):
+    for title, model in (
+        ("ScheduledPipeline", Pipeline),
+        ("SharedWorkflowTemplate", SharedTemplate),
+    ):
         lines += [f"| `{title}` field | accepts |", "|---|---|"]
         for path, mark in input_fields(model):
             kind = "an Output per value; the keys are plain" if mark.items_only else "an Output"
