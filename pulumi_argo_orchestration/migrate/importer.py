@@ -316,6 +316,7 @@ def _template_account(
     owner: str,
     namespace: str,
     derived: Sequence[SourceDocument],
+    *,
     pipeline: str | None = None,
 ) -> None:
     """The template's account as the spec spells it, with what our rendered RBAC says of it.
