@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> None:
 
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    from bench import memory, pulumi_side, render_cases, startup
+    from bench import memory, pulumi_side, registrations, render_cases, startup
     from bench.report import load_average, render
 
     started = datetime.datetime.now(datetime.timezone.utc)
@@ -38,12 +38,14 @@ def main(argv: list[str] | None = None) -> None:
         rounds = {10: 3, 100: 2, 1_000: 1}
         sections = render_cases.run(sizes, hera_sizes, rounds)
         sections.append(pulumi_side.run_case(pipelines=10, children=2, rounds=1))
+        sections.append(registrations.run_case((1, 10)))
         sections.append(startup.run_case(rounds=3, warmup=1))
     else:
         sizes, hera_sizes = [10, 100, 1_000, 10_000], [10, 100, 1_000]
         rounds = {10: 30, 100: 15, 1_000: 7, 10_000: 5}
         sections = render_cases.run(sizes, hera_sizes, rounds)
         sections.append(pulumi_side.run_case(pipelines=100, children=2, rounds=7))
+        sections.append(registrations.run_case())
         sections.append(startup.run_case(rounds=21))
         sections.append(memory.run_case(10_000))
     text = render(sections, COMMAND, started, (load_at_start, load_average()), NOTES)

@@ -63,3 +63,16 @@ class SpecError(ValueError):
         count = len(self.problems)
         head = f"{where}invalid pipeline spec ({count} problem{'s' if count != 1 else ''})"
         return "\n".join([head, *(f"  - {problem}" for problem in self.problems)])
+
+
+class ResolvedValueError(Exception):
+    """A value known only at deployment (a Pulumi Output) resolved and made the spec invalid.
+
+    It lists every problem with its field path, as SpecError does, but is not a ValueError:
+    Pulumi's SDK re-wraps a ValueError raised while it prepares a resource's inputs into a bare
+    ValueError, and the problems would be lost. The components raise it as a `pulumi.RunError`.
+    """
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__(str(SpecError(self.problems)))

@@ -3,7 +3,9 @@
 The components' TypedDict args are what Pulumi's analyzer turns into the schema other languages
 see; the model is what validates. Generating one from the other keeps them from drifting: every
 model class reachable from `Pipeline` and `SharedTemplate` becomes a `<Name>Args` TypedDict with
-the same fields in snake_case, the same required-ness and the model's own docstrings.
+the same fields in snake_case, the same required-ness and the model's own docstrings. A field the
+model marks as an input (`spec/inputs.py`) is typed `pulumi.Input[T]` (each item or value too),
+and its docstring says so; every other field is a plain type, which the analyzer marks `plain`.
 
     python scripts/generate_args.py          # rewrite the file
     python scripts/generate_args.py --check  # exit 1 when the checked-in file differs (CI)
@@ -32,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pulumi_argo_orchestration.spec import models  # noqa: E402
+from pulumi_argo_orchestration.spec.inputs import InputMark, input_note, mark_of  # noqa: E402
 from pulumi_argo_orchestration.spec.pipeline import Pipeline, SharedTemplate  # noqa: E402
 
 TARGET = ROOT / "pulumi_argo_orchestration" / "components" / "args.py"
@@ -48,6 +51,7 @@ by the same model as spec files.
 
 from typing import TypedDict
 
+import pulumi
 from typing_extensions import NotRequired
 
 '''
@@ -102,14 +106,19 @@ class Generator:
         self.enums: set[type[Enum]] = set()
         self.any = False
 
-    def annotation(self, tp: Any, where: str) -> str:
+    def field_annotation(self, tp: Any, where: str, mark: InputMark | None) -> str:
+        """A field's spelling: `pulumi.Input[...]` where the model marks it as an input."""
+        spelled = self.annotation(tp, where, items_input=mark is not None)
+        return spelled if mark is None or mark.items_only else f"pulumi.Input[{spelled}]"
+
+    def annotation(self, tp: Any, where: str, items_input: bool = False) -> str:
         """The args spelling of a model annotation; a union of scalars is written as str."""
         tp = strip(tp)
         origin = get_origin(tp)
-        if origin is list:
-            return f"list[{self.annotation(get_args(tp)[0], where)}]"
-        if origin is dict:
-            return f"dict[str, {self.annotation(get_args(tp)[1], where)}]"
+        if origin in (list, dict):
+            item = self.annotation(get_args(tp)[-1], where)
+            item = f"pulumi.Input[{item}]" if items_input else item
+            return f"list[{item}]" if origin is list else f"dict[str, {item}]"
         if origin is Literal and all(isinstance(value, str) for value in get_args(tp)):
             return "str"
         if origin in (Union, types.UnionType):
@@ -136,10 +145,11 @@ class Generator:
         docs = field_docs(model)
         lines = [f"class {args_name(model)}(TypedDict):", *_docstring(model.__doc__, "    "), ""]
         for name, info in model.model_fields.items():
-            spelled = self.annotation(info.annotation, f"{model.__name__}.{name}")
+            mark = mark_of(info)
+            spelled = self.field_annotation(info.annotation, f"{model.__name__}.{name}", mark)
             required = info.is_required()
             lines.append(f"    {name}: {spelled if required else f'NotRequired[{spelled}]'}")
-            lines += _docstring(docs.get(name, ""), "    ")
+            lines += _docstring(_with_note(docs.get(name, ""), input_note(info)), "    ")
         return "\n".join(lines)
 
     def module(self) -> str:
@@ -162,6 +172,12 @@ class Generator:
         classes = "\n\n\n".join(bodies[m] for m in ordered)
         header = HEADER.replace("from typing import TypedDict", "from typing import Any, TypedDict")
         return f"{header if self.any else HEADER}{imports}\n\n{classes}\n"
+
+
+def _with_note(doc: str, note: str) -> str:
+    """The model's docstring and the input note, on one line: the analyzer keeps it verbatim."""
+    doc = inspect.cleandoc(doc)
+    return f"{doc} {note}" if note else doc
 
 
 def _source_line(model: type) -> int:

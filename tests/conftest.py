@@ -19,6 +19,15 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 SHARED_ARGO = ROOT.parent / "shared" / "argo"
 EXAMPLE_SPECS = sorted(EXAMPLES.glob("*/pipeline.yaml"))
+# Examples without a spec file are Pulumi programs only (a platform library and the team stacks
+# that use it): each (example, project directory, stack) renders through the CLI.
+EXAMPLE_STACKS = sorted(
+    (example, stack_file.parent, stack_file.name.removeprefix("Pulumi.").removesuffix(".yaml"))
+    for example in EXAMPLES.iterdir()
+    if example.is_dir() and not (example / "pipeline.yaml").exists()
+    for stack_file in example.rglob("Pulumi.*.yaml")
+    if (stack_file.parent / "Pulumi.yaml").is_file()
+)
 SHARED_ARGO_V35 = SHARED_ARGO / "v3.5"
 SHARED_MISSING = "../shared/argo not found: Argo's schemas and CRDs live beside the checkout"
 SHARED_SEED = ROOT.parent / "shared" / "seed" / "yaml"

@@ -14,7 +14,7 @@ from ..spec import names
 from ..spec.loading import load_pipeline, load_shared_template
 from ..spec.pipeline import Pipeline, SharedTemplate
 from ..spec.warnings import pipeline_warnings
-from . import rbac, synchronization, versions
+from . import namespaces, rbac, synchronization, versions
 from .apply_order import in_apply_order
 from .cron_workflow import cron_workflow
 from .workflow_template import workflow_template
@@ -37,10 +37,13 @@ def shared_template_manifests(spec: SharedTemplate | Mapping[str, Any]) -> list[
         template.executor_service_account_name,
         template.create_service_account,
         rbac.EXECUTOR_RULES,
+        template.service_account_annotations,
     )
     documents = rbac.account_manifests(accounts, template.namespace, labels)
     documents.append(
-        workflow_template(template, template.namespace, labels, pod_gc=template.pod_gc)
+        workflow_template(
+            template, template.namespace, labels, template.account_name, pod_gc=template.pod_gc
+        )
     )
     return documents
 
@@ -56,12 +59,19 @@ def render_pipeline(spec: Pipeline | Mapping[str, Any]) -> RenderedPipeline:
             t,
             pipeline.namespace,
             labels,
+            pipeline.template_account(t),
             pod_metadata=pipeline.pod_metadata,
             pod_gc=pipeline.pod_gc,
         )
         for t in pipeline.templates
     ]
-    documents = [*rbac.rbac_manifests(pipeline), *config_maps, *templates, cron_workflow(pipeline)]
+    documents = [
+        *namespaces.namespace_manifests(pipeline, labels),
+        *rbac.rbac_manifests(pipeline),
+        *config_maps,
+        *templates,
+        cron_workflow(pipeline),
+    ]
     documents = in_apply_order(versions.for_target(documents, pipeline.argo_version))
     return RenderedPipeline(pipeline, documents, pipeline_warnings(pipeline))
 

@@ -40,19 +40,29 @@ class Account(NamedTuple):
     create: bool
     rules: tuple[dict[str, Any], ...]
     token_secret: bool = False
+    annotations: tuple[tuple[str, str], ...] = ()
 
 
 def pod_accounts(
-    account: str, executor: str | None, create: bool, rules: tuple[dict[str, Any], ...]
+    account: str,
+    executor: str | None,
+    create: bool,
+    rules: tuple[dict[str, Any], ...],
+    annotations: dict[str, str] | None = None,
 ) -> list[Account]:
     """The accounts of one workflow spec: its pods' own, and the executor's when it names one.
 
     With `executor.serviceAccountName`, Argo's own containers authenticate with the executor's
-    token, so the rights belong there and the pods' own account needs none.
+    token, so the rights belong there and the pods' own account needs none. Annotations (a
+    cloud identity) go on the pods' own account: the one the main container runs under.
     """
+    own = tuple((annotations or {}).items())
     if executor is None:
-        return [Account(account, create, rules)]
-    return [Account(account, create, ()), Account(executor, create, rules, token_secret=True)]
+        return [Account(account, create, rules, annotations=own)]
+    return [
+        Account(account, create, (), annotations=own),
+        Account(executor, create, rules, token_secret=True),
+    ]
 
 
 def account_manifests(
@@ -69,11 +79,12 @@ def account_manifests(
         merged[account.name] = first._replace(
             rules=first.rules + extra,
             token_secret=first.token_secret or account.token_secret,
+            annotations=tuple({**dict(first.annotations), **dict(account.annotations)}.items()),
         )
     created = [a for a in merged.values() if a.create]
     granted = [a for a in merged.values() if a.rules]
     return [
-        *(service_account(a.name, namespace, labels) for a in created),
+        *(service_account(a.name, namespace, labels, dict(a.annotations)) for a in created),
         *(token_secret(a.name, namespace, labels) for a in created if a.token_secret),
         *(role(a.name, namespace, labels, a.rules) for a in granted),
         *(role_binding(a.name, namespace, labels, a.name, a.name) for a in granted),
@@ -96,13 +107,14 @@ def _metadata(name: str, namespace: str, labels: dict[str, str]) -> dict[str, An
     return {"name": name, "namespace": namespace, "labels": dict(labels)}
 
 
-def service_account(name: str, namespace: str, labels: dict[str, str]) -> dict[str, Any]:
-    """The account workflow pods run under (never `default`)."""
-    return {
-        "apiVersion": "v1",
-        "kind": "ServiceAccount",
-        "metadata": _metadata(name, namespace, labels),
-    }
+def service_account(
+    name: str, namespace: str, labels: dict[str, str], annotations: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The account workflow pods run under (never `default`), with its cloud identity if any."""
+    metadata = _metadata(name, namespace, labels)
+    if annotations:
+        metadata["annotations"] = dict(annotations)
+    return {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": metadata}
 
 
 def role(
@@ -144,7 +156,9 @@ def rbac_manifests(pipeline: Pipeline) -> list[dict[str, Any]]:
     The orchestrator may create and read Workflows only where its children run: its own namespace
     when a child runs there, and a Role plus RoleBinding in each other child namespace. The
     account that spawns is the executor account when one is named, since Argo's own containers
-    then authenticate with its token.
+    then authenticate with its token. Templates that need no account of their own share one
+    executor account: every executor needs the same rights, so one account, Role and RoleBinding
+    grant them once instead of once per template.
     """
     labels = names.common_labels(pipeline.name, pipeline.labels)
     ns = pipeline.namespace
@@ -154,13 +168,18 @@ def rbac_manifests(pipeline: Pipeline) -> list[dict[str, Any]]:
         pipeline.executor_service_account_name,
         pipeline.create_service_account,
         ORCHESTRATOR_RULES if spawns_here else EXECUTOR_RULES,
+        pipeline.service_account_annotations,
     )
     for template in pipeline.templates:
+        if not template.needs_own_account:
+            accounts.append(Account(pipeline.shared_executor_account, True, EXECUTOR_RULES))
+            continue
         accounts += pod_accounts(
             template.account_name,
             template.executor_service_account_name,
             template.create_service_account,
             EXECUTOR_RULES,
+            template.service_account_annotations,
         )
     documents = account_manifests(accounts, ns, labels)
     spawning_account = pipeline.executor_service_account_name or pipeline.account_name

@@ -33,11 +33,12 @@ def workflow_template(
     template: Template,
     namespace: str,
     labels: dict[str, str],
+    account: str,
     *,
     pod_metadata: PodMetadata | None = None,
     pod_gc: PodGC | None = None,
 ) -> dict[str, Any]:
-    """The WorkflowTemplate manifest; its parameters become the Workflow's arguments.
+    """The WorkflowTemplate manifest, its pods under `account`; parameters become arguments.
 
     Declaring them as `spec.arguments.parameters` lets each child Workflow override them with its
     own arguments and lets the container refer to them as `{{workflow.parameters.NAME}}`.
@@ -74,7 +75,7 @@ def workflow_template(
 
     spec: dict[str, Any] = {
         "entrypoint": ENTRYPOINT,
-        "serviceAccountName": template.account_name,
+        "serviceAccountName": account,
         **pod_security.token_settings(template),
         "securityContext": pod_security.pod_security_context(security=template.security),
     }

@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from .._gc import gc_paused
-from ..errors import SpecError
+from ..errors import ResolvedValueError, SpecError
 from ..offline.project import ProjectError, is_program_path
 
 _NO_VALUES: Mapping[str, str] = MappingProxyType({})
@@ -82,7 +82,7 @@ def _render_spec(path: str) -> Rendered:
     return Rendered(path, rendered.documents, rendered.warnings, False)
 
 
-def _spec_failure(path: str, error: SpecError) -> RenderFailure:
+def _spec_failure(path: str, error: SpecError | ResolvedValueError) -> RenderFailure:
     count = len(error.problems)
     return RenderFailure(
         path,
@@ -109,7 +109,7 @@ def _render_program(path: str, options: ProgramOptions) -> Rendered:
                 path, stack=options.stack, config=options.config, secrets=options.secrets
             )
         documents = run.manifests(show_secrets=options.show_secrets)
-    except SpecError as error:
+    except (SpecError, ResolvedValueError) as error:
         raise _spec_failure(path, error) from None
     except ProjectError as error:
         raise RenderFailure(error.source, "cannot run the program", error.problems) from None

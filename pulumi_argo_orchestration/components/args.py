@@ -8,6 +8,7 @@ by the same model as spec files.
 
 from typing import Any, TypedDict
 
+import pulumi
 from typing_extensions import NotRequired
 
 from ..spec.models import (
@@ -29,8 +30,8 @@ class ParameterArgs(TypedDict):
 
     name: str
     """Parameter name: letters, digits, '-' and '_'."""
-    value: NotRequired[str]
-    """The value; for a template, the default used when a child passes none."""
+    value: NotRequired[pulumi.Input[str]]
+    """The value; for a template, the default used when a child passes none. Accepts an Output."""
     description: NotRequired[str]
     """What the parameter is for."""
 
@@ -108,8 +109,8 @@ class ChildArgs(TypedDict):
     """The WorkflowTemplate to instantiate."""
     cluster_workflow_template: NotRequired[str]
     """The ClusterWorkflowTemplate to instantiate (instead of workflow_template)."""
-    arguments: NotRequired[dict[str, str]]
-    """The child's parameters; values may use `{{workflow.parameters.NAME}}`."""
+    arguments: NotRequired[dict[str, pulumi.Input[str]]]
+    """The child's parameters; values may use `{{workflow.parameters.NAME}}`. Values accept Outputs; keys are plain."""
     namespace: NotRequired[str]
     """Namespace the child Workflow runs in (default: the pipeline's)."""
     ttl_strategy: NotRequired[TtlStrategyArgs]
@@ -133,8 +134,8 @@ class TaskArgs(TypedDict):
     """The WorkflowTemplate to instantiate."""
     cluster_workflow_template: NotRequired[str]
     """The ClusterWorkflowTemplate to instantiate (instead of workflow_template)."""
-    arguments: NotRequired[dict[str, str]]
-    """The child's parameters; values may use `{{workflow.parameters.NAME}}`."""
+    arguments: NotRequired[dict[str, pulumi.Input[str]]]
+    """The child's parameters; values may use `{{workflow.parameters.NAME}}`. Values accept Outputs; keys are plain."""
     namespace: NotRequired[str]
     """Namespace the child Workflow runs in (default: the pipeline's)."""
     ttl_strategy: NotRequired[TtlStrategyArgs]
@@ -198,8 +199,8 @@ class RetryStrategyArgs(TypedDict):
 class KeySelectorArgs(TypedDict):
     """A key of a Secret or ConfigMap in the template's namespace."""
 
-    name: str
-    """The Secret's or ConfigMap's name."""
+    name: pulumi.Input[str]
+    """The Secret's or ConfigMap's name. Accepts an Output."""
     key: str
     """The key within it."""
     optional: NotRequired[bool]
@@ -220,8 +221,8 @@ class EnvVarArgs(TypedDict):
 
     name: str
     """Variable name."""
-    value: NotRequired[str]
-    """A literal value."""
+    value: NotRequired[pulumi.Input[str]]
+    """A literal value. Accepts an Output."""
     value_from: NotRequired[EnvVarSourceArgs]
     """A Secret or ConfigMap key instead of a literal value."""
 
@@ -229,17 +230,17 @@ class EnvVarArgs(TypedDict):
 class ResourcesArgs(TypedDict):
     """Container resource requests and limits (Kubernetes quantities)."""
 
-    requests: NotRequired[dict[str, str]]
-    """Requested quantities, e.g. {'cpu': '100m'}."""
-    limits: NotRequired[dict[str, str]]
-    """Limits, e.g. {'memory': '128Mi'}."""
+    requests: NotRequired[pulumi.Input[dict[str, pulumi.Input[str]]]]
+    """Requested quantities, e.g. {'cpu': '100m'}. Accepts an Output."""
+    limits: NotRequired[pulumi.Input[dict[str, pulumi.Input[str]]]]
+    """Limits, e.g. {'memory': '128Mi'}. Accepts an Output."""
 
 
 class EnvFromReferenceArgs(TypedDict):
     """A ConfigMap or Secret in the template's namespace whose every key becomes a variable."""
 
-    name: str
-    """The ConfigMap's or Secret's name."""
+    name: pulumi.Input[str]
+    """The ConfigMap's or Secret's name. Accepts an Output."""
     optional: NotRequired[bool]
     """Start the container even when it is missing."""
 
@@ -282,8 +283,8 @@ class KeyToPathArgs(TypedDict):
 class SecretVolumeSourceArgs(TypedDict):
     """A Secret's keys as files."""
 
-    secret_name: str
-    """The Secret, in the template's namespace."""
+    secret_name: pulumi.Input[str]
+    """The Secret, in the template's namespace. Accepts an Output."""
     items: NotRequired[list[KeyToPathArgs]]
     """Only these keys, under these file names (default: every key, named after it)."""
     default_mode: NotRequired[int]
@@ -295,8 +296,8 @@ class SecretVolumeSourceArgs(TypedDict):
 class ConfigMapVolumeSourceArgs(TypedDict):
     """A ConfigMap's keys as files."""
 
-    name: str
-    """The ConfigMap, in the template's namespace."""
+    name: pulumi.Input[str]
+    """The ConfigMap, in the template's namespace. Accepts an Output."""
     items: NotRequired[list[KeyToPathArgs]]
     """Only these keys, under these file names (default: every key, named after it)."""
     default_mode: NotRequired[int]
@@ -308,8 +309,8 @@ class ConfigMapVolumeSourceArgs(TypedDict):
 class PersistentVolumeClaimVolumeSourceArgs(TypedDict):
     """A PersistentVolumeClaim that exists in the template's namespace."""
 
-    claim_name: str
-    """The claim's name."""
+    claim_name: pulumi.Input[str]
+    """The claim's name. Accepts an Output."""
     read_only: NotRequired[bool]
     """Mount it read-only in every container."""
 
@@ -355,16 +356,16 @@ class VolumeArgs(TypedDict):
 class TolerationArgs(TypedDict):
     """A Kubernetes toleration, as in a pod spec."""
 
-    key: NotRequired[str]
-    """Taint key."""
-    operator: NotRequired[TolerationOperator]
-    """Exists or Equal."""
-    value: NotRequired[str]
-    """Taint value (with Equal)."""
-    effect: NotRequired[TaintEffect]
-    """NoSchedule, PreferNoSchedule or NoExecute."""
-    toleration_seconds: NotRequired[int]
-    """How long a NoExecute taint is tolerated."""
+    key: NotRequired[pulumi.Input[str]]
+    """Taint key. Accepts an Output."""
+    operator: NotRequired[pulumi.Input[TolerationOperator]]
+    """Exists or Equal. Accepts an Output."""
+    value: NotRequired[pulumi.Input[str]]
+    """Taint value (with Equal). Accepts an Output."""
+    effect: NotRequired[pulumi.Input[TaintEffect]]
+    """NoSchedule, PreferNoSchedule or NoExecute. Accepts an Output."""
+    toleration_seconds: NotRequired[pulumi.Input[int]]
+    """How long a NoExecute taint is tolerated. Accepts an Output."""
 
 
 class PodSecurityArgs(TypedDict):
@@ -392,10 +393,10 @@ class PodSecurityArgs(TypedDict):
 class PodMetadataArgs(TypedDict):
     """Labels and annotations of pods (Argo's `podMetadata`): they only describe the pods."""
 
-    labels: NotRequired[dict[str, str]]
-    """Pod labels, e.g. for cost allocation or a NetworkPolicy; not Argo's own keys."""
-    annotations: NotRequired[dict[str, str]]
-    """Pod annotations, e.g. for a service mesh or log shipper; not Argo's own keys."""
+    labels: NotRequired[dict[str, pulumi.Input[str]]]
+    """Pod labels, e.g. for cost allocation or a NetworkPolicy; not Argo's own keys. Values accept Outputs; keys are plain."""
+    annotations: NotRequired[dict[str, pulumi.Input[str]]]
+    """Pod annotations, e.g. for a service mesh or log shipper; not Argo's own keys. Values accept Outputs; keys are plain."""
 
 
 class ContainerArgs(TypedDict):
@@ -403,12 +404,12 @@ class ContainerArgs(TypedDict):
 
     name: str
     """Container name: a DNS-1123 label, unique in the pod; main, init and wait are Argo's."""
-    image: str
-    """Container image."""
-    command: NotRequired[list[str]]
-    """Container entrypoint."""
-    args: NotRequired[list[str]]
-    """Container arguments; may use `{{workflow.parameters.NAME}}`."""
+    image: pulumi.Input[str]
+    """Container image. Accepts an Output."""
+    command: NotRequired[pulumi.Input[list[pulumi.Input[str]]]]
+    """Container entrypoint. Accepts an Output."""
+    args: NotRequired[pulumi.Input[list[pulumi.Input[str]]]]
+    """Container arguments; may use `{{workflow.parameters.NAME}}`. Accepts an Output."""
     env: NotRequired[list[EnvVarArgs]]
     """Environment variables."""
     env_from: NotRequired[list[EnvFromSourceArgs]]
@@ -417,8 +418,8 @@ class ContainerArgs(TypedDict):
     """Resource requests and limits."""
     volume_mounts: NotRequired[list[VolumeMountArgs]]
     """Volumes of the template mounted into this container."""
-    working_dir: NotRequired[str]
-    """Directory the command starts in (default: the image's)."""
+    working_dir: NotRequired[pulumi.Input[str]]
+    """Directory the command starts in (default: the image's). Accepts an Output."""
     image_pull_policy: NotRequired[ImagePullPolicy]
     """Always, IfNotPresent or Never (Kubernetes' default depends on the tag)."""
     argo: NotRequired[dict[str, Any]]
@@ -457,16 +458,16 @@ class TemplateArgs(TypedDict):
 
     name: str
     """WorkflowTemplate name (at most 63 characters)."""
-    image: str
-    """Container image."""
-    command: NotRequired[list[str]]
-    """Container entrypoint."""
-    args: NotRequired[list[str]]
-    """Container arguments; may use `{{workflow.parameters.NAME}}`."""
-    source: NotRequired[str]
-    """Script text: a script template, run as `command` plus the script's path (needs `command`)."""
-    working_dir: NotRequired[str]
-    """Directory the command starts in (default: the image's)."""
+    image: pulumi.Input[str]
+    """Container image. Accepts an Output."""
+    command: NotRequired[pulumi.Input[list[pulumi.Input[str]]]]
+    """Container entrypoint. Accepts an Output."""
+    args: NotRequired[pulumi.Input[list[pulumi.Input[str]]]]
+    """Container arguments; may use `{{workflow.parameters.NAME}}`. Accepts an Output."""
+    source: NotRequired[pulumi.Input[str]]
+    """Script text: a script template, run as `command` plus the script's path (needs `command`). Accepts an Output."""
+    working_dir: NotRequired[pulumi.Input[str]]
+    """Directory the command starts in (default: the image's). Accepts an Output."""
     image_pull_policy: NotRequired[ImagePullPolicy]
     """Always, IfNotPresent or Never (Kubernetes' default depends on the tag)."""
     parameters: NotRequired[list[ParameterArgs]]
@@ -475,8 +476,8 @@ class TemplateArgs(TypedDict):
     """Environment variables."""
     env_from: NotRequired[list[EnvFromSourceArgs]]
     """Environment variables from every key of ConfigMaps or Secrets."""
-    resources: NotRequired[ResourcesArgs]
-    """Resource requests and limits."""
+    resources: NotRequired[pulumi.Input[ResourcesArgs]]
+    """Resource requests and limits. Accepts an Output."""
     volumes: NotRequired[list[VolumeArgs]]
     """Volumes of the pods: PVCs, Secrets, ConfigMaps, emptyDirs and the other restricted kinds."""
     volume_mounts: NotRequired[list[VolumeMountArgs]]
@@ -491,18 +492,18 @@ class TemplateArgs(TypedDict):
     """Labels and annotations of the template's pods (over the pipeline's `podMetadata`)."""
     affinity: NotRequired[dict[str, Any]]
     """Kubernetes affinity (node, pod, anti-affinity) as in a pod spec; checked by its schema."""
-    priority_class_name: NotRequired[str]
-    """PriorityClass of the pods, e.g. to let them preempt less important ones."""
-    node_selector: NotRequired[dict[str, str]]
-    """Node labels the pods must match."""
-    tolerations: NotRequired[list[TolerationArgs]]
-    """Taints the pods tolerate."""
-    image_pull_secrets: NotRequired[list[str]]
-    """Secrets for pulling the image."""
+    priority_class_name: NotRequired[pulumi.Input[str]]
+    """PriorityClass of the pods, e.g. to let them preempt less important ones. Accepts an Output."""
+    node_selector: NotRequired[pulumi.Input[dict[str, pulumi.Input[str]]]]
+    """Node labels the pods must match. Accepts an Output."""
+    tolerations: NotRequired[pulumi.Input[list[pulumi.Input[TolerationArgs]]]]
+    """Taints the pods tolerate. Accepts an Output."""
+    image_pull_secrets: NotRequired[pulumi.Input[list[pulumi.Input[str]]]]
+    """Secrets for pulling the image. Accepts an Output."""
     active_deadline_seconds: NotRequired[int]
     """Upper bound on the container's run time."""
     service_account_name: NotRequired[str]
-    """Account the pods run under (default `<name>-executor`)."""
+    """Account the pods run under (default: shared `<pipeline>-executor`, or `<name>-executor`)."""
     create_service_account: NotRequired[bool]
     """Create the account (default true); false when it already exists."""
     automount_service_account_token: NotRequired[bool]
@@ -513,10 +514,12 @@ class TemplateArgs(TypedDict):
     """Explicit exceptions to the restricted pod security defaults."""
     retry_strategy: NotRequired[RetryStrategyArgs]
     """Retries with backoff."""
-    labels: NotRequired[dict[str, str]]
-    """Extra labels on the WorkflowTemplate."""
+    labels: NotRequired[dict[str, pulumi.Input[str]]]
+    """Extra labels on the WorkflowTemplate. Values accept Outputs; keys are plain."""
     argo: NotRequired[dict[str, Any]]
     """Further fields of Argo's Template (`container:` or `script:` for the main container's)."""
+    service_account_annotations: NotRequired[dict[str, pulumi.Input[str]]]
+    """Annotations on the template's own account (a cloud identity); it then shares none. Values accept Outputs; keys are plain."""
 
 
 class SelectorRequirementArgs(TypedDict):
@@ -555,8 +558,10 @@ class ScheduledPipelineArgs(TypedDict):
 
     name: str
     """CronWorkflow name: a DNS-1123 label of at most 52 characters."""
-    namespace: NotRequired[str]
-    """Namespace of every object (default 'argo')."""
+    namespace: NotRequired[pulumi.Input[str]]
+    """Namespace of every object (default 'argo'); it must exist unless `createNamespace`. Accepts an Output."""
+    create_namespace: NotRequired[bool]
+    """Create the namespace, and every namespace a child runs in (default false: they exist)."""
     schedule: NotRequired[str]
     """A cron schedule (robfig syntax: 5 fields or @descriptors)."""
     schedules: NotRequired[list[str]]
@@ -581,12 +586,14 @@ class ScheduledPipelineArgs(TypedDict):
     """false: no API token in the pods' own containers; needs executorServiceAccountName."""
     executor_service_account_name: NotRequired[str]
     """Account whose token only Argo's containers get (Argo's `executor.serviceAccountName`)."""
-    labels: NotRequired[dict[str, str]]
-    """Labels added to every object, run and child."""
+    labels: NotRequired[dict[str, pulumi.Input[str]]]
+    """Labels added to every object, run and child. Values accept Outputs; keys are plain."""
     pod_metadata: NotRequired[PodMetadataArgs]
     """Labels and annotations of every pod: the orchestrator's and its templates' (theirs win)."""
     pod_gc: NotRequired[PodGCArgs]
     """When Argo deletes finished pods of the orchestrator and of the templates created here."""
+    service_account_annotations: NotRequired[dict[str, pulumi.Input[str]]]
+    """Annotations on the orchestrator's account, e.g. a cloud identity; none. Values accept Outputs; keys are plain."""
     parameters: NotRequired[list[ParameterArgs]]
     """The orchestrator's own parameters."""
     stages: NotRequired[list[list[ChildArgs]]]
@@ -616,16 +623,16 @@ class SharedWorkflowTemplateArgs(TypedDict):
 
     name: str
     """WorkflowTemplate name (at most 63 characters)."""
-    image: str
-    """Container image."""
-    command: NotRequired[list[str]]
-    """Container entrypoint."""
-    args: NotRequired[list[str]]
-    """Container arguments; may use `{{workflow.parameters.NAME}}`."""
-    source: NotRequired[str]
-    """Script text: a script template, run as `command` plus the script's path (needs `command`)."""
-    working_dir: NotRequired[str]
-    """Directory the command starts in (default: the image's)."""
+    image: pulumi.Input[str]
+    """Container image. Accepts an Output."""
+    command: NotRequired[pulumi.Input[list[pulumi.Input[str]]]]
+    """Container entrypoint. Accepts an Output."""
+    args: NotRequired[pulumi.Input[list[pulumi.Input[str]]]]
+    """Container arguments; may use `{{workflow.parameters.NAME}}`. Accepts an Output."""
+    source: NotRequired[pulumi.Input[str]]
+    """Script text: a script template, run as `command` plus the script's path (needs `command`). Accepts an Output."""
+    working_dir: NotRequired[pulumi.Input[str]]
+    """Directory the command starts in (default: the image's). Accepts an Output."""
     image_pull_policy: NotRequired[ImagePullPolicy]
     """Always, IfNotPresent or Never (Kubernetes' default depends on the tag)."""
     parameters: NotRequired[list[ParameterArgs]]
@@ -634,8 +641,8 @@ class SharedWorkflowTemplateArgs(TypedDict):
     """Environment variables."""
     env_from: NotRequired[list[EnvFromSourceArgs]]
     """Environment variables from every key of ConfigMaps or Secrets."""
-    resources: NotRequired[ResourcesArgs]
-    """Resource requests and limits."""
+    resources: NotRequired[pulumi.Input[ResourcesArgs]]
+    """Resource requests and limits. Accepts an Output."""
     volumes: NotRequired[list[VolumeArgs]]
     """Volumes of the pods: PVCs, Secrets, ConfigMaps, emptyDirs and the other restricted kinds."""
     volume_mounts: NotRequired[list[VolumeMountArgs]]
@@ -650,18 +657,18 @@ class SharedWorkflowTemplateArgs(TypedDict):
     """Labels and annotations of the template's pods (over the pipeline's `podMetadata`)."""
     affinity: NotRequired[dict[str, Any]]
     """Kubernetes affinity (node, pod, anti-affinity) as in a pod spec; checked by its schema."""
-    priority_class_name: NotRequired[str]
-    """PriorityClass of the pods, e.g. to let them preempt less important ones."""
-    node_selector: NotRequired[dict[str, str]]
-    """Node labels the pods must match."""
-    tolerations: NotRequired[list[TolerationArgs]]
-    """Taints the pods tolerate."""
-    image_pull_secrets: NotRequired[list[str]]
-    """Secrets for pulling the image."""
+    priority_class_name: NotRequired[pulumi.Input[str]]
+    """PriorityClass of the pods, e.g. to let them preempt less important ones. Accepts an Output."""
+    node_selector: NotRequired[pulumi.Input[dict[str, pulumi.Input[str]]]]
+    """Node labels the pods must match. Accepts an Output."""
+    tolerations: NotRequired[pulumi.Input[list[pulumi.Input[TolerationArgs]]]]
+    """Taints the pods tolerate. Accepts an Output."""
+    image_pull_secrets: NotRequired[pulumi.Input[list[pulumi.Input[str]]]]
+    """Secrets for pulling the image. Accepts an Output."""
     active_deadline_seconds: NotRequired[int]
     """Upper bound on the container's run time."""
     service_account_name: NotRequired[str]
-    """Account the pods run under (default `<name>-executor`)."""
+    """Account the pods run under (default: shared `<pipeline>-executor`, or `<name>-executor`)."""
     create_service_account: NotRequired[bool]
     """Create the account (default true); false when it already exists."""
     automount_service_account_token: NotRequired[bool]
@@ -672,11 +679,13 @@ class SharedWorkflowTemplateArgs(TypedDict):
     """Explicit exceptions to the restricted pod security defaults."""
     retry_strategy: NotRequired[RetryStrategyArgs]
     """Retries with backoff."""
-    labels: NotRequired[dict[str, str]]
-    """Extra labels on the WorkflowTemplate."""
+    labels: NotRequired[dict[str, pulumi.Input[str]]]
+    """Extra labels on the WorkflowTemplate. Values accept Outputs; keys are plain."""
     argo: NotRequired[dict[str, Any]]
     """Further fields of Argo's Template (`container:` or `script:` for the main container's)."""
-    namespace: NotRequired[str]
-    """Namespace of the template and its account (default 'argo')."""
+    service_account_annotations: NotRequired[dict[str, pulumi.Input[str]]]
+    """Annotations on the template's own account (a cloud identity); it then shares none. Values accept Outputs; keys are plain."""
+    namespace: NotRequired[pulumi.Input[str]]
+    """Namespace of the template and its account (default 'argo'); it must exist. Accepts an Output."""
     pod_gc: NotRequired[PodGCArgs]
     """When Argo deletes the finished pods of Workflows made from this template."""

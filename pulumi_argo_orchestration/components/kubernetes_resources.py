@@ -1,36 +1,38 @@
-"""Registers finished manifests as pulumi-kubernetes resources, parented to a component.
+"""Registers a plan's manifests as pulumi-kubernetes resources, parented to a component.
 
 The manifests come from the same pure functions the CLI renders, so `pulumi up` and
-`argo-orchestration render` cannot drift apart.
+`argo-orchestration render` cannot drift apart. Values that are Outputs sit inside the documents
+(`plan.with_outputs`); the Pulumi names come only from plain values.
+
+Every object has a fixed name, so each is replaced delete-before-replace: a replacement the engine
+decides (`--target-replace`, `replaceOnChanges`, a new provider) would otherwise create the new
+object first, which pulumi-kubernetes 4.18-4.28 upserts onto the old one and then deletes with it
+(pulumi-kubernetes #4522), and which 4.29+ refuses as AlreadyExists.
 """
 
-from collections.abc import Sequence
 from typing import Any, Optional
 
 import pulumi
 import pulumi_kubernetes as k8s
 
-TOKEN_ACCOUNT_ANNOTATION = "kubernetes.io/service-account.name"
+from ..argo.rbac import TOKEN_SECRET_ANNOTATION
+from .plan import Plan
 
-
-def _metadata(document: dict[str, Any]) -> k8s.meta.v1.ObjectMetaArgs:
-    meta = document["metadata"]
-    return k8s.meta.v1.ObjectMetaArgs(
-        name=meta.get("name"),
-        namespace=meta.get("namespace"),
-        labels=meta.get("labels"),
-        annotations=meta.get("annotations"),
-    )
+Document = dict[str, Any]
 
 
 def register_manifest(
-    resource_name: str,
-    document: dict[str, Any],
-    opts: pulumi.ResourceOptions,
+    resource_name: str, document: Document, opts: pulumi.ResourceOptions
 ) -> pulumi.CustomResource:
-    """One manifest as a typed pulumi-kubernetes resource (CustomResource for Argo kinds)."""
+    """One manifest as a typed pulumi-kubernetes resource (CustomResource for Argo kinds).
+
+    Fields are passed as the manifest spells them (camelCase): the SDK sends a mapping's keys
+    unchanged, and any of them may be an Output.
+    """
     kind = document["kind"]
-    metadata = _metadata(document)
+    metadata = document["metadata"]
+    if kind == "Namespace":
+        return k8s.core.v1.Namespace(resource_name, metadata=metadata, opts=opts)
     if kind == "ServiceAccount":
         return k8s.core.v1.ServiceAccount(resource_name, metadata=metadata, opts=opts)
     if kind == "Secret":
@@ -42,26 +44,15 @@ def register_manifest(
             resource_name, metadata=metadata, data=document.get("data"), opts=opts
         )
     if kind == "Role":
-        rules = [
-            k8s.rbac.v1.PolicyRuleArgs(
-                api_groups=rule["apiGroups"], resources=rule["resources"], verbs=rule["verbs"]
-            )
-            for rule in document["rules"]
-        ]
-        return k8s.rbac.v1.Role(resource_name, metadata=metadata, rules=rules, opts=opts)
+        return k8s.rbac.v1.Role(
+            resource_name, metadata=metadata, rules=document["rules"], opts=opts
+        )
     if kind == "RoleBinding":
-        ref = document["roleRef"]
-        subjects = [
-            k8s.rbac.v1.SubjectArgs(kind=s["kind"], name=s["name"], namespace=s.get("namespace"))
-            for s in document["subjects"]
-        ]
         return k8s.rbac.v1.RoleBinding(
             resource_name,
             metadata=metadata,
-            role_ref=k8s.rbac.v1.RoleRefArgs(
-                api_group=ref["apiGroup"], kind=ref["kind"], name=ref["name"]
-            ),
-            subjects=subjects,
+            role_ref=document["roleRef"],
+            subjects=document["subjects"],
             opts=opts,
         )
     return k8s.apiextensions.CustomResource(
@@ -74,33 +65,98 @@ def register_manifest(
     )
 
 
+def _is_spawner(document: Document, home: Any) -> bool:
+    """A Role or RoleBinding in a child's namespace: the one that lets the orchestrator spawn."""
+    return document["kind"] in ("Role", "RoleBinding") and (
+        document["metadata"].get("namespace") != home
+    )
+
+
+def logical_name(component: str, plan: Plan, index: int, home: Any) -> str:
+    """`<component>-<object name>`, `<component>-<namespace>-<object name>` outside `home`.
+
+    One name may recur in several namespaces, hence the namespace for objects elsewhere. Names
+    read only plain values: the spawner Role and RoleBinding are `<component>-<ns>-spawner`
+    (their object name holds the pipeline's namespace, which may be an Output), and the
+    namespaces a pipeline creates are `<component>-namespace[-<child namespace>]`.
+    """
+    document = plan.documents[index]
+    metadata = document["metadata"]
+    if document["kind"] == "Namespace":
+        return (
+            f"{component}-namespace"
+            if metadata["name"] == home
+            else (f"{component}-namespace-{metadata['name']}")
+        )
+    namespace = metadata.get("namespace")
+    prefix = component if namespace == home else f"{component}-{namespace}"
+    if _is_spawner(document, home):
+        return f"{prefix}-spawner"
+    if plan.depends_on_outputs(index, ("metadata", "name")):
+        raise TypeError(f"the name of {document['kind']} {index} depends on an Output")
+    return f"{prefix}-{metadata['name']}"
+
+
+def _former_name(component: str, plan: Plan, index: int, home: Any) -> "pulumi.Input[Any]":
+    """The spawner's former Pulumi name (`<component>-<ns>-<object name>`), as an alias.
+
+    When the object name is an Output the alias is one too; Pulumi honours it during `up`,
+    and a preview with the name still unknown shows a create and a delete instead.
+    """
+    namespace = plan.documents[index]["metadata"].get("namespace")
+    name = plan.value_at(index, ("metadata", "name"))
+    return pulumi.Output.from_input(name).apply(
+        lambda text: pulumi.Alias(name=f"{component}-{namespace}-{text}")
+    )
+
+
 def register_manifests(
     component: pulumi.ComponentResource,
     component_name: str,
-    documents: Sequence[dict[str, Any]],
-    depends_on_previous: Optional[set[str]] = None,
+    plan: Plan,
+    *,
+    home: Any,
+    gate: Optional["pulumi.Output[None]"],
+    depends_on_previous: frozenset[str] = frozenset(),
 ) -> list[pulumi.CustomResource]:
-    """Registers documents in order; kinds in `depends_on_previous` wait for all earlier ones.
+    """Registers a plan's documents in order, each waiting for what it needs.
 
-    Names are `<component>-<object name>`: unique within a kind, readable in `pulumi preview`.
-    Objects outside the first document's namespace (RBAC where children run) get
-    `<component>-<namespace>-<object name>`, as one name may recur in several namespaces.
+    Kinds in `depends_on_previous` wait for all earlier objects; a token Secret waits for its
+    ServiceAccount (Kubernetes deletes a token Secret whose account does not exist yet); an
+    object waits for the Namespace the component creates for it; and every object waits for
+    the gate, so a value that resolves invalid stops them all.
     """
+    documents = plan.with_outputs()
     resources: list[pulumi.CustomResource] = []
-    home = documents[0]["metadata"].get("namespace") if documents else None
-    accounts: dict[str, pulumi.CustomResource] = {}
-    for document in documents:
-        depends = list(resources) if document["kind"] in (depends_on_previous or set()) else None
-        # Kubernetes deletes a token Secret whose ServiceAccount does not exist yet.
-        account = (document["metadata"].get("annotations") or {}).get(TOKEN_ACCOUNT_ANNOTATION)
-        if document["kind"] == "Secret" and account in accounts:
-            depends = [*(depends or []), accounts[account]]
-        opts = pulumi.ResourceOptions(parent=component, depends_on=depends)
-        metadata = document["metadata"]
-        namespace = metadata.get("namespace")
-        prefix = component_name if namespace == home else f"{component_name}-{namespace}"
-        name = f"{prefix}-{metadata['name']}"
+    accounts: dict[Any, pulumi.CustomResource] = {}
+    namespaces: dict[Any, pulumi.CustomResource] = {}
+    for index, document in enumerate(documents):
+        planned = plan.documents[index]
+        kind = planned["kind"]
+        depends: list[Any] = list(resources) if kind in depends_on_previous else []
+        account = (planned["metadata"].get("annotations") or {}).get(TOKEN_SECRET_ANNOTATION)
+        if kind == "Secret" and account in accounts:
+            depends.append(accounts[account])
+        namespace = planned["metadata"].get("namespace")
+        if namespace in namespaces:
+            depends.append(namespaces[namespace])
+        if gate is not None:
+            depends.append(gate)
+        aliases = (
+            [_former_name(component_name, plan, index, home)]
+            if _is_spawner(planned, home)
+            else None
+        )
+        opts = pulumi.ResourceOptions(
+            parent=component,
+            depends_on=list({id(d): d for d in depends}.values()) or None,
+            delete_before_replace=True,
+            aliases=aliases,
+        )
+        name = logical_name(component_name, plan, index, home)
         resources.append(register_manifest(name, document, opts))
-        if document["kind"] == "ServiceAccount":
-            accounts[document["metadata"]["name"]] = resources[-1]
+        if kind == "ServiceAccount":
+            accounts[planned["metadata"]["name"]] = resources[-1]
+        if kind == "Namespace":
+            namespaces[planned["metadata"]["name"]] = resources[-1]
     return resources

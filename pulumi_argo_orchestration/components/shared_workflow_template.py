@@ -3,18 +3,26 @@
 Pulumi's analyzer reads the `args` annotation, so no `from __future__ import annotations` here.
 """
 
-from typing import Optional
+from typing import Any, Optional
 
 import pulumi
 
 from ..argo.manifests import shared_template_manifests
+from ..errors import SpecError
 from ..spec.loading import load_shared_template
 from ..spec.pipeline import SharedTemplate
 from .args import SharedWorkflowTemplateArgs
+from .inputs import split
 from .kubernetes_resources import register_manifests
-from .plain_inputs import require_plain
+from .plan import Plan, Rendered
 
 TYPE_TOKEN = "argo-orchestration:index:SharedWorkflowTemplate"
+
+
+def render(spec: Any) -> Rendered:
+    """The template's manifests: its account, Role, RoleBinding and the WorkflowTemplate."""
+    template = load_shared_template(spec)
+    return Rendered(template, shared_template_manifests(template), [])
 
 
 class SharedWorkflowTemplate(pulumi.ComponentResource):
@@ -23,7 +31,7 @@ class SharedWorkflowTemplate(pulumi.ComponentResource):
     template_name: pulumi.Output[str]
     """Name of the WorkflowTemplate, for a pipeline child's `workflow_template`."""
     namespace: pulumi.Output[str]
-    """Namespace of the template."""
+    """Namespace of the template (the input itself when it is an Output)."""
     service_account_name: pulumi.Output[str]
     """The account the template's pods run under."""
 
@@ -33,15 +41,23 @@ class SharedWorkflowTemplate(pulumi.ComponentResource):
         args: SharedWorkflowTemplateArgs,
         opts: Optional[pulumi.ResourceOptions] = None,
     ) -> None:
-        require_plain(args)
-        template = load_shared_template(
-            dict(args) if not isinstance(args, SharedTemplate) else args
-        )
-        documents = shared_template_manifests(template)
+        parts = split(dict(args) if not isinstance(args, SharedTemplate) else args, SharedTemplate)
+        if parts.problems:
+            raise SpecError(parts.problems)
+        plan = Plan(parts, SharedTemplate, render)
+        template: SharedTemplate = plan.rendered.spec
         super().__init__(TYPE_TOKEN, resource_name, None, opts)
-        resources = register_manifests(self, resource_name, documents, {"WorkflowTemplate"})
+        gate = plan.gate(self)
+        resources = register_manifests(
+            self,
+            resource_name,
+            plan,
+            home=template.namespace,
+            gate=gate,
+            depends_on_previous=frozenset({"WorkflowTemplate"}),
+        )
         self.template_name = resources[-1].id.apply(lambda _: template.name)
-        self.namespace = pulumi.Output.from_input(template.namespace)
+        self.namespace = plan.field("namespace", template.namespace)
         self.service_account_name = pulumi.Output.from_input(template.account_name)
         self.register_outputs(
             {

@@ -88,6 +88,10 @@ def import_cron_workflow(
     _orchestrator(workflow_spec, draft, labels)
     _sized_semaphores(draft, derived)
     _accounts(draft, derived, workflow_spec.where)
+    if ("Namespace", draft.namespace) in {
+        (d.kind, d.name) for d in derived if d.labels.get(names.PART_OF_LABEL) == draft.name
+    }:
+        draft.put(("createNamespace",), True, metadata.where.at("namespace"))
     if (
         any(child.singular_locks for _, child in draft.children)
         and draft.data.get("argoVersion") != "3.5"
@@ -329,6 +333,15 @@ def _accounts(draft: PipelineDraft, derived: Sequence[SourceDocument], where: Wh
         return
     if ("ServiceAccount", draft.namespace, account) not in rbac:
         draft.put(("createServiceAccount",), False, where.at("serviceAccountName"))
+        return
+    (created,) = [
+        d
+        for d in ours
+        if (d.kind, d.namespace, d.name) == ("ServiceAccount", draft.namespace, account)
+    ]
+    annotations = created.metadata.get("annotations")
+    if isinstance(annotations, Mapping) and annotations:
+        draft.put(("serviceAccountAnnotations",), dict(annotations), where.at("serviceAccountName"))
 
 
 def _parameters(arguments: Fields, draft: PipelineDraft) -> None:

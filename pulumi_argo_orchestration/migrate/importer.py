@@ -4,9 +4,9 @@ CronWorkflows become pipelines. A WorkflowTemplate one pipeline's children use b
 pipeline's `templates:` entry; one that several pipelines use, or none, becomes a shared template
 (`SharedWorkflowTemplate` in a program); one the spec cannot express, or a
 ClusterWorkflowTemplate, is declared under `externalTemplates` of each pipeline that uses it.
-What this package rendered itself (ServiceAccounts, Roles, RoleBindings, token Secrets,
-semaphore ConfigMaps) is derived from the specs again: it is read only for
-`createServiceAccount` and semaphore limits.
+What this package rendered itself (Namespaces, ServiceAccounts, Roles, RoleBindings, token
+Secrets, semaphore ConfigMaps) is derived from the specs again: it is read only for
+`createNamespace`, `createServiceAccount`, the accounts' annotations and semaphore limits.
 
 Every result is validated by the model, as a spec file would be; a problem it finds is reported
 at the place in the input the field came from.
@@ -33,7 +33,7 @@ REFUSED = "refused"
 DECLARED = "declared"
 
 _TEMPLATE_KINDS = ("WorkflowTemplate", "ClusterWorkflowTemplate")
-_DERIVED_KINDS = ("ServiceAccount", "Secret", "Role", "RoleBinding", "ConfigMap")
+_DERIVED_KINDS = ("Namespace", "ServiceAccount", "Secret", "Role", "RoleBinding", "ConfigMap")
 _RBAC_KINDS = ("ServiceAccount", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding")
 _LAST_SEGMENT = r"(\.[^.\[]+|\[\d+\]|\['(?:[^'\\]|\\.)*'\]|\[\"(?:[^\"\\]|\\.)*\"\])$"
 
@@ -286,7 +286,7 @@ def _attach(
             template.where.at("metadata"),
             f"no namespace: created in its pipeline's namespace {draft.namespace!r}",
         )
-    _template_account(data, template, draft.name, draft.namespace, derived)
+    _template_account(data, template, draft.name, draft.namespace, derived, pipeline=draft.name)
     attached = draft.data.setdefault("templates", [])
     loc: Loc = ("templates", len(attached))
     attached.append(data)
@@ -357,27 +357,59 @@ def _template_account(
     owner: str,
     namespace: str,
     derived: Sequence[SourceDocument],
+    *,
+    pipeline: str | None = None,
 ) -> None:
-    """`createServiceAccount` from our rendered RBAC for the template, when it is in the input."""
-    account = data.get("serviceAccountName") or f"{template.name}-executor"
+    """The template's account as the spec spells it, with what our rendered RBAC says of it.
+
+    `createServiceAccount` and the account's annotations come from our rendered ServiceAccount,
+    Role and RoleBinding when they are in the input. A name the spec would choose anyway is left
+    out: `<template>-executor` for an account of its own, `<pipeline>-executor` for the one a
+    pipeline's templates share (`pipeline` is the owner when the template is one of its own).
+    """
     ours = {
-        (d.kind, d.namespace, d.name) for d in derived if d.labels.get(names.PART_OF_LABEL) == owner
+        (d.kind, d.namespace, d.name): d
+        for d in derived
+        if d.labels.get(names.PART_OF_LABEL) == owner
     }
+    named = data.get("serviceAccountName")
+    own = f"{template.name}-executor"
+    account = named or own
     where = template.where.at("spec", "serviceAccountName")
+    found = True
     if ("Role", namespace, account) in ours or ("RoleBinding", namespace, account) in ours:
-        if ("ServiceAccount", namespace, account) not in ours:
+        created = ours.get(("ServiceAccount", namespace, account))
+        if created is None:
             data["createServiceAccount"] = False
-        return
-    executor = data.get("executorServiceAccountName")
-    if executor and ("Role", namespace, executor) in ours:
-        if ("ServiceAccount", namespace, executor) not in ours:
+        elif isinstance(created.metadata.get("annotations"), Mapping):
+            data["serviceAccountAnnotations"] = dict(created.metadata["annotations"])
+    else:
+        executor = data.get("executorServiceAccountName")
+        found = bool(executor and ("Role", namespace, executor) in ours)
+        if found and ("ServiceAccount", namespace, executor) not in ours:
             data["createServiceAccount"] = False
-        return
-    template.findings.change(
-        where,
-        f"the spec renders ServiceAccount, Role and RoleBinding {account!r} for its pods: set "
-        "`createServiceAccount: false` if the account exists already",
-    )
+    default = own if pipeline is None or _needs_own_account(data) else f"{pipeline}-executor"
+    if named == default:
+        del data["serviceAccountName"]
+    if not found:
+        template.findings.change(
+            where,
+            f"the spec renders ServiceAccount, Role and RoleBinding {named or default!r} for its "
+            "pods: set `createServiceAccount: false` if the account exists already",
+        )
+
+
+def _needs_own_account(data: Mapping[str, Any]) -> bool:
+    """Whether the model gives this template an account of its own, whatever it is named."""
+    from pydantic import ValidationError
+
+    from ..spec.models import Template
+
+    probe = {key: value for key, value in data.items() if key != "serviceAccountName"}
+    try:
+        return Template.model_validate(probe).needs_own_account
+    except ValidationError:  # reported when the spec is validated; keep the name as given
+        return True
 
 
 def _declare(draft: PipelineDraft, template: TemplateDraft) -> None:

@@ -18,6 +18,7 @@ from .importer import ImportResult
 PIPELINE_ORDER = (
     "name",
     "namespace",
+    "createNamespace",
     "argoVersion",
     "schedule",
     "schedules",
@@ -33,6 +34,7 @@ PIPELINE_ORDER = (
     "createServiceAccount",
     "automountServiceAccountToken",
     "executorServiceAccountName",
+    "serviceAccountAnnotations",
     "labels",
     "parameters",
     "maxParallel",
@@ -74,6 +76,7 @@ TEMPLATE_ORDER = (
     "createServiceAccount",
     "automountServiceAccountToken",
     "executorServiceAccountName",
+    "serviceAccountAnnotations",
     "security",
     "labels",
 )

@@ -232,7 +232,7 @@ class _TemplateReader:
         draft = self.draft
         where = spec.where
         account = spec.text("serviceAccountName")
-        if account is not None and account != f"{self.name}-executor":
+        if account is not None:  # a default one is dropped once the template's owner is known
             draft.put(("serviceAccountName",), account, where.at("serviceAccountName"))
         automount = spec.take("automountServiceAccountToken")
         if automount is not None:

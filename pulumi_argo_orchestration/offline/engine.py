@@ -52,9 +52,14 @@ SECRET_MARKER = "[secret]"
 
 SUPPORTED = (
     "Offline rendering supports typed pulumi-kubernetes resources and CustomResource objects "
-    "with an explicit metadata.name, and component resources built from them "
-    "(ScheduledPipeline, SharedWorkflowTemplate, your own components)."
+    "with a metadata.name (given, or auto-named as the provider does), and component resources "
+    "built from them (ScheduledPipeline, SharedWorkflowTemplate, your own components)."
 )
+# pulumi-kubernetes names an object without metadata.name `<Pulumi name>-<8 random hex digits>`
+# and marks it with this annotation (provider/pkg/metadata/naming.go, AssignNameIfAutonamable;
+# sdk/go/common/resource/resource_id.go, NewUniqueName). Offline, a hash of the resource's type and
+# name stands in for the random digits, so a render is repeatable.
+AUTONAMED_ANNOTATION = "pulumi.com/autonamed"
 
 # Resources that the provider (or the helm binary) expands into other objects at deploy time.
 _EXPANDED_BY_PROVIDER = ("kubernetes:yaml", "kubernetes:helm.sh", "kubernetes:kustomize")
@@ -128,6 +133,8 @@ class RegisteredResource:
     """Inputs only known after deployment (dropped from `inputs`)."""
     remote: bool = False
     transforms: bool = False
+    auto_name: str | None = None
+    """The metadata.name the provider would assign, when the program set none."""
 
 
 class LogMessage(NamedTuple):
@@ -250,7 +257,7 @@ def _resource_problem(r: RegisteredResource) -> str | None:
     if r.type.endswith("Patch"):
         return "patches an object that already exists in the cluster; there is no manifest"
     metadata = r.inputs.get("metadata") or {}
-    if not metadata.get("name"):
+    if not metadata.get("name") and r.auto_name is None:
         if metadata.get("generateName"):
             return "metadata.generateName is resolved by the API server: set metadata.name"
         return "no metadata.name: auto-naming happens in the provider; set metadata.name"
@@ -280,6 +287,9 @@ def resource_manifest(resource: RegisteredResource, *, show_secrets: bool = True
         group, _, version = group_version.rpartition("/")
         head = {"apiVersion": version if group == "core" else group_version, "kind": kind}
     metadata = _sorted_keys(inputs.pop("metadata", {}) or {})
+    if resource.auto_name is not None and not metadata.get("name"):
+        metadata["name"] = resource.auto_name
+        metadata["annotations"] = {**metadata.get("annotations", {}), AUTONAMED_ANNOTATION: "true"}
     head_metadata = {k: metadata.pop(k) for k in _METADATA_ORDER if k in metadata}
     return {**head, "metadata": {**head_metadata, **metadata}, **_sorted_keys(inputs)}
 
@@ -363,9 +373,10 @@ def run_pulumi(
 
     `config` and `secrets` keys are `<namespace>:<key>` as in `Pulumi.<stack>.yaml`; a key
     without a namespace belongs to `project`, as `pulumi config set` does it. Secrets reach
-    the program as secrets (`Config.require_secret`). Errors raised by the program propagate
-    unchanged, unless the run also declared something offline rendering cannot do: then
-    OfflineRenderError, since that is the likelier cause.
+    the program as secrets (`Config.require_secret`). Each run has an event loop of its own, so
+    create Outputs inside `program`, as a Pulumi program does. Errors raised by the program
+    propagate unchanged, unless the run also declared something offline rendering cannot do:
+    then OfflineRenderError, since that is the likelier cause.
     """
     values = {namespaced(k, project): v for k, v in (config or {}).items()}
     secret_values = {namespaced(k, project): v for k, v in (secrets or {}).items()}
@@ -395,9 +406,10 @@ def _run(
     from pulumi.runtime.stack import run_pulumi_func
     from pulumi.runtime.sync_await import _sync_await
 
-    from ..errors import SpecError
+    from ..errors import ResolvedValueError, SpecError
 
     run = OfflineRun(config=dict(config))
+    auto_names: dict[tuple[str, str], str] = {}
 
     class _OfflineMocks(pulumi_mocks.Mocks):
         """A resource's outputs are its inputs plus what only the cluster knows (unknown)."""
@@ -413,6 +425,8 @@ def _run(
             if not args.typ.startswith(KUBERNETES_PREFIX):
                 return "", outputs
             metadata = dict(outputs.get("metadata") or {})
+            if not metadata.get("name") and not metadata.get("generateName"):
+                metadata["name"] = auto_names[(args.typ, args.name)] = _auto_name(args)
             name, namespace = metadata.get("name"), metadata.get("namespace")
             for key in _SERVER_METADATA:
                 metadata[key] = rpc.UNKNOWN
@@ -452,6 +466,7 @@ def _run(
                         unknown_paths=tuple(unknowns),
                         remote=bool(request.remote),
                         transforms=len(request.transforms) > 0,
+                        auto_name=auto_names.get((request.type, request.name)),
                     )
                 )
             return response
@@ -483,6 +498,11 @@ def _run(
             mocks, project, stack, preview=preview, monitor=_RecordingMonitor(mocks)
         )
         settings.SETTINGS.engine = _RecordingEngine()
+        # Pulumi's runtime keeps pending outputs in one set for the process; a failed run's
+        # would fail the next one. Cleared as Pulumi's own `@pulumi.runtime.test` does
+        # (pulumi/runtime/mocks.py, `test`).
+        settings.SETTINGS.rpc_manager.clear()
+        settings.SETTINGS.outputs.clear()
         set_all_config(dict(config), sorted(secret_keys))
         _sync_await(run_pulumi_func(program))
 
@@ -491,8 +511,9 @@ def _run(
     # A failed program leaves futures nobody awaits; Pulumi's own runner silences asyncio too.
     asyncio_logger.setLevel(logging.CRITICAL)
     try:
-        contextvars.Context().run(_in_fresh_context)
-    except SpecError:
+        with _own_event_loop():
+            contextvars.Context().run(_in_fresh_context)
+    except (SpecError, ResolvedValueError):
         raise
     except Exception as error:
         problems = run.problems()
@@ -500,8 +521,67 @@ def _run(
             raise OfflineRenderError(problems, cause=error) from error
         raise
     finally:
+        settings.SETTINGS.outputs.clear()  # the runtime's hold on this run's futures
+        settings.SETTINGS.rpc_manager.clear()
         asyncio_logger.setLevel(level)
     return run
+
+
+@contextlib.contextmanager
+def _own_event_loop() -> Iterator[None]:
+    """Run on an event loop of the run's own, which keeps quiet about what a failure leaves.
+
+    When a value fails inside an apply, every resource waiting for it fails with the same error,
+    which the run raises. Each of those futures would log "exception was never retrieved" when it
+    is collected, whenever that is, formatting a traceback: collected inside another `ast.parse`
+    (pytest formats tracebacks with it) that breaks the parse with CPython 3.11's SystemError
+    "AST constructor recursion depth mismatch" (gh-106905). A future reports to its own loop.
+    Inside a running loop (an async test) Pulumi pumps that loop, so it is left alone.
+    """
+    import asyncio
+    import warnings
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:
+        yield
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            previous: asyncio.AbstractEventLoop | None = (
+                asyncio.get_event_loop_policy().get_event_loop()
+            )
+        except RuntimeError:
+            previous = None
+    loop = asyncio.new_event_loop()
+    loop.set_exception_handler(_quiet_about_unretrieved)
+    asyncio.set_event_loop(loop)
+    try:
+        yield
+    finally:
+        asyncio.set_event_loop(previous)
+        loop.close()
+
+
+# What asyncio says of the futures a failed run leaves: failed ones nobody awaited, and
+# Outputs still waiting on them when the loop closes. The run raised the failure itself.
+_LEFT_BEHIND = ("exception was never retrieved", "Task was destroyed but it is pending")
+
+
+def _quiet_about_unretrieved(loop: Any, context: dict[str, Any]) -> None:
+    if any(text in str(context.get("message", "")) for text in _LEFT_BEHIND):
+        return
+    loop.default_exception_handler(context)
+
+
+def _auto_name(args: Any) -> str:
+    import hashlib
+
+    digest = hashlib.sha256(f"{args.typ}::{args.name}".encode()).hexdigest()
+    return f"{args.name}-{digest[:8]}"
 
 
 def run_program(

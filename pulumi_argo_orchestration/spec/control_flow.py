@@ -108,6 +108,11 @@ def _scopes(pipeline: PipelineFields) -> dict[str, tuple[str, Container[str]]]:
     return scopes
 
 
+def reads_outputs(text: str) -> bool:
+    """True when `text` reads another child's output: such text decides the spawn steps' outputs."""
+    return any(re.match(_OUTPUT_READ, tag) for tag in govaluate.tags(text))
+
+
 def output_references(pipeline: PipelineFields) -> dict[str, list[str]]:
     """Output parameters later children read, by producing child, in the order first read."""
     found: dict[str, dict[str, None]] = {}

@@ -298,6 +298,13 @@ def schema_checked(definition: str) -> AfterValidator:
     return AfterValidator(conforming)
 
 
+def _annotations(value: dict[str, str]) -> dict[str, str]:
+    for key in value:
+        problem = kubernetes_names.label_key_problem(key)
+        check(problem is None, "annotation", f"annotation {key!r}: {problem}")
+    return value
+
+
 def _at_most(limit: int, why: str) -> AfterValidator:
     def within_limit(value: str) -> str:
         check(
@@ -350,6 +357,8 @@ TimeZone = Annotated[str, AfterValidator(_timezone)]
 Duration = Annotated[str, AfterValidator(_duration)]
 Quantity = Annotated[str | int | float, BeforeValidator(_not_a_bool), AfterValidator(_quantity)]
 Labels = Annotated[dict[str, str], AfterValidator(_labels)]
+# Annotation keys follow the label key grammar (IsQualifiedName); values are free text.
+Annotations = Annotated[dict[str, str], AfterValidator(_annotations)]
 NonNegative = Annotated[int, Field(ge=0)]
 Timeout = Annotated[str, AfterValidator(_timeout)]
 When = Annotated[str, AfterValidator(_when)]

@@ -24,6 +24,7 @@ from pydantic.alias_generators import to_camel
 
 from .fields import (
     AbsolutePath,
+    Annotations,
     ArgoText,
     Capability,
     ContainerName,
@@ -59,6 +60,7 @@ from .fields import (
     empty_list,
     schema_checked,
 )
+from .inputs import INPUT, INPUT_ITEMS
 
 
 class _Spec(BaseModel):
@@ -113,7 +115,7 @@ class Parameter(_Spec):
 
     name: ParameterName
     """Parameter name: letters, digits, '-' and '_'."""
-    value: ArgoText | None = None
+    value: Annotated[ArgoText | None, INPUT] = None
     """The value; for a template, the default used when a child passes none."""
     description: str | None = None
     """What the parameter is for."""
@@ -201,7 +203,9 @@ class Child(_Spec):
     """The WorkflowTemplate to instantiate."""
     cluster_workflow_template: TemplateName | None = None
     """The ClusterWorkflowTemplate to instantiate (instead of workflow_template)."""
-    arguments: dict[ParameterName, ArgoText] = Field(default_factory=empty_dict)
+    arguments: Annotated[dict[ParameterName, ArgoText], INPUT_ITEMS] = Field(
+        default_factory=empty_dict
+    )
     """The child's parameters; values may use `{{workflow.parameters.NAME}}`."""
     namespace: Namespace | None = None
     """Namespace the child Workflow runs in (default: the pipeline's)."""
@@ -294,7 +298,7 @@ class RetryStrategy(_Spec):
 class KeySelector(_Spec):
     """A key of a Secret or ConfigMap in the template's namespace."""
 
-    name: ObjectName
+    name: Annotated[ObjectName, INPUT]
     """The Secret's or ConfigMap's name."""
     key: Annotated[str, StringConstraints(min_length=1, max_length=253)]
     """The key within it."""
@@ -316,7 +320,7 @@ class EnvVar(_Spec):
 
     name: Annotated[str, StringConstraints(pattern=r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")]
     """Variable name."""
-    value: str | None = None
+    value: Annotated[str | None, INPUT] = None
     """A literal value."""
     value_from: EnvVarSource | None = None
     """A Secret or ConfigMap key instead of a literal value."""
@@ -325,16 +329,16 @@ class EnvVar(_Spec):
 class Resources(_Spec):
     """Container resource requests and limits (Kubernetes quantities)."""
 
-    requests: dict[str, Quantity] = Field(default_factory=empty_dict)
+    requests: Annotated[dict[str, Quantity], INPUT] = Field(default_factory=empty_dict)
     """Requested quantities, e.g. {'cpu': '100m'}."""
-    limits: dict[str, Quantity] = Field(default_factory=empty_dict)
+    limits: Annotated[dict[str, Quantity], INPUT] = Field(default_factory=empty_dict)
     """Limits, e.g. {'memory': '128Mi'}."""
 
 
 class EnvFromReference(_Spec):
     """A ConfigMap or Secret in the template's namespace whose every key becomes a variable."""
 
-    name: ObjectName
+    name: Annotated[ObjectName, INPUT]
     """The ConfigMap's or Secret's name."""
     optional: bool | None = None
     """Start the container even when it is missing."""
@@ -386,7 +390,7 @@ class KeyToPath(_Spec):
 class SecretVolumeSource(_Spec):
     """A Secret's keys as files."""
 
-    secret_name: ObjectName
+    secret_name: Annotated[ObjectName, INPUT]
     """The Secret, in the template's namespace."""
     items: list[KeyToPath] = Field(default_factory=empty_list)
     """Only these keys, under these file names (default: every key, named after it)."""
@@ -399,7 +403,7 @@ class SecretVolumeSource(_Spec):
 class ConfigMapVolumeSource(_Spec):
     """A ConfigMap's keys as files."""
 
-    name: ObjectName
+    name: Annotated[ObjectName, INPUT]
     """The ConfigMap, in the template's namespace."""
     items: list[KeyToPath] = Field(default_factory=empty_list)
     """Only these keys, under these file names (default: every key, named after it)."""
@@ -412,7 +416,7 @@ class ConfigMapVolumeSource(_Spec):
 class PersistentVolumeClaimVolumeSource(_Spec):
     """A PersistentVolumeClaim that exists in the template's namespace."""
 
-    claim_name: ObjectName
+    claim_name: Annotated[ObjectName, INPUT]
     """The claim's name."""
     read_only: bool | None = None
     """Mount it read-only in every container."""
@@ -557,15 +561,15 @@ class TaintEffect(str, Enum):
 class Toleration(_Spec):
     """A Kubernetes toleration, as in a pod spec."""
 
-    key: str | None = None
+    key: Annotated[str | None, INPUT] = None
     """Taint key."""
-    operator: TolerationOperator | None = None
+    operator: Annotated[TolerationOperator | None, INPUT] = None
     """Exists or Equal."""
-    value: str | None = None
+    value: Annotated[str | None, INPUT] = None
     """Taint value (with Equal)."""
-    effect: TaintEffect | None = None
+    effect: Annotated[TaintEffect | None, INPUT] = None
     """NoSchedule, PreferNoSchedule or NoExecute."""
-    toleration_seconds: int | None = None
+    toleration_seconds: Annotated[int | None, INPUT] = None
     """How long a NoExecute taint is tolerated."""
 
 
@@ -601,9 +605,9 @@ class PodSecurity(_Spec):
 class PodMetadata(_Spec):
     """Labels and annotations of pods (Argo's `podMetadata`): they only describe the pods."""
 
-    labels: PodLabels = Field(default_factory=empty_dict)
+    labels: Annotated[PodLabels, INPUT_ITEMS] = Field(default_factory=empty_dict)
     """Pod labels, e.g. for cost allocation or a NetworkPolicy; not Argo's own keys."""
-    annotations: PodAnnotations = Field(default_factory=empty_dict)
+    annotations: Annotated[PodAnnotations, INPUT_ITEMS] = Field(default_factory=empty_dict)
     """Pod annotations, e.g. for a service mesh or log shipper; not Argo's own keys."""
 
 
@@ -612,11 +616,11 @@ class Container(_Spec):
 
     name: ContainerName
     """Container name: a DNS-1123 label, unique in the pod; main, init and wait are Argo's."""
-    image: Annotated[str, StringConstraints(min_length=1)]
+    image: Annotated[str, StringConstraints(min_length=1), INPUT]
     """Container image."""
-    command: list[str] | None = None
+    command: Annotated[list[str] | None, INPUT] = None
     """Container entrypoint."""
-    args: list[str] | None = None
+    args: Annotated[list[str] | None, INPUT] = None
     """Container arguments; may use `{{workflow.parameters.NAME}}`."""
     env: list[EnvVar] = Field(default_factory=empty_list)
     """Environment variables."""
@@ -626,7 +630,7 @@ class Container(_Spec):
     """Resource requests and limits."""
     volume_mounts: list[VolumeMount] = Field(default_factory=empty_list)
     """Volumes of the template mounted into this container."""
-    working_dir: NonEmpty | None = None
+    working_dir: Annotated[NonEmpty | None, INPUT] = None
     """Directory the command starts in (default: the image's)."""
     image_pull_policy: ImagePullPolicy | None = None
     """Always, IfNotPresent or Never (Kubernetes' default depends on the tag)."""
@@ -666,15 +670,15 @@ class Template(_Spec):
 
     name: TemplateName
     """WorkflowTemplate name (at most 63 characters)."""
-    image: Annotated[str, StringConstraints(min_length=1)]
+    image: Annotated[str, StringConstraints(min_length=1), INPUT]
     """Container image."""
-    command: list[str] | None = None
+    command: Annotated[list[str] | None, INPUT] = None
     """Container entrypoint."""
-    args: list[str] | None = None
+    args: Annotated[list[str] | None, INPUT] = None
     """Container arguments; may use `{{workflow.parameters.NAME}}`."""
-    source: str | None = None
+    source: Annotated[str | None, INPUT] = None
     """Script text: a script template, run as `command` plus the script's path (needs `command`)."""
-    working_dir: NonEmpty | None = None
+    working_dir: Annotated[NonEmpty | None, INPUT] = None
     """Directory the command starts in (default: the image's)."""
     image_pull_policy: ImagePullPolicy | None = None
     """Always, IfNotPresent or Never (Kubernetes' default depends on the tag)."""
@@ -684,7 +688,7 @@ class Template(_Spec):
     """Environment variables."""
     env_from: list[EnvFromSource] = Field(default_factory=empty_list)
     """Environment variables from every key of ConfigMaps or Secrets."""
-    resources: Resources | None = None
+    resources: Annotated[Resources | None, INPUT] = None
     """Resource requests and limits."""
     volumes: list[Volume] = Field(default_factory=empty_list)
     """Volumes of the pods: PVCs, Secrets, ConfigMaps, emptyDirs and the other restricted kinds."""
@@ -700,18 +704,18 @@ class Template(_Spec):
     """Labels and annotations of the template's pods (over the pipeline's `podMetadata`)."""
     affinity: Annotated[dict[str, Any], schema_checked("io.k8s.api.core.v1.Affinity")] | None = None
     """Kubernetes affinity (node, pod, anti-affinity) as in a pod spec; checked by its schema."""
-    priority_class_name: ObjectName | None = None
+    priority_class_name: Annotated[ObjectName | None, INPUT] = None
     """PriorityClass of the pods, e.g. to let them preempt less important ones."""
-    node_selector: dict[str, str] = Field(default_factory=empty_dict)
+    node_selector: Annotated[dict[str, str], INPUT] = Field(default_factory=empty_dict)
     """Node labels the pods must match."""
-    tolerations: list[Toleration] = Field(default_factory=empty_list)
+    tolerations: Annotated[list[Toleration], INPUT] = Field(default_factory=empty_list)
     """Taints the pods tolerate."""
-    image_pull_secrets: list[ObjectName] = Field(default_factory=empty_list)
+    image_pull_secrets: Annotated[list[ObjectName], INPUT] = Field(default_factory=empty_list)
     """Secrets for pulling the image."""
     active_deadline_seconds: Annotated[int, Field(ge=1)] | None = None
     """Upper bound on the container's run time."""
     service_account_name: ObjectName | None = None
-    """Account the pods run under (default `<name>-executor`)."""
+    """Account the pods run under (default: shared `<pipeline>-executor`, or `<name>-executor`)."""
     create_service_account: bool = True
     """Create the account (default true); false when it already exists."""
     automount_service_account_token: bool | None = None
@@ -722,15 +726,35 @@ class Template(_Spec):
     """Explicit exceptions to the restricted pod security defaults."""
     retry_strategy: RetryStrategy | None = None
     """Retries with backoff."""
-    labels: Labels = Field(default_factory=empty_dict)
+    labels: Annotated[Labels, INPUT_ITEMS] = Field(default_factory=empty_dict)
     """Extra labels on the WorkflowTemplate."""
     argo: FurtherTemplateFields = Field(default_factory=empty_dict)
     """Further fields of Argo's Template (`container:` or `script:` for the main container's)."""
+    service_account_annotations: Annotated[Annotations, INPUT_ITEMS] = Field(
+        default_factory=empty_dict
+    )
+    """Annotations on the template's own account (a cloud identity); it then shares none."""
 
     @property
     def account_name(self) -> str:
-        """The account the template's pods run under (default `<template>-executor`)."""
+        """The template's own account (default `<template>-executor`), when it has one."""
         return self.service_account_name or f"{self.name}-executor"
+
+    @property
+    def needs_own_account(self) -> bool:
+        """True when the template's pods cannot share the pipeline's executor account.
+
+        A chosen account, a cloud identity, token settings or an account that exists already
+        all belong to this template alone; otherwise its pods need exactly the rights every
+        executor needs, which one shared account grants once.
+        """
+        return bool(
+            self.service_account_name is not None
+            or self.service_account_annotations
+            or self.automount_service_account_token is not None
+            or self.executor_service_account_name is not None
+            or not self.create_service_account
+        )
 
 
 class PodGCStrategy(str, Enum):
@@ -787,8 +811,10 @@ class PipelineFields(_Spec):
 
     name: PipelineName
     """CronWorkflow name: a DNS-1123 label of at most 52 characters."""
-    namespace: Namespace = "argo"
-    """Namespace of every object (default 'argo')."""
+    namespace: Annotated[Namespace, INPUT] = "argo"
+    """Namespace of every object (default 'argo'); it must exist unless `createNamespace`."""
+    create_namespace: bool = False
+    """Create the namespace, and every namespace a child runs in (default false: they exist)."""
     schedule: Schedule | None = None
     """A cron schedule (robfig syntax: 5 fields or @descriptors)."""
     schedules: list[Schedule] | None = None
@@ -813,12 +839,16 @@ class PipelineFields(_Spec):
     """false: no API token in the pods' own containers; needs executorServiceAccountName."""
     executor_service_account_name: ObjectName | None = None
     """Account whose token only Argo's containers get (Argo's `executor.serviceAccountName`)."""
-    labels: Labels = Field(default_factory=empty_dict)
+    labels: Annotated[Labels, INPUT_ITEMS] = Field(default_factory=empty_dict)
     """Labels added to every object, run and child."""
     pod_metadata: PodMetadata | None = None
     """Labels and annotations of every pod: the orchestrator's and its templates' (theirs win)."""
     pod_gc: PodGC | None = Field(default=None, alias="podGC")
     """When Argo deletes finished pods of the orchestrator and of the templates created here."""
+    service_account_annotations: Annotated[Annotations, INPUT_ITEMS] = Field(
+        default_factory=empty_dict
+    )
+    """Annotations on the orchestrator's account, e.g. a cloud identity; none."""
     parameters: list[Parameter] = Field(default_factory=empty_list)
     """The orchestrator's own parameters."""
     stages: Annotated[list[Stage], AfterValidator(_some_stages)] | None = None
@@ -851,6 +881,15 @@ class PipelineFields(_Spec):
     def account_name(self) -> str:
         """The orchestrator's service account (default `<name>-orchestrator`)."""
         return self.service_account_name or f"{self.name}-orchestrator"
+
+    @property
+    def shared_executor_account(self) -> str:
+        """`<name>-executor`: the account of every template that needs none of its own."""
+        return f"{self.name}-executor"
+
+    def template_account(self, template: Template) -> str:
+        """The account a template's pods run under: its own, or the shared executor account."""
+        return template.account_name if template.needs_own_account else self.shared_executor_account
 
     @property
     def children(self) -> list[tuple[str, Child]]:

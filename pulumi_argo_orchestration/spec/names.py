@@ -55,6 +55,22 @@ def child_selector(pipeline_name: str) -> str:
     return f"{PART_OF_LABEL}={pipeline_name}"
 
 
+def list_workflows_command(pipeline_name: str, namespace: str, cross_namespace: bool) -> str:
+    """The kubectl command that lists every run and child of a pipeline.
+
+    Runs and children in the pipeline's namespace carry the pipeline's label; children in other
+    namespaces also carry the parent's namespace, which tells them from another pipeline's.
+    """
+    selector = child_selector(pipeline_name)
+    command = f"kubectl get workflows -n {namespace} -l {selector}"
+    if cross_namespace:
+        command += (
+            f"; kubectl get workflows --all-namespaces -l "
+            f"{selector},{PARENT_NAMESPACE_LABEL}={namespace}"
+        )
+    return command
+
+
 def spawner_role_name(pipeline_namespace: str, account: str) -> str:
     """`<pipeline namespace>.<orchestrator account>`: the Role that lets it spawn children here.
 

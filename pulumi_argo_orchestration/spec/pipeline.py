@@ -5,10 +5,13 @@ file report the same problems.
 """
 
 # No `from __future__ import annotations`: see models.py.
+from typing import Annotated
+
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from .fields import Namespace
+from .inputs import INPUT
 from .models import ArgoVersion, PipelineFields, PodGC, Template
 from .rules import pipeline_problems, pod_gc_problems, template_problems
 from .targets import template_target_problems
@@ -32,10 +35,15 @@ class Pipeline(PipelineFields):
 class SharedTemplate(Template):
     """A WorkflowTemplate deployed on its own, for several pipelines to instantiate."""
 
-    namespace: Namespace = "argo"
-    """Namespace of the template and its account (default 'argo')."""
+    namespace: Annotated[Namespace, INPUT] = "argo"
+    """Namespace of the template and its account (default 'argo'); it must exist."""
     pod_gc: PodGC | None = Field(default=None, alias="podGC")
     """When Argo deletes the finished pods of Workflows made from this template."""
+
+    @property
+    def needs_own_account(self) -> bool:
+        """A shared template always runs under its own account (`<name>-executor`)."""
+        return True
 
     @model_validator(mode="after")
     def _whole_template(self) -> "SharedTemplate":

@@ -50,6 +50,8 @@ def pipeline_problems(pipeline: PipelineFields) -> list[Problem]:
             problems += _undeclared(f"{path}.arguments.{key}", value, declared, "the pipeline")
 
     problems += _token_problems(pipeline, "")
+    problems += _annotation_problems(pipeline, "")
+    problems += _shared_account_problems(pipeline)
     problems += _duplicates(
         [(f"templates[{i}].name", t.name) for i, t in enumerate(pipeline.templates)], "template"
     )
@@ -82,6 +84,7 @@ def template_problems(template: Template, prefix: str) -> list[Problem]:
     problems: list[Problem] = []
     inputs = {parameter.name for parameter in template.parameters}
     problems += _token_problems(template, prefix)
+    problems += _annotation_problems(template, prefix)
     security = template.security
     if security is not None and security.run_as_user == 0 and security.run_as_non_root:
         problems.append(
@@ -291,6 +294,64 @@ def _token_problems(spec: PipelineFields | Template, prefix: str) -> list[Proble
             )
         ]
     return []
+
+
+def _annotation_problems(spec: PipelineFields | Template, prefix: str) -> list[Problem]:
+    """Annotations need a ServiceAccount object to sit on: one this spec creates."""
+    if spec.service_account_annotations and not spec.create_service_account:
+        return [
+            Problem(
+                f"{prefix}serviceAccountAnnotations",
+                "the account is not created here (`createServiceAccount: false`), so there is no "
+                "ServiceAccount to annotate: annotate it where it is created, or create it here",
+            )
+        ]
+    return []
+
+
+def _shared_account_problems(pipeline: PipelineFields) -> list[Problem]:
+    """One ServiceAccount has one set of annotations: specs sharing it must not disagree.
+
+    Annotations are a cloud identity, so an account that two specs share with different ones
+    would give one spec's pods the other's identity (or lose it): that is refused, by name.
+    """
+    # (where the spec is, its annotations) per account the pipeline creates
+    users: dict[str, list[tuple[str, dict[str, str]]]] = {}
+    if pipeline.create_service_account:
+        users.setdefault(pipeline.account_name, []).append(
+            ("", pipeline.service_account_annotations)
+        )
+    for i, template in enumerate(pipeline.templates):
+        if template.create_service_account:
+            own = template.service_account_annotations if template.needs_own_account else {}
+            users.setdefault(pipeline.template_account(template), []).append(
+                (f"templates[{i}]", own)
+            )
+    problems = []
+    sharing = [t for t in pipeline.templates if not t.needs_own_account]
+    if sharing and pipeline.account_name == pipeline.shared_executor_account:
+        problems.append(
+            Problem(
+                "serviceAccountName",
+                f"{pipeline.account_name!r} is the account the pipeline's templates share; the "
+                "orchestrator's account may create Workflows, which their pods must not: choose "
+                "another name",
+            )
+        )
+    for account, specs in users.items():
+        if len({tuple(sorted(annotations.items())) for _, annotations in specs}) < 2:
+            continue
+        where, _ = next((spec for spec in specs if spec[1]), specs[0])
+        others = ", ".join(path or "the orchestrator" for path, _ in specs if path != where)
+        problems.append(
+            Problem(
+                f"{where}.serviceAccountAnnotations" if where else "serviceAccountAnnotations",
+                f"ServiceAccount {account!r} is also the account of {others}, with other "
+                "annotations, and one account has one set: give this one its own account "
+                "(`serviceAccountName`) or the same annotations",
+            )
+        )
+    return problems
 
 
 def _duplicates(entries: list[tuple[str, str]], what: str) -> list[Problem]:

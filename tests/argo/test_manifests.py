@@ -31,14 +31,11 @@ def test_seed_emits_accounts_rbac_templates_then_the_cron_workflow():
     kinds = [(d["kind"], d["metadata"]["name"]) for d in seed()]
     assert kinds == [
         ("ServiceAccount", "orchestrator-sa"),
-        ("ServiceAccount", "config-sync-executor"),
-        ("ServiceAccount", "cache-rebuild-executor"),
+        ("ServiceAccount", "scheduled-sync-executor"),
         ("Role", "orchestrator-sa"),
-        ("Role", "config-sync-executor"),
-        ("Role", "cache-rebuild-executor"),
+        ("Role", "scheduled-sync-executor"),
         ("RoleBinding", "orchestrator-sa"),
-        ("RoleBinding", "config-sync-executor"),
-        ("RoleBinding", "cache-rebuild-executor"),
+        ("RoleBinding", "scheduled-sync-executor"),
         ("WorkflowTemplate", "config-sync"),
         ("WorkflowTemplate", "cache-rebuild"),
         ("CronWorkflow", "scheduled-sync"),
@@ -116,14 +113,16 @@ def test_rbac_is_exactly_what_the_orchestrator_and_executors_need():
             "verbs": ["create", "patch"],
         },
     ]
-    for executor in ("config-sync-executor", "cache-rebuild-executor"):
-        assert roles[executor] == [
-            {
-                "apiGroups": ["argoproj.io"],
-                "resources": ["workflowtaskresults"],
-                "verbs": ["create", "patch"],
-            }
-        ]
+    # Both templates share one executor account: the same two rights, granted once.
+    assert roles["scheduled-sync-executor"] == [
+        {
+            "apiGroups": ["argoproj.io"],
+            "resources": ["workflowtaskresults"],
+            "verbs": ["create", "patch"],
+        }
+    ]
+    templates = by_kind(documents, "WorkflowTemplate")
+    assert {t["spec"]["serviceAccountName"] for t in templates} == {"scheduled-sync-executor"}
     for binding in by_kind(documents, "RoleBinding"):
         name = binding["metadata"]["name"]
         assert binding["roleRef"] == {
@@ -203,7 +202,7 @@ def test_workflow_template_carries_container_parameters_and_retries():
     documents = pipeline_manifests(load_spec_file(EXAMPLES / "retry-backoff" / "pipeline.yaml"))
     templates = {t["metadata"]["name"]: t for t in by_kind(documents, "WorkflowTemplate")}
     extract = templates["extract"]["spec"]
-    assert extract["serviceAccountName"] == "extract-executor"
+    assert extract["serviceAccountName"] == "nightly-etl-executor"
     assert extract["arguments"] == {"parameters": [{"name": "source"}]}
     main = extract["templates"][0]
     assert main["retryStrategy"] == {

@@ -73,18 +73,18 @@ def test_each_role_has_exactly_the_rights_its_pods_use():
     documents = pipeline_manifests(spec_with_templates())
     assert rights(documents) == {
         "nightly-orchestrator": ("etl", ORCHESTRATOR),
-        "extract-executor": ("etl", EXECUTOR),
+        "nightly-executor": ("etl", EXECUTOR),
         "loader": ("etl", EXECUTOR),
     }
     assert set(of_kind(documents, "ServiceAccount")) == {
         "nightly-orchestrator",
-        "extract-executor",
+        "nightly-executor",
         "loader",
     }
     (cron,) = of_kind(documents, "CronWorkflow").values()
     assert cron["spec"]["workflowSpec"]["serviceAccountName"] == "nightly-orchestrator"
     templates = of_kind(documents, "WorkflowTemplate")
-    assert templates["extract"]["spec"]["serviceAccountName"] == "extract-executor"
+    assert templates["extract"]["spec"]["serviceAccountName"] == "nightly-executor"
     assert templates["load"]["spec"]["serviceAccountName"] == "loader"
 
 
@@ -106,14 +106,14 @@ def test_an_account_shared_by_the_orchestrator_and_a_template_gets_the_union_onc
     documents = pipeline_manifests(spec)
     assert rights(documents) == {
         "loader": ("etl", ORCHESTRATOR),
-        "extract-executor": ("etl", EXECUTOR),
+        "nightly-executor": ("etl", EXECUTOR),
     }
-    assert list(of_kind(documents, "ServiceAccount")) == ["loader", "extract-executor"]
+    assert list(of_kind(documents, "ServiceAccount")) == ["loader", "nightly-executor"]
 
 
 def test_existing_accounts_are_not_created_but_still_get_their_role():
     documents = pipeline_manifests(spec_with_templates(createServiceAccount=False))
-    assert set(of_kind(documents, "ServiceAccount")) == {"extract-executor", "loader"}
+    assert set(of_kind(documents, "ServiceAccount")) == {"nightly-executor", "loader"}
     assert rights(documents)["nightly-orchestrator"] == ("etl", ORCHESTRATOR)
 
 
@@ -240,9 +240,14 @@ def test_the_documented_rbac_table_is_the_rbac_we_emit():
     }
     described = {
         "orchestrator": rows["`<pipeline>-orchestrator` (`serviceAccountName`)"],
-        "executor": rows["`<template>-executor` (the template's `serviceAccountName`)"],
+        "shared executor": rows["`<pipeline>-executor`"],
+        "executor": rows["`<template>-executor` (or the template's `serviceAccountName`)"],
     }
-    for role, rules in (("orchestrator", ORCHESTRATOR), ("executor", EXECUTOR)):
+    for role, rules in (
+        ("orchestrator", ORCHESTRATOR),
+        ("shared executor", EXECUTOR),
+        ("executor", EXECUTOR),
+    ):
         written = [part.strip() for part in described[role].split("·")]
         assert written == [
             f"`{rule['resources'][0]}`: " + ", ".join(f"`{verb}`" for verb in rule["verbs"])

@@ -111,7 +111,7 @@ def test_root_project_renders_the_example_its_main_names():
 def test_unsupported_declarations_are_one_error_and_nothing_is_printed(program):
     (program / "__main__.py").write_text(
         "import pulumi_kubernetes as k8s\n"
-        "k8s.core.v1.ConfigMap('auto', data={'a': 'b'})\n"
+        "k8s.core.v1.ConfigMap('gen', metadata={'generateName': 'gen-'}, data={'a': 'b'})\n"
         "k8s.yaml.v2.ConfigFile('file', file='app.yaml')\n"
         "k8s.core.v1.ConfigMap('ok', metadata={'name': 'ok'}, data={'a': 'b'})\n",
         encoding="utf-8",
@@ -121,7 +121,7 @@ def test_unsupported_declarations_are_one_error_and_nothing_is_printed(program):
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert lines[0] == f"{program}: 2 declarations cannot be rendered offline (no provider runs)"
-    assert lines[1].startswith('  - kubernetes:core/v1:ConfigMap "auto": no metadata.name')
+    assert lines[1].startswith('  - kubernetes:core/v1:ConfigMap "gen": metadata.generateName')
     assert lines[2].startswith('  - kubernetes:yaml/v2:ConfigFile "file": yaml, helm')
     assert lines[3] == SUPPORTED
 

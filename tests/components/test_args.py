@@ -17,10 +17,19 @@ import typing_extensions
 from pydantic import BaseModel, ConfigDict
 
 from pulumi_argo_orchestration.components import args as pipeline_args
+from pulumi_argo_orchestration.spec.inputs import mark_of
 from pulumi_argo_orchestration.spec.pipeline import Pipeline, SharedTemplate
 from tests.conftest import ROOT
-from tests.support.annotations import NOT_REQUIRED, REQUIRED, is_model, leaves, strip
-from tests.support.field_docs import attribute_docs, field_docs
+from tests.support.annotations import (
+    NOT_REQUIRED,
+    REQUIRED,
+    is_input,
+    is_model,
+    leaves,
+    strip,
+    type_hints,
+)
+from tests.support.field_docs import attribute_docs, pulumi_docs
 
 ROOTS = [
     (Pipeline, pipeline_args.ScheduledPipelineArgs),
@@ -61,7 +70,7 @@ def _required(args: type, key: str, hint: Any) -> bool:
 
 def _walk(spec: type[BaseModel], args: type, path: str) -> list[str]:
     problems: list[str] = []
-    hints = typing.get_type_hints(args, include_extras=True)
+    hints = type_hints(args)
     fields = spec.model_fields
     where = f"{path}." if path else ""
     for name in sorted(set(fields) - set(hints)):
@@ -69,7 +78,7 @@ def _walk(spec: type[BaseModel], args: type, path: str) -> list[str]:
     for name in sorted(set(hints) - set(fields)):
         problems.append(f"{where}{name}: in {args.__name__} but not in {spec.__name__}")
     docs = attribute_docs(args)
-    model_docs = field_docs(spec)
+    model_docs = pulumi_docs(spec)
     for name in [n for n in fields if n in hints]:
         field, hint = fields[name], hints[name]
         at = f"{where}{name}"
@@ -86,7 +95,28 @@ def _walk(spec: type[BaseModel], args: type, path: str) -> list[str]:
                 f"{args.__name__} {docs.get(name)!r}"
             )
         problems += _compare_types(field.annotation, hint, at)
+        problems += _input_problems(field, hint, at)
     return problems
+
+
+def _input_problems(field: Any, hint: Any, path: str) -> list[str]:
+    """`pulumi.Input` exactly where the model marks the field: on it, or on its items only."""
+    mark = mark_of(field) if hasattr(field, "metadata") else None
+    hint = strip_required(hint)
+    whole = is_input(hint)
+    container = strip(hint)
+    items = get_origin(container) in (list, dict) and is_input(get_args(container)[-1])
+    has_items = get_origin(container) in (list, dict)
+    expected = (False, False) if mark is None else (not mark.items_only, has_items)
+    if (whole, items) != expected:
+        return [f"{path}: Input on the field {whole}, on its items {items}; model mark {mark}"]
+    return []
+
+
+def strip_required(tp: Any) -> Any:
+    while get_origin(tp) in NOT_REQUIRED or get_origin(tp) in REQUIRED:
+        tp = get_args(tp)[0]
+    return tp
 
 
 @pytest.mark.parametrize(("spec", "args"), ROOTS, ids=[args.__name__ for _, args in ROOTS])
@@ -105,7 +135,7 @@ def test_the_walk_reaches_every_nested_type():
             collect(get_args(tp)[-1])
         elif _is_typeddict(tp) and tp.__name__ not in reached:
             reached.add(tp.__name__)
-            for hint in typing.get_type_hints(tp, include_extras=True).values():
+            for hint in type_hints(tp).values():
                 collect(hint)
 
     for _, args in ROOTS:

@@ -27,11 +27,11 @@ def test_component_registers_typed_resources_parented_to_it():
     assert sorted((r.type, r.name) for r in children) == sorted(
         [
             ("kubernetes:core/v1:ServiceAccount", "etl-nightly-orchestrator"),
-            ("kubernetes:core/v1:ServiceAccount", "etl-worker-executor"),
+            ("kubernetes:core/v1:ServiceAccount", "etl-nightly-executor"),
             ("kubernetes:rbac.authorization.k8s.io/v1:Role", "etl-nightly-orchestrator"),
-            ("kubernetes:rbac.authorization.k8s.io/v1:Role", "etl-worker-executor"),
+            ("kubernetes:rbac.authorization.k8s.io/v1:Role", "etl-nightly-executor"),
             ("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "etl-nightly-orchestrator"),
-            ("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "etl-worker-executor"),
+            ("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "etl-nightly-executor"),
             ("kubernetes:argoproj.io/v1alpha1:WorkflowTemplate", "etl-worker"),
             ("kubernetes:argoproj.io/v1alpha1:CronWorkflow", "etl-nightly"),
         ]

@@ -38,6 +38,7 @@ from pulumi_argo_orchestration.components import scheduled_pipeline
 from pulumi_argo_orchestration.components.provider import ArgoOrchestrationProvider
 from pulumi_argo_orchestration.testing import run_pulumi
 from tests.conftest import EXAMPLES, ROOT
+from tests.support import pulumi_engine as engine
 
 PIPELINE = "argo-orchestration:index:ScheduledPipeline"
 TEMPLATE = "argo-orchestration:index:SharedWorkflowTemplate"
@@ -95,7 +96,11 @@ def _construct(type_token: str, inputs: dict[str, Any], **wire: Any) -> Any:
 
 
 def test_construct_registers_what_the_cli_renders(monkeypatch):
-    """Wire inputs reach the component as the host maps them, and validate to the same spec."""
+    """Wire inputs reach the component as the caller wrote them and validate to the same spec.
+
+    Pulumi's own input mapping is skipped (it cannot take Outputs): names stay camelCase, enums
+    text and numbers floats (the wire has no integers), all of which the model reads.
+    """
     received: list[Any] = []
     render = scheduled_pipeline.render_pipeline
     monkeypatch.setattr(
@@ -105,13 +110,12 @@ def test_construct_registers_what_the_cli_renders(monkeypatch):
 
     assert "error" not in outcome
     (args,) = received
-    # Top-level names are mapped to snake_case and enums to Enum members; numbers stay floats
-    # (the wire has no integers), which the model turns back into whole ints ...
-    assert args["concurrency_policy"] is ConcurrencyPolicy.REPLACE
-    assert repr(args["starting_deadline_seconds"]) == "60.0"
-    assert repr(load_pipeline(args).starting_deadline_seconds) == "60"
-    assert args["templates"][0]["retry_strategy"]["retry_policy"] is RetryPolicy.ON_ERROR
-    # ... but keys inside a list of lists stay as the caller wrote them.
+    assert args["concurrencyPolicy"] == "Replace"
+    assert repr(args["startingDeadlineSeconds"]) == "60.0"
+    pipeline = load_pipeline(args)
+    assert repr(pipeline.starting_deadline_seconds) == "60"
+    assert pipeline.concurrency_policy is ConcurrencyPolicy.REPLACE
+    assert pipeline.templates[0].retry_strategy.retry_policy is RetryPolicy.ON_ERROR
     assert args["stages"][0][0] == {"name": "sync-config", "workflowTemplate": "config-sync"}
 
     key = lambda d: (d["kind"], d["metadata"]["name"])  # noqa: E731
@@ -127,6 +131,13 @@ def test_construct_returns_the_outputs_under_their_schema_names():
         "namespace": "argo-workflows",
         "serviceAccountName": "orchestrator-sa",
         "childSelector": "app.kubernetes.io/part-of=scheduled-sync",
+        "templateNames": ["config-sync", "cache-rebuild"],
+        "serviceAccountNames": ["orchestrator-sa", "scheduled-sync-executor"],
+        "roleNames": ["orchestrator-sa", "scheduled-sync-executor"],
+        "schedules": ["0 */4 * * *"],
+        "listWorkflowsCommand": (
+            "kubectl get workflows -n argo-workflows -l app.kubernetes.io/part-of=scheduled-sync"
+        ),
     }
 
 
@@ -155,20 +166,25 @@ def test_secret_and_dependent_inputs_are_rejected_by_path_before_anything_regist
     assert run.resources == []
 
 
-def test_an_object_input_from_another_resource_is_rejected_not_dropped():
+def test_an_object_input_from_another_resource_registers_its_values_and_dependency():
     """Pulumi's mapping would turn an Output object into `{}` and the limits would vanish."""
     inputs = {"name": "scratch", "image": "alpine:3.20", "resources": {"limits": {"cpu": "1"}}}
     run, outcome = _construct(TEMPLATE, inputs, depends={"resources": [OTHER_URN]})
-    assert [e["property_path"] for e in outcome["error"].errors] == ["resources"]
-    assert run.resources == []
+    assert "error" not in outcome
+    (template,) = run.of_type("kubernetes:argoproj.io/v1alpha1:WorkflowTemplate")
+    container = template.inputs["spec"]["templates"][0]["container"]
+    assert container["resources"] == {"limits": {"cpu": "1"}}
+    assert OTHER_URN in template.dependencies
 
 
 def test_nested_output_values_are_reported_with_their_full_path():
-    """With output values, an Output can sit deep inside plain lists and objects."""
+    """With output values, an Output can sit deep inside plain lists and objects: where the
+    field decides objects or names, the error names its full path."""
     outcome: dict[str, Any] = {}
 
     async def program() -> None:
         values = await _wire(_seed())
+        values["templates"][1]["name"] = pulumi.Output.secret("cache-rebuild")
         values["templates"][1]["env"] = [{"name": "TOKEN", "value": pulumi.Output.secret("x")}]
         try:
             ArgoOrchestrationProvider().construct("etl", PIPELINE, values)
@@ -176,7 +192,7 @@ def test_nested_output_values_are_reported_with_their_full_path():
             outcome["paths"] = [e["property_path"] for e in error.errors or []]
 
     run = _run_async(program)
-    assert outcome["paths"] == ["templates[1].env[0].value"]
+    assert outcome["paths"] == ["templates[1].name"]
     assert run.resources == []
 
 
@@ -276,3 +292,61 @@ def test_the_plugin_layout_is_what_pulumi_expects():
     assert (ROOT / module / "__main__.py").is_file()
     program = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
     assert Path(ROOT / program["main"]).resolve() != ROOT.resolve()
+
+
+def _output_value(value: Any = None, *, secret: bool = False, depends: tuple[str, ...] = ()) -> Any:
+    """An Output as an engine that supports output values sends it (nested anywhere)."""
+    wire: dict[str, Any] = {rpc._special_sig_key: rpc._special_output_value_sig}
+    if value is not None:
+        wire["value"] = value
+    if secret:
+        wire["secret"] = True
+    if depends:
+        wire["dependencies"] = list(depends)
+    return wire
+
+
+def _with_outputs(image: str) -> dict[str, Any]:
+    inputs = _seed()
+    template = inputs["templates"][0]
+    template["image"] = _output_value(image, depends=(OTHER_URN,))
+    template["env"] = [{"name": "TOKEN", "value": _output_value("s3cr3t", secret=True)}]
+    template["tolerations"] = [
+        {"key": "spot", "operator": "Exists", "tolerationSeconds": _output_value(60)}
+    ]
+    return inputs
+
+
+def test_construct_receives_outputs_for_value_fields_and_registers_them_in_place():
+    run, outcome = _construct(PIPELINE, _with_outputs("registry.example/sync:2"))
+    assert "error" not in outcome
+    (template,) = [
+        r
+        for r in run.of_type("kubernetes:argoproj.io/v1alpha1:WorkflowTemplate")
+        if r.inputs["metadata"]["name"] == "config-sync"
+    ]
+    spec = template.inputs["spec"]
+    container = spec["templates"][0]["container"]
+    assert container["image"] == "registry.example/sync:2"
+    assert container["env"] == [{"name": "TOKEN", "value": "s3cr3t"}]
+    assert spec["tolerations"] == [{"key": "spot", "operator": "Exists", "tolerationSeconds": 60}]
+    assert template.secret_paths == (("spec", "templates", 0, "container", "env", 0, "value"),)
+    assert OTHER_URN in template.dependencies
+
+
+def test_a_bad_output_value_fails_construct_per_property_before_any_child():
+    """The gate raises once the value resolves, after `construct` returned: the provider server
+    awaits the outputs and outstanding work inside Construct and reports InputPropertiesError
+    per property (pulumi/provider/server.py, `Construct`)."""
+
+    async def program() -> None:
+        values = await _wire(_with_outputs(""))
+        ArgoOrchestrationProvider().construct("etl", PIPELINE, values, pulumi.ResourceOptions())
+
+    recorded = engine.run(lambda: asyncio.ensure_future(program()), preview=False)
+    error = recorded.error
+    assert isinstance(error, InputPropertiesError)
+    assert error.errors == [
+        {"property_path": "templates[0].image", "reason": "String should have at least 1 character"}
+    ]
+    assert [r.type for r in recorded.registrations] == [PIPELINE]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import inspect
-import typing
 
 import pytest
 
@@ -25,7 +24,8 @@ from pulumi_argo_orchestration.spec.models import (
 from pulumi_argo_orchestration.spec.pipeline import Pipeline
 from pulumi_argo_orchestration.testing import run_pulumi
 from tests.conftest import minimal_spec
-from tests.support.field_docs import field_docs
+from tests.support.annotations import type_hints
+from tests.support.field_docs import field_docs, pulumi_docs
 
 WHOLE = [
     (TtlStrategy, "TtlStrategyArgs"),
@@ -64,7 +64,7 @@ def typed_dict_docs() -> dict[str, dict[str, str]]:
 @pytest.mark.parametrize(("model", "args"), WHOLE, ids=[a for _, a in WHOLE])
 def test_new_args_have_the_models_keys_and_docs(model, args):
     docs = typed_dict_docs()[args]
-    assert set(typing.get_type_hints(getattr(pipeline_args, args))) == set(model.model_fields)
+    assert set(type_hints(getattr(pipeline_args, args))) == set(model.model_fields)
     assert docs == {
         name: inspect.cleandoc(field_docs(model).get(name, "")) for name in model.model_fields
     }
@@ -75,8 +75,8 @@ def test_new_args_have_the_models_keys_and_docs(model, args):
 def test_new_fields_are_mirrored_with_the_same_docs(model, args, fields):
     docs = typed_dict_docs()[args]
     for name in fields:
-        assert name in typing.get_type_hints(getattr(pipeline_args, args))
-        assert docs[name] == inspect.cleandoc(field_docs(model).get(name, "")), name
+        assert name in type_hints(getattr(pipeline_args, args))
+        assert docs[name] == pulumi_docs(model)[name], name
 
 
 def test_snake_case_args_render_like_the_camel_case_spec():

@@ -95,3 +95,47 @@ def test_any_valid_spec_renders_the_same_after_a_round_trip(spec):
     assert dump_documents(pipeline_manifests(load_pipeline(pipeline_spec(pipeline.spec)))) == (
         dump_documents(documents)
     )
+
+
+def test_cloud_identities_shared_accounts_and_created_namespaces_come_back():
+    """The orchestrator's and a template's annotations come back from their rendered
+    ServiceAccounts, `createNamespace` from the rendered Namespaces; a template on the shared
+    account and one named `<template>-executor` without needing it keep their spellings apart,
+    since they render different accounts."""
+    original = load_pipeline(
+        {
+            "name": "nightly",
+            "schedule": "0 2 * * *",
+            "timezone": "UTC",
+            "serviceAccountAnnotations": {
+                "iam.gke.io/gcp-service-account": "o@p.iam.gserviceaccount.com"
+            },
+            "stages": [
+                [
+                    {"name": "a", "workflowTemplate": "shared"},
+                    {"name": "b", "workflowTemplate": "identity"},
+                    {"name": "c", "workflowTemplate": "named"},
+                    {"name": "d", "workflowTemplate": "remote", "namespace": "data"},
+                ]
+            ],
+            "createNamespace": True,
+            "externalTemplates": [{"name": "remote"}],
+            "templates": [
+                {"name": "shared", "image": "alpine:3.20"},
+                {
+                    "name": "identity",
+                    "image": "alpine:3.20",
+                    "serviceAccountAnnotations": {
+                        "eks.amazonaws.com/role-arn": "arn:aws:iam::1:role/x"
+                    },
+                },
+                {"name": "named", "image": "alpine:3.20", "serviceAccountName": "named-executor"},
+            ],
+        }
+    )
+    documents = pipeline_manifests(original)
+    result = imported(documents)
+    assert findings(result) == []
+    (pipeline,) = result.pipelines
+    assert comparable(pipeline.spec) == comparable(original)
+    assert pipeline_manifests(pipeline.spec) == documents

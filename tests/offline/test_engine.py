@@ -4,6 +4,7 @@ and one clear error for everything that needs a provider."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 import pulumi
@@ -12,6 +13,7 @@ import pytest
 import yaml
 
 from pulumi_argo_orchestration import ScheduledPipeline, SpecError
+from pulumi_argo_orchestration.offline.engine import AUTONAMED_ANNOTATION
 from pulumi_argo_orchestration.testing import (
     SECRET_MARKER,
     SUPPORTED,
@@ -117,7 +119,6 @@ def test_key_order_is_stable():
 
 
 def unsupported_program():
-    k8s.core.v1.ConfigMap("auto", data={"a": "b"})
     k8s.core.v1.ConfigMap("generated", metadata={"generateName": "gen-"}, data={"a": "b"})
     source = config_map("source", {"a": "b"})
     config_map("uses-uid", {"uid": source.metadata.uid})
@@ -144,7 +145,6 @@ def test_everything_that_needs_a_provider_is_one_error_listing_all_of_it():
         run.manifests()
     problems = caught.value.problems
     expected = {
-        'kubernetes:core/v1:ConfigMap "auto": no metadata.name',
         'kubernetes:core/v1:ConfigMap "generated": metadata.generateName is resolved',
         'kubernetes:core/v1:ConfigMap "uses-uid": data.uid: only known after deployment',
         'kubernetes:yaml/v2:ConfigGroup "group": yaml, helm and kustomize',
@@ -176,7 +176,7 @@ def test_the_default_providers_namespace_config_counts_too():
 
 def test_a_crash_after_unsupported_declarations_reports_them_with_the_crash():
     def program():
-        k8s.core.v1.ConfigMap("auto", data={"a": "b"})
+        k8s.core.v1.ConfigMap("generated", metadata={"generateName": "gen-"}, data={"a": "b"})
         raise RuntimeError("boom")
 
     with pytest.raises(OfflineRenderError) as caught:
@@ -275,3 +275,20 @@ def test_synth_gives_the_manifests_a_spec_render_gives():
 
     spec = yaml.safe_load((EXAMPLES / "parallel-sync" / "pipeline.yaml").read_text())
     assert synth(lambda: ScheduledPipeline("p", spec)) == pipeline_manifests(spec)
+
+
+def test_an_auto_named_object_gets_the_providers_form_of_name_repeatably():
+    """pulumi-kubernetes names it `<Pulumi name>-<8 random hex digits>` and annotates it
+    (provider/pkg/metadata/naming.go, AssignNameIfAutonamable); offline the digits are a hash."""
+
+    def program():
+        auto = k8s.core.v1.ConfigMap("auto", metadata={"namespace": "demo"}, data={"a": "b"})
+        config_map("reader", {"source": auto.metadata.name})
+
+    first, second = run_pulumi(program).manifests(), run_pulumi(program).manifests()
+    assert first == second
+    auto, reader = sorted(first, key=lambda d: d["metadata"]["name"])
+    name = auto["metadata"]["name"]
+    assert re.fullmatch(r"auto-[0-9a-f]{8}", name)
+    assert auto["metadata"]["annotations"] == {AUTONAMED_ANNOTATION: "true"}
+    assert reader["data"] == {"source": name}

@@ -26,7 +26,7 @@ from pulumi_argo_orchestration.testing import run_pulumi
 from tests.conftest import EXAMPLE_SPECS, minimal_spec
 from tests.support.argo_substitution import go_quote
 from tests.support.cli_runner import invoke
-from tests.support.field_docs import field_docs
+from tests.support.field_docs import pulumi_docs
 
 EXPRESSION = re.compile(r"\{\{=sprig\.quote\(inputs\.parameters\['([-a-zA-Z0-9_]+)'\]\)\}\}")
 TAG = re.compile(r"\{\{.*?\}\}")
@@ -510,9 +510,8 @@ def _typed_dict_docs() -> dict[str, dict[str, str]]:
     ],
 )
 def test_pulumi_args_carry_the_models_field_docs(spec_class, args_class):
-    documented = {
-        name: doc for name, doc in field_docs(spec_class).items() if name in spec_class.model_fields
-    }
+    fields = spec_class.model_fields
+    documented = {name: doc for name, doc in pulumi_docs(spec_class).items() if name in fields}
     assert documented, f"{spec_class.__name__} documents no field"
     args_docs = _typed_dict_docs()[args_class]
     assert {name: args_docs.get(name) for name in documented} == documented

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections.abc
 import types
 import typing
 from enum import Enum
@@ -14,12 +15,41 @@ NOT_REQUIRED = {typing.NotRequired, typing_extensions.NotRequired}
 REQUIRED = {typing.Required, typing_extensions.Required}
 
 
+def type_hints(cls: Any) -> dict[str, Any]:
+    """A TypedDict's field annotations as Pulumi's analyzer reads them: unevaluated.
+
+    `pulumi.Input[T]` holds the forward reference `'Output[T]'`, which `typing.get_type_hints`
+    cannot resolve once T is substituted; the analyzer reads `__annotations__` too.
+    """
+    annotations = dict(cls.__annotations__)
+    if any(isinstance(value, (str, typing.ForwardRef)) for value in annotations.values()):
+        return typing.get_type_hints(cls, include_extras=True)
+    return annotations
+
+
+def is_input(tp: Any) -> bool:
+    """`pulumi.Input[T]`: a union of T, Awaitable[T] and the forward reference Output[T]."""
+    args = get_args(tp) if is_union(tp) else ()
+    return any(get_origin(arg) is collections.abc.Awaitable for arg in args) and any(
+        isinstance(arg, typing.ForwardRef) and arg.__forward_arg__ == "Output[T]" for arg in args
+    )
+
+
+def input_base(tp: Any) -> Any:
+    """The T of `pulumi.Input[T]`."""
+    return next(
+        get_args(arg)[0] for arg in get_args(tp) if get_origin(arg) is collections.abc.Awaitable
+    )
+
+
 def strip(tp: Any) -> Any:
-    """Drop the wrappers that do not change the shape: Annotated, NotRequired, Optional."""
+    """Drop the wrappers that do not change the shape: Annotated, NotRequired, Optional, Input."""
     while True:
         origin = get_origin(tp)
         if origin is Annotated or origin in NOT_REQUIRED or origin in REQUIRED:
             tp = get_args(tp)[0]
+        elif is_input(tp):
+            tp = input_base(tp)
         elif is_union(tp) and type(None) in get_args(tp):
             rest = [arg for arg in get_args(tp) if arg is not type(None)]
             tp = rest[0] if len(rest) == 1 else Union[tuple(rest)]

@@ -37,3 +37,15 @@ def field_docs(model: type) -> dict[str, str]:
         if cls.__module__.split(".")[0] not in {"builtins", "pydantic", "typing"}:
             docs.update(attribute_docs(cls))
     return docs
+
+
+def pulumi_docs(model: type) -> dict[str, str]:
+    """A model's field docs as the Pulumi args and the schema carry them: with the input note."""
+    from pulumi_argo_orchestration.spec.inputs import input_note
+
+    docs = {name: inspect.cleandoc(doc) for name, doc in field_docs(model).items()}
+    for name, info in getattr(model, "model_fields", {}).items():
+        note = input_note(info)
+        if note and name in docs:
+            docs[name] = f"{docs[name]} {note}"
+    return docs
