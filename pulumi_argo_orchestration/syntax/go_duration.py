@@ -21,11 +21,16 @@ _UNIT_SECONDS = {
     "h": Decimal(3600),
 }
 _PART = r"([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)"
+# Go's time.Duration is an int64 of nanoseconds: about 292 years.
+GO_DURATION_MAX_SECONDS = (2**63 - 1) // 10**9
 _WHOLE = r"^(?:[0-9]+(?:\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+$"
 
 
-def duration_seconds(text: str) -> int | None:
-    """Whole seconds, rounded up so a deadline is never shorter than asked; None if invalid."""
+def duration_seconds(text: str, *, exact: bool = False) -> int | None:
+    """Whole seconds, rounded up so a deadline is never shorter than asked; None if invalid.
+
+    With `exact`, a duration that is not a whole number of seconds is None instead.
+    """
     if text.isdigit():
         return int(text)
     if not re.match(_WHOLE, text):
@@ -34,6 +39,8 @@ def duration_seconds(text: str) -> int | None:
         (Decimal(number) * _UNIT_SECONDS[unit] for number, unit in re.findall(_PART, text)),
         Decimal(0),
     )
+    if exact and total != total.to_integral_value():
+        return None
     return math.ceil(total)
 
 

@@ -13,14 +13,28 @@ Only the standard library is used, and nothing is computed at import time beyond
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timedelta, tzinfo
 from datetime import timezone as _timezone
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-__all__ = ["DstTransition", "dst_transitions", "next_runs", "schedule_problem"]
+__all__ = [
+    "GO_WEEKDAYS",
+    "DstTransition",
+    "dst_transitions",
+    "every_seconds",
+    "fold_weekdays",
+    "go_wall_time",
+    "iter_merged_runs",
+    "iter_runs",
+    "month_days",
+    "next_runs",
+    "schedule_problem",
+    "weekly_slots",
+]
 
 # robfig sets bit 63 when a field is `*` or `?` (without a step > 1); `dayMatches` reads it.
 _STAR_BIT = 1 << 63
@@ -454,22 +468,199 @@ def next_runs(expression: str, timezone: str | None, start: datetime, count: int
     when the controller registers the schedule). Fewer runs come back when robfig finds none
     within five years (e.g. `0 0 30 2 *`). Raises ValueError for an invalid expression or zone.
     """
-    schedule = _parse(expression)
-    tz = _zone(timezone)
     if count < 0:
         raise ValueError("count must not be negative")
-    t = _unix(start)
     runs: list[datetime] = []
-    while len(runs) < count:
+    if count:
+        for run in iter_runs(expression, timezone, start):
+            runs.append(run)
+            if len(runs) == count:
+                break
+    return runs
+
+
+def iter_runs(expression: str, timezone: str | None, start: datetime) -> Iterator[datetime]:
+    """Every run strictly after `start`, oldest first, lazily: `next_runs` without a count.
+
+    Ends where robfig finds no next run within five years; `@every` never ends. Raises
+    ValueError for an invalid expression or zone when first advanced.
+    """
+    schedule = _parse(expression)
+    tz = _zone(timezone)
+    t = _unix(start)
+    while True:
         if isinstance(schedule, _Every):
             t += schedule.seconds
         else:
             found = _spec_next(schedule, t, tz)
             if found is None:
-                break
+                return
             t = found
-        runs.append(_wall(t, tz))
-    return runs
+        yield _wall(t, tz)
+
+
+def iter_merged_runs(
+    expressions: list[str] | tuple[str, ...], timezone: str | None, start: datetime
+) -> Iterator[datetime]:
+    """The runs of several schedules of one CronWorkflow after `start`, oldest first, each
+    instant once.
+
+    Argo's cron controller adds one entry per schedule, and each fires `<name>-<unix seconds>`
+    (workflow/cron/operator.go, getChildWorkflowName): a second schedule firing at the same
+    second meets AlreadyExists and starts nothing.
+    """
+    streams = [iter_runs(expression, timezone, start) for expression in expressions]
+    last: datetime | None = None
+    for run in heapq.merge(*streams, key=_unix):
+        if last is None or _unix(run) != _unix(last):
+            yield run
+        last = run
+
+
+# --------------------------------------------------------------------------------------------
+# Weekly structure: the wall-clock slots of a week, and folding a weekday rule into the schedule
+# --------------------------------------------------------------------------------------------
+
+# Go's time.Format names for `Mon` (time/format.go, shortDayNames), Sunday first like Weekday().
+GO_WEEKDAYS = ("Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat")
+_WEEK_MINUTES = 7 * 24 * 60
+_ALL_DAYS = _bits(1, 31)
+_ALL_MONTHS = _bits(1, 12)
+_WEEKDAYS = _bits(1, 5)
+
+
+def weekly_slots(expression: str) -> tuple[int, ...] | None:
+    """Wall-clock minutes since Monday 00:00 at which the schedule fires, or None.
+
+    None when the firing days depend on the date, not only on the weekday: a day-of-month or
+    month that is not every day and every month (or `@every`, which follows no wall clock). In
+    robfig's dayMatches a full day-of-month field matches every day whichever rule applies, so
+    such a schedule fires at the same wall-clock times every week. Raises ValueError for an
+    expression Argo would refuse.
+    """
+    try:
+        spec = _parse(expression)
+    except _CronError as err:
+        raise ValueError(str(err)) from None
+    if isinstance(spec, _Every):
+        return None
+    if spec.dom & _ALL_DAYS != _ALL_DAYS or spec.month & _ALL_MONTHS != _ALL_MONTHS:
+        return None
+    # dayMatches ANDs the day fields when either is a star (the full day-of-month always
+    # matches, so the weekday decides) and ORs them otherwise (then every day matches).
+    weekday_decides = bool(spec.dom & _STAR_BIT or spec.dow & _STAR_BIT)
+    slots = []
+    for day in range(7):  # Monday first
+        if weekday_decides and not spec.dow & 1 << (day + 1) % 7:
+            continue
+        for hour in range(24):
+            if spec.hour & 1 << hour:
+                for minute in range(60):
+                    if spec.minute & 1 << minute:
+                        slots.append(day * 1440 + hour * 60 + minute)
+    return tuple(slots)
+
+
+def every_seconds(expression: str) -> int | None:
+    """The delay of an `@every` schedule in whole seconds (robfig's rounding), else None."""
+    try:
+        spec = _parse(expression)
+    except _CronError as err:
+        raise ValueError(str(err)) from None
+    return spec.seconds if isinstance(spec, _Every) else None
+
+
+def fold_weekdays(expression: str) -> str | None:
+    """The schedule limited to Monday-Friday by its day-of-week field, when that is exact.
+
+    Exact when the day-of-month is `*` or `?`: robfig then ANDs the two day fields, so the
+    firing days become exactly the weekdays among the schedule's own. With a restricted
+    day-of-month robfig would OR them instead (classic cron), and `@every` has no day fields:
+    None. The expression comes back unchanged when it already fires on weekdays only. Raises
+    ValueError when the schedule fires on Saturdays and Sundays only.
+    """
+    try:
+        spec = _parse(expression)
+    except _CronError as err:
+        raise ValueError(str(err)) from None
+    if isinstance(spec, _Every) or not spec.dom & _STAR_BIT:
+        return None
+    days = spec.dow & _WEEKDAYS
+    if not days:
+        raise ValueError(f"`{expression}` runs only on Saturdays or Sundays")
+    fields = _five_fields(expression)
+    if days == spec.dow & ~_STAR_BIT & _bits(0, 6):
+        return expression
+    return " ".join([*fields[:4], _day_list(days)])
+
+
+def month_days(expression: str) -> frozenset[int] | None:
+    """The days of the month a schedule can fire on, when its day-of-month alone decides them.
+
+    That is when the day-of-week is `*` (robfig then ANDs the day fields); None otherwise, and
+    for `@every`.
+    """
+    try:
+        spec = _parse(expression)
+    except _CronError as err:
+        raise ValueError(str(err)) from None
+    if isinstance(spec, _Every) or not spec.dow & _STAR_BIT:
+        return None
+    return frozenset(day for day in range(1, 32) if spec.dom & 1 << day)
+
+
+def _five_fields(expression: str) -> list[str]:
+    """The five fields of an expression, a descriptor written out (robfig's parseDescriptor)."""
+    written = {
+        "@yearly": "0 0 1 1 *",
+        "@annually": "0 0 1 1 *",
+        "@monthly": "0 0 1 * *",
+        "@weekly": "0 0 * * 0",
+        "@daily": "0 0 * * *",
+        "@midnight": "0 0 * * *",
+        "@hourly": "0 * * * *",
+    }
+    return re.split(_FIELD_SPLIT, written.get(expression, expression))
+
+
+def _day_list(days: int) -> str:
+    """A day-of-week bit set as cron text: runs of three or more days as ranges (`1-3,5`)."""
+    values = [day for day in range(7) if days & 1 << day]
+    parts: list[str] = []
+    run = [values[0]]
+    for value in values[1:]:
+        if value == run[-1] + 1:
+            run.append(value)
+            continue
+        parts.append(_day_range(run))
+        run = [value]
+    parts.append(_day_range(run))
+    return ",".join(parts)
+
+
+def _day_range(run: list[int]) -> str:
+    if len(run) >= 3:
+        return f"{run[0]}-{run[-1]}"
+    return ",".join(str(day) for day in run)
+
+
+def go_wall_time(timezone: str | None, wall: datetime) -> datetime:
+    """A naive wall-clock time placed in the zone as Go's time.Date (and ParseInLocation) do.
+
+    A wall time that does not exist or exists twice gets Go's offset, not Python's `fold`
+    choice (see `_go_date`); the result is aware, in the zone.
+    """
+    tz = _zone(timezone)
+    t = _go_date(
+        tz,
+        wall.year,
+        wall.month,
+        wall.day,
+        hour=wall.hour,
+        minute=wall.minute,
+        second=wall.second,
+    )
+    return _wall(t, tz)
 
 
 # --------------------------------------------------------------------------------------------

@@ -19,6 +19,8 @@ carried unchanged; see `argo/child_workflow.py` for how values reach a child Wor
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 _JSON_ESCAPED_CONTROLS = frozenset("\b\t\n\f\r")  # strconv.Quote writes \b \t \n \f \r, JSON too
 
 
@@ -64,3 +66,37 @@ def argo_text_problem(text: str) -> str | None:
             "strconv.Quote, whose escape for it is not JSON, so the step would fail"
         )
     return None
+
+
+def tags(text: str) -> list[str]:
+    """The `{{...}}` tags of `text` as fasttemplate finds them (to the first `}}`), in order."""
+    found = []
+    position = 0
+    while (start := text.find("{{", position)) >= 0:
+        end = text.find("}}", start + 2)
+        if end < 0:
+            break
+        found.append(text[start : end + 2])
+        position = end + 2
+    return found
+
+
+def fill_simple_tags(text: str, values: Mapping[str, str]) -> str:
+    """`text` with each simple tag whose variable is in `values` replaced by its value.
+
+    A simple tag is `{{name}}` (spaces around the name are trimmed, as Argo's simple template
+    does); expression tags `{{=...}}` and unknown names are left for Argo.
+    """
+    out = []
+    position = 0
+    while (start := text.find("{{", position)) >= 0:
+        end = text.find("}}", start + 2)
+        if end < 0:
+            break
+        inner = text[start + 2 : end]
+        name = inner.strip()
+        keep = inner.startswith("=") or name not in values
+        out.append(text[position:start] + (text[start : end + 2] if keep else values[name]))
+        position = end + 2
+    out.append(text[position:])
+    return "".join(out)
