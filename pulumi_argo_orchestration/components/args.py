@@ -54,6 +54,35 @@ class StopStrategyArgs(TypedDict):
     """A bare expr condition, e.g. `cronworkflow.failed >= 3`."""
 
 
+class WindowArgs(TypedDict):
+    """The run's time window, given to the orchestrator as `window-start` and `window-end`.
+
+    Both are RFC 3339 UTC times computed by Argo from the run's scheduled time
+    (`{{workflow.scheduledTime}}`), which ends the window; children read them as
+    `{{workflow.parameters.window-start}}` in their arguments. Set exactly one field.
+    """
+
+    length: NotRequired[str]
+    """A fixed window that starts this long before the scheduled time, e.g. `4h`."""
+    since_previous_schedule: NotRequired[bool]
+    """The window starts at the schedule's previous run time (weekly-repeating schedules)."""
+
+
+class CalendarArgs(TypedDict):
+    """Days on which scheduled runs are skipped, in the pipeline's time zone.
+
+    Compiled to the CronWorkflow's `when` (Argo v3.6+); `weekdaysOnly` goes into the schedule's
+    day-of-week field instead where that is exact. `schedule` and `backfill` skip the same runs.
+    """
+
+    skip_dates: NotRequired[list[str]]
+    """Dates without runs, e.g. holidays: ISO dates such as '2026-12-25'."""
+    weekdays_only: NotRequired[bool]
+    """Run Monday to Friday only (default false)."""
+    last_day_of_month: NotRequired[bool]
+    """Run on the last day of each month only (default false)."""
+
+
 class ExternalParameterArgs(TypedDict):
     """A parameter of a template this pipeline does not create."""
 
@@ -616,6 +645,12 @@ class ScheduledPipelineArgs(TypedDict):
     """Most children running at once (Argo `parallelism` on the entry template)."""
     child_timeout: NotRequired[str]
     """Default `timeout` for every child that sets none, e.g. `2h`."""
+    orchestrator_template: NotRequired[bool]
+    """Make the orchestrator a WorkflowTemplate named after the pipeline (default false)."""
+    window: NotRequired[WindowArgs]
+    """Give each run its time window as the parameters `window-start` and `window-end`."""
+    calendar: NotRequired[CalendarArgs]
+    """Skip scheduled runs on these days (skip dates, weekends, all but the month's last)."""
 
 
 class SharedWorkflowTemplateArgs(TypedDict):

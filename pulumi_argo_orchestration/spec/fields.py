@@ -8,6 +8,7 @@ or the whole pipeline are in `rules.py`.
 # No `from __future__ import annotations`: pydantic would compile and evaluate every annotation
 # string when it creates the classes, a cost each command pays at start-up.
 import re
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
@@ -105,6 +106,34 @@ def _timeout(value: str) -> str:
         "timeout",
         f"invalid timeout {value!r}: use a positive Go duration ('30m', '1h30m') or seconds ('90')",
     )
+    return value
+
+
+def _window_length(value: str) -> str:
+    seconds = go_duration.duration_seconds(value)
+    exact = seconds is not None and go_duration.duration_seconds(value, exact=True) == seconds
+    check(
+        seconds is not None and 1 <= seconds <= go_duration.GO_DURATION_MAX_SECONDS and exact,
+        "window_length",
+        f"invalid window length {value!r}: use a Go duration of whole seconds, at least 1s "
+        "('4h', '90m', '1h30m') or seconds ('3600')",
+    )
+    return value
+
+
+def _date_text(value: Any) -> Any:
+    # YAML reads an unquoted 2026-12-25 as a date: take it as the ISO text it was written as.
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _iso_date(value: str) -> str:
+    valid = bool(re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value))
+    if valid:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            valid = False
+    check(valid, "iso_date", f"invalid date {value!r}: use an ISO date such as '2026-12-25'")
     return value
 
 
@@ -361,6 +390,8 @@ Labels = Annotated[dict[str, str], AfterValidator(_labels)]
 Annotations = Annotated[dict[str, str], AfterValidator(_annotations)]
 NonNegative = Annotated[int, Field(ge=0)]
 Timeout = Annotated[str, AfterValidator(_timeout)]
+WindowLength = Annotated[str, AfterValidator(_window_length)]
+IsoDate = Annotated[str, BeforeValidator(_date_text), AfterValidator(_iso_date)]
 When = Annotated[str, AfterValidator(_when)]
 # No braces: Argo substitutes `{{...}}` in a child manifest as text, before parsing it.
 LockName = Annotated[str, StringConstraints(pattern=r"^[-._a-zA-Z0-9]+$", max_length=253)]

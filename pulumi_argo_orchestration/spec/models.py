@@ -22,6 +22,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from . import names
 from .fields import (
     AbsolutePath,
     Annotations,
@@ -33,6 +34,7 @@ from .fields import (
     FurtherContainerFields,
     FurtherTemplateFields,
     GoDuration,
+    IsoDate,
     Labels,
     LockName,
     Namespace,
@@ -54,6 +56,7 @@ from .fields import (
     TimeZone,
     VolumeName,
     When,
+    WindowLength,
     check,
     check_nested,
     empty_dict,
@@ -146,6 +149,35 @@ class StopStrategy(_Spec):
 
     expression: str
     """A bare expr condition, e.g. `cronworkflow.failed >= 3`."""
+
+
+class Window(_Spec):
+    """The run's time window, given to the orchestrator as `window-start` and `window-end`.
+
+    Both are RFC 3339 UTC times computed by Argo from the run's scheduled time
+    (`{{workflow.scheduledTime}}`), which ends the window; children read them as
+    `{{workflow.parameters.window-start}}` in their arguments. Set exactly one field.
+    """
+
+    length: WindowLength | None = None
+    """A fixed window that starts this long before the scheduled time, e.g. `4h`."""
+    since_previous_schedule: bool = False
+    """The window starts at the schedule's previous run time (weekly-repeating schedules)."""
+
+
+class Calendar(_Spec):
+    """Days on which scheduled runs are skipped, in the pipeline's time zone.
+
+    Compiled to the CronWorkflow's `when` (Argo v3.6+); `weekdaysOnly` goes into the schedule's
+    day-of-week field instead where that is exact. `schedule` and `backfill` skip the same runs.
+    """
+
+    skip_dates: list[IsoDate] = Field(default_factory=empty_list)
+    """Dates without runs, e.g. holidays: ISO dates such as '2026-12-25'."""
+    weekdays_only: bool = False
+    """Run Monday to Friday only (default false)."""
+    last_day_of_month: bool = False
+    """Run on the last day of each month only (default false)."""
 
 
 class ExternalParameter(_Spec):
@@ -871,6 +903,12 @@ class PipelineFields(_Spec):
     """Most children running at once (Argo `parallelism` on the entry template)."""
     child_timeout: Timeout | None = None
     """Default `timeout` for every child that sets none, e.g. `2h`."""
+    orchestrator_template: bool = False
+    """Make the orchestrator a WorkflowTemplate named after the pipeline (default false)."""
+    window: Window | None = None
+    """Give each run its time window as the parameters `window-start` and `window-end`."""
+    calendar: Calendar | None = None
+    """Skip scheduled runs on these days (skip dates, weekends, all but the month's last)."""
 
     @property
     def all_schedules(self) -> list[str]:
@@ -890,6 +928,11 @@ class PipelineFields(_Spec):
     def template_account(self, template: Template) -> str:
         """The account a template's pods run under: its own, or the shared executor account."""
         return template.account_name if template.needs_own_account else self.shared_executor_account
+
+    @property
+    def added_parameters(self) -> tuple[str, ...]:
+        """Orchestrator parameters the package adds (not declared under `parameters`)."""
+        return names.WINDOW_PARAMETERS if self.window is not None else ()
 
     @property
     def children(self) -> list[tuple[str, Child]]:

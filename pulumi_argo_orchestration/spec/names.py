@@ -23,6 +23,21 @@ RESERVED_LABELS = frozenset(
 )
 OBJECT_NAME_MAX = 253
 
+# Orchestrator parameters `window:` adds (checked as declared wherever references are checked).
+WINDOW_START = "window-start"
+WINDOW_END = "window-end"
+WINDOW_PARAMETERS = (WINDOW_START, WINDOW_END)
+
+# Argo reads a run's `{{workflow.scheduledTime}}` from this annotation of the Workflow
+# (workflow/common/common.go, AnnotationKeyCronWfScheduledTime).
+SCHEDULED_TIME_ANNOTATION = "workflows.argoproj.io/scheduled-time"
+# On the CronWorkflow: the spec's `calendar` and `window`, as JSON, so `schedule`, `graph` and
+# `backfill` read them from the manifests of a spec file and of a program alike.
+CALENDAR_ANNOTATION = "argo-orchestration/calendar"
+WINDOW_ANNOTATION = "argo-orchestration/window"
+# A backfill's semaphore: at most N of a pipeline's backfilled runs at once.
+BACKFILL_LOCK_KEY = "backfill"
+
 
 def _short_hash(text: str) -> str:
     # Imported here: only over-long names need it, and OpenSSL's loading shows in CLI start-up.
@@ -43,6 +58,42 @@ def child_generate_name(pipeline: str, step: str) -> str:
         digest = _short_hash(prefix)
         prefix = f"{prefix[: limit - 7].rstrip('-')}-{digest}"
     return f"{prefix}-"
+
+
+# `<pipeline>-bf` and 10 digits (Unix seconds until the year 2286) within 63 characters.
+BACKFILL_DECIMAL_PIPELINE_MAX = WORKFLOW_NAME_MAX - 3 - 10
+
+
+def backfill_run_name(pipeline: str, slot_unix: int) -> str:
+    """`<pipeline>-bf<unix seconds>`: the same name for the same slot, so a repeated backfill
+    creates nothing twice (Kubernetes refuses an existing name).
+
+    It never ends in `-<digits>` as a cron run `<CronWorkflow>-<unix seconds>` does, and its last
+    part is longer than the 5 characters of a generated name, so it meets neither. A pipeline
+    name longer than 50 characters leaves no room for 10 digits in 63: the slot is then written
+    in base 36 (`tcmw00`), for every slot of that pipeline.
+    """
+    if slot_unix < 0:
+        raise ValueError("backfilled runs start at 1970-01-01 or later")
+    digits = str(slot_unix)
+    if len(pipeline) > BACKFILL_DECIMAL_PIPELINE_MAX or len(digits) > 10:
+        digits = _base36(slot_unix)
+    return f"{pipeline}-bf{digits}"
+
+
+def _base36(number: int) -> str:
+    alphabet = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    while True:
+        number, digit = divmod(number, 36)
+        text = alphabet[digit] + text
+        if number == 0:
+            return text
+
+
+def backfill_config_map(pipeline: str) -> str:
+    """The ConfigMap whose `backfill` key sizes the semaphore of a pipeline's backfills."""
+    return f"{pipeline}-backfill"
 
 
 def common_labels(pipeline_name: str, extra: dict[str, str] | None = None) -> dict[str, str]:

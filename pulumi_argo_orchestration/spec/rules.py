@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..errors import Problem, join_path
-from . import contracts, control_flow, targets
+from . import calendar, contracts, control_flow, names, targets, window
 from .models import Container, EnvFromSource, EnvVar, PipelineFields, PodGC, Template
 
 # Volumes Argo adds to every pod, and the script volume (workflow/controller/workflowpod.go:
@@ -30,7 +30,10 @@ def pipeline_problems(pipeline: PipelineFields) -> list[Problem]:
     if pipeline.schedule is not None and pipeline.schedules is not None:
         problems.append(Problem("schedules", "set either `schedule` or `schedules`, not both"))
 
+    # The one set of orchestrator parameters a `{{workflow.parameters.NAME}}` may name: the
+    # declared ones and those the package adds (`PipelineFields.added_parameters`).
     declared = {parameter.name for parameter in pipeline.parameters}
+    declared.update(pipeline.added_parameters)
     for i, parameter in enumerate(pipeline.parameters):
         if parameter.value is None:
             problems.append(Problem(f"parameters[{i}].value", "a pipeline parameter needs a value"))
@@ -76,6 +79,31 @@ def pipeline_problems(pipeline: PipelineFields) -> list[Problem]:
             )
     problems += targets.target_problems(pipeline)
     problems += control_flow.control_flow_problems(pipeline)
+    problems += calendar.calendar_problems(pipeline)
+    problems += window.window_problems(pipeline)
+    problems += _orchestrator_template_problems(pipeline)
+    return problems
+
+
+def _orchestrator_template_problems(pipeline: PipelineFields) -> list[Problem]:
+    """`orchestratorTemplate` names a WorkflowTemplate after the pipeline: nothing else may."""
+    if not pipeline.orchestrator_template:
+        return []
+    why = "`orchestratorTemplate: true` gives that name to the orchestrator's WorkflowTemplate"
+    problems = [
+        Problem(f"templates[{i}].name", f"{template.name!r} is the pipeline's name, and {why}")
+        for i, template in enumerate(pipeline.templates)
+        if template.name == pipeline.name
+    ]
+    problems += [
+        Problem(
+            f"{path}.workflowTemplate",
+            f"{child.workflow_template!r} is the orchestrator itself ({why}): a child that "
+            "runs it would start the whole pipeline again",
+        )
+        for path, child in pipeline.children
+        if child.workflow_template == pipeline.name
+    ]
     return problems
 
 
@@ -369,9 +397,16 @@ def _duplicates(entries: list[tuple[str, str]], what: str) -> list[Problem]:
 
 def _undeclared(path: str, text: str, declared: set[str], owner: str) -> list[Problem]:
     return [
-        Problem(
-            path, f"references undeclared parameter {ref!r}: declare it in {owner}'s `parameters`"
-        )
+        Problem(path, _undeclared_message(ref, owner))
         for ref in re.findall(_WORKFLOW_PARAMETER_REF, text)
         if ref not in declared
     ]
+
+
+def _undeclared_message(ref: str, owner: str) -> str:
+    if ref in names.WINDOW_PARAMETERS and owner == "the pipeline":
+        return (
+            f"references {ref!r}, which the pipeline's `window` adds: set `window` "
+            "(e.g. `window: {length: 4h}`)"
+        )
+    return f"references undeclared parameter {ref!r}: declare it in {owner}'s `parameters`"

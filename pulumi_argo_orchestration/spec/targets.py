@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..errors import Problem, join_path
+from .calendar import needs_when
 from .models import ArgoVersion, PipelineFields, Template
 
 # Pipeline fields (Python name, spec path) that an Argo v3.5 controller does not know.
@@ -47,6 +48,15 @@ def target_problems(pipeline: PipelineFields) -> list[Problem]:
     for attribute, path in V3_6_PIPELINE_FIELDS:
         if getattr(pipeline, attribute, None) is not None:
             problems.append(Problem(path, f"`{path}` needs Argo v3.6 or later and {target}"))
+    if needs_when(pipeline):
+        problems.append(
+            Problem(
+                "calendar",
+                "skips runs with the CronWorkflow's `when`, which needs Argo v3.6 or later, and "
+                f"{target} (`weekdaysOnly` alone needs no `when` where the schedule's "
+                "day-of-month is `*`)",
+            )
+        )
     problems += plural_synchronization_problems(
         pipeline.model_dump(by_alias=True, exclude_none=True, mode="json")
     )

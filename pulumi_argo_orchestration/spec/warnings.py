@@ -23,6 +23,10 @@ def pipeline_warnings(pipeline: PipelineFields) -> list[str]:
     warnings += _child_warnings(pipeline)
     warnings += _control_flow_warnings(pipeline)
     warnings += _retry_warnings(pipeline)
+    if pipeline.window is not None:
+        from .window import window_warnings  # imported when used: windows are rare
+
+        warnings += window_warnings(pipeline)
     return warnings
 
 
