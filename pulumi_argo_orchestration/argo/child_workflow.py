@@ -83,24 +83,55 @@ def child_manifest(
     timeout and locks belong to the child Workflow, so they bound and count the child's own run,
     whether or not its orchestrator is still there.
     """
+    keys = list(child.arguments)
+    document = child_document(
+        pipeline_name,
+        namespace,
+        labels,
+        child,
+        {key: _SENTINEL.format(index) for index, key in enumerate(keys)},
+        parent_namespace=parent_namespace,
+        parent="{{workflow.name}}",
+        default_timeout=default_timeout,
+        argo_version=argo_version,
+    )
+    text = dump_document(document)
+    for index, key in enumerate(keys):
+        text = text.replace(f"{_SENTINEL.format(index)}\n", f"{argument_expression(key)}\n", 1)
+    return text
+
+
+def child_document(
+    pipeline_name: str,
+    namespace: str,
+    labels: dict[str, str],
+    child: Child,
+    arguments: dict[str, str],
+    *,
+    parent_namespace: str | None = None,
+    parent: str | None = None,
+    default_timeout: str | None = None,
+    argo_version: ArgoVersion = ArgoVersion.V4,
+) -> dict[str, Any]:
+    """The child Workflow with these argument values; `parent` names the run that spawns it.
+
+    Without `parent` (a child started on its own) it carries no label naming a parent.
+    """
+    child_labels = dict(labels)
+    if parent is not None:
+        child_labels[names.PARENT_LABEL] = parent
+    child_labels[names.STEP_LABEL] = child.name
+    if parent is not None and parent_namespace is not None:
+        child_labels[names.PARENT_NAMESPACE_LABEL] = parent_namespace
     metadata: dict[str, Any] = {
         "generateName": names.child_generate_name(pipeline_name, child.name),
         "namespace": namespace,
-        "labels": {
-            **labels,
-            names.PARENT_LABEL: "{{workflow.name}}",
-            names.STEP_LABEL: child.name,
-        },
+        "labels": child_labels,
     }
-    if parent_namespace is not None:
-        metadata["labels"][names.PARENT_NAMESPACE_LABEL] = parent_namespace
     spec: dict[str, Any] = {}
-    keys = list(child.arguments)
-    if keys:
+    if arguments:
         spec["arguments"] = {
-            "parameters": [
-                {"name": key, "value": _SENTINEL.format(index)} for index, key in enumerate(keys)
-            ]
+            "parameters": [{"name": key, "value": value} for key, value in arguments.items()]
         }
     ref: dict[str, Any] = {"name": child.template_ref}
     if child.cluster_scope:
@@ -118,17 +149,12 @@ def child_manifest(
         spec["synchronization"] = (
             singular_synchronization(locks) if argo_version is ArgoVersion.V3_5 else locks
         )
-    text = dump_document(
-        {
-            "apiVersion": "argoproj.io/v1alpha1",
-            "kind": "Workflow",
-            "metadata": metadata,
-            "spec": spec,
-        }
-    )
-    for index, key in enumerate(keys):
-        text = text.replace(f"{_SENTINEL.format(index)}\n", f"{argument_expression(key)}\n", 1)
-    return text
+    return {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Workflow",
+        "metadata": metadata,
+        "spec": spec,
+    }
 
 
 def spawn_template(

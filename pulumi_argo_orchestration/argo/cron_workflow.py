@@ -1,22 +1,26 @@
-"""The CronWorkflow: Argo v4's `spec.schedules`, every field explicit, a step group per stage."""
+"""The CronWorkflow: Argo v4's `spec.schedules`, every field explicit, a step group per stage.
+
+With `orchestratorTemplate` its `workflowSpec` only references the orchestrator's WorkflowTemplate
+(`orchestrator.orchestrator_workflow_template`). The calendar becomes `when` and, for
+`weekdaysOnly`, the schedules' day-of-week field (`spec.calendar`); the spec's `calendar` and
+`window` are also written as annotations, for readers of the manifests (`schedule`, `graph`).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ..spec import names
-from ..spec.control_flow import output_references
+from ..spec.calendar import effective_schedules
 from ..spec.pipeline import Pipeline
-from . import pod_security
-from .child_workflow import spawn_template
-from .orchestrator import ENTRYPOINT, entry_template, exit_handler
-from .workflow_template import pod_gc_spec, pod_metadata_spec
+from .calendar_when import cron_when
+from .orchestrator import orchestrator_spec
 
 
 def cron_workflow(pipeline: Pipeline) -> dict[str, Any]:
     """The CronWorkflow manifest; its runs and their children all carry the pipeline's labels."""
     labels = names.common_labels(pipeline.name, pipeline.labels)
-    spec: dict[str, Any] = {"schedules": pipeline.all_schedules}
+    spec: dict[str, Any] = {"schedules": effective_schedules(pipeline)}
     if pipeline.timezone is not None:
         spec["timezone"] = pipeline.timezone
     spec["concurrencyPolicy"] = pipeline.concurrency_policy.value
@@ -25,51 +29,42 @@ def cron_workflow(pipeline: Pipeline) -> dict[str, Any]:
     spec["successfulJobsHistoryLimit"] = pipeline.successful_jobs_history_limit
     spec["failedJobsHistoryLimit"] = pipeline.failed_jobs_history_limit
     spec["suspend"] = pipeline.suspend
-    if pipeline.when is not None:
-        spec["when"] = pipeline.when
+    when = cron_when(pipeline)
+    if when is not None:
+        spec["when"] = when
     if pipeline.stop_strategy is not None:
         spec["stopStrategy"] = {"expression": pipeline.stop_strategy.expression}
     spec["workflowMetadata"] = {"labels": dict(labels)}
-    spec["workflowSpec"] = _workflow_spec(pipeline, labels)
+    if pipeline.orchestrator_template:
+        spec["workflowSpec"] = {"workflowTemplateRef": {"name": pipeline.name}}
+    else:
+        spec["workflowSpec"] = orchestrator_spec(pipeline)
+    metadata: dict[str, Any] = {
+        "name": pipeline.name,
+        "namespace": pipeline.namespace,
+        "labels": labels,
+    }
+    annotations = _annotations(pipeline)
+    if annotations:
+        metadata["annotations"] = annotations
     return {
         "apiVersion": "argoproj.io/v1alpha1",
         "kind": "CronWorkflow",
-        "metadata": {"name": pipeline.name, "namespace": pipeline.namespace, "labels": labels},
+        "metadata": metadata,
         "spec": spec,
     }
 
 
-def _workflow_spec(pipeline: Pipeline, labels: dict[str, str]) -> dict[str, Any]:
-    spec: dict[str, Any] = {
-        "serviceAccountName": pipeline.account_name,
-        **pod_security.token_settings(pipeline),
-        "entrypoint": ENTRYPOINT,
-        "securityContext": pod_security.pod_security_context(),
-    }
-    metadata = pod_metadata_spec(pipeline.pod_metadata)
-    if metadata:
-        spec["podMetadata"] = metadata
-    if pipeline.pod_gc is not None:
-        spec["podGC"] = pod_gc_spec(pipeline.pod_gc)
-    if pipeline.parameters:
-        spec["arguments"] = {
-            "parameters": [p.model_dump(exclude_none=True) for p in pipeline.parameters]
-        }
-    handler = exit_handler(pipeline)
-    if handler is not None:
-        spec["onExit"] = handler["name"]
-    read = output_references(pipeline)
-    spawners = [
-        spawn_template(
-            pipeline.name,
-            pipeline.namespace,
-            labels,
-            child,
-            default_timeout=pipeline.child_timeout,
-            argo_version=pipeline.argo_version,
-            outputs=read.get(child.name, ()),
-        )
-        for _, child in pipeline.children
-    ]
-    spec["templates"] = [entry_template(pipeline), *([handler] if handler else []), *spawners]
-    return spec
+def _annotations(pipeline: Pipeline) -> dict[str, str]:
+    """The spec's `calendar` and `window` as compact JSON (camelCase, defaults left out)."""
+    import json
+
+    found = {}
+    for key, model in (
+        (names.CALENDAR_ANNOTATION, pipeline.calendar),
+        (names.WINDOW_ANNOTATION, pipeline.window),
+    ):
+        if model is not None:
+            data = model.model_dump(by_alias=True, exclude_defaults=True, mode="json")
+            found[key] = json.dumps(data, separators=(",", ":"), sort_keys=True)
+    return found

@@ -17,6 +17,7 @@ from ..spec.warnings import pipeline_warnings
 from . import namespaces, rbac, synchronization, versions
 from .apply_order import in_apply_order
 from .cron_workflow import cron_workflow
+from .orchestrator import orchestrator_workflow_template
 from .workflow_template import workflow_template
 
 
@@ -65,6 +66,8 @@ def render_pipeline(spec: Pipeline | Mapping[str, Any]) -> RenderedPipeline:
         )
         for t in pipeline.templates
     ]
+    if pipeline.orchestrator_template:
+        templates.append(orchestrator_workflow_template(pipeline))
     documents = [
         *namespaces.namespace_manifests(pipeline, labels),
         *rbac.rbac_manifests(pipeline),

@@ -15,12 +15,77 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..spec import names
+from ..spec.control_flow import output_references
 from ..spec.models import Task
 from ..spec.pipeline import Pipeline
-from .child_workflow import spawn_step
+from . import pod_security
+from .child_workflow import spawn_step, spawn_template
+from .window import window_parameters
+from .workflow_template import pod_gc_spec, pod_metadata_spec
 
 ENTRYPOINT = "main"
 EXIT_HANDLER = "exit-handler"
+
+
+def orchestrator_spec(pipeline: Pipeline) -> dict[str, Any]:
+    """The orchestrator Workflow's spec: account, pod security, parameters, its templates.
+
+    The CronWorkflow's `workflowSpec`, or with `orchestratorTemplate` the spec of the
+    WorkflowTemplate it references.
+    """
+    labels = names.common_labels(pipeline.name, pipeline.labels)
+    spec: dict[str, Any] = {
+        "serviceAccountName": pipeline.account_name,
+        **pod_security.token_settings(pipeline),
+        "entrypoint": ENTRYPOINT,
+        "securityContext": pod_security.pod_security_context(),
+    }
+    metadata = pod_metadata_spec(pipeline.pod_metadata)
+    if metadata:
+        spec["podMetadata"] = metadata
+    if pipeline.pod_gc is not None:
+        spec["podGC"] = pod_gc_spec(pipeline.pod_gc)
+    parameters = [p.model_dump(exclude_none=True) for p in pipeline.parameters]
+    parameters += window_parameters(pipeline)
+    if parameters:
+        spec["arguments"] = {"parameters": parameters}
+    handler = exit_handler(pipeline)
+    if handler is not None:
+        spec["onExit"] = handler["name"]
+    read = output_references(pipeline)
+    spawners = [
+        spawn_template(
+            pipeline.name,
+            pipeline.namespace,
+            labels,
+            child,
+            default_timeout=pipeline.child_timeout,
+            argo_version=pipeline.argo_version,
+            outputs=read.get(child.name, ()),
+        )
+        for _, child in pipeline.children
+    ]
+    spec["templates"] = [entry_template(pipeline), *([handler] if handler else []), *spawners]
+    return spec
+
+
+def orchestrator_workflow_template(pipeline: Pipeline) -> dict[str, Any]:
+    """With `orchestratorTemplate`: the orchestrator as a WorkflowTemplate named after the pipeline.
+
+    Everything that would sit in the CronWorkflow's `workflowSpec` sits here, so the CronWorkflow
+    needs only `workflowTemplateRef` beside it: under `templateReferencing: Strict` or `Secure`,
+    Argo refuses `serviceAccountName`, `securityContext` and `synchronization` next to the
+    reference (workflow/util/merge.go, `allowedUserOverrideFields`). Its `workflowMetadata`
+    labels a run submitted from the template too (the controller applies them at start).
+    """
+    labels = names.common_labels(pipeline.name, pipeline.labels)
+    return {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "WorkflowTemplate",
+        "metadata": {"name": pipeline.name, "namespace": pipeline.namespace, "labels": labels},
+        "spec": {"workflowMetadata": {"labels": dict(labels)}, **orchestrator_spec(pipeline)},
+    }
 
 
 def entry_template(pipeline: Pipeline) -> dict[str, Any]:
