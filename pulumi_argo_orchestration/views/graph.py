@@ -14,6 +14,10 @@ from typing import Any
 
 import yaml
 
+from ..spec.calendar import describe_calendar
+from ..spec.window import describe_window
+from .pipeline_annotations import calendar_of, own_when, window_of
+
 FORMATS = ("mermaid", "dot")
 
 # The seed's palette (trigger, orchestrator, child, success, failure).
@@ -69,26 +73,54 @@ class Flow:
     """DAG mode: the tasks, each with the tasks it depends on."""
     exit_steps: tuple[Step, ...] = ()
     """What the exit handler spawns, when it is a steps template."""
+    template: str | None = None
+    """The WorkflowTemplate the orchestrator is (`orchestratorTemplate`), if it is one."""
+    calendar: str | None = None
+    """The calendar in words: the days whose runs are skipped."""
+    window: str | None = None
+    """The run's time window in words."""
 
 
 def flows_from_manifests(documents: Sequence[Mapping[str, Any]]) -> list[Flow]:
     """Every CronWorkflow among `documents` as a Flow; GraphError when there is none."""
-    flows = [_flow(d) for d in documents if d.get("kind") == "CronWorkflow"]
+    flows = [_flow(d, documents) for d in documents if d.get("kind") == "CronWorkflow"]
     if not flows:
         raise GraphError("no CronWorkflow to draw")
     return flows
 
 
-def _flow(document: Mapping[str, Any]) -> Flow:
+def _referenced_spec(
+    name: str, workflow: Mapping[str, Any], namespace: Any, documents: Sequence[Mapping[str, Any]]
+) -> tuple[Mapping[str, Any], str | None]:
+    """The orchestrator's spec: the CronWorkflow's own, or the WorkflowTemplate it references."""
+    ref = workflow.get("workflowTemplateRef")
+    if not isinstance(ref, Mapping) or workflow.get("templates"):
+        return workflow, None
+    template = str(ref.get("name") or "")
+    kind = "ClusterWorkflowTemplate" if ref.get("clusterScope") else "WorkflowTemplate"
+    for document in documents:
+        metadata = document.get("metadata") or {}
+        if (
+            document.get("kind") == kind
+            and metadata.get("name") == template
+            and (kind == "ClusterWorkflowTemplate" or metadata.get("namespace") == namespace)
+        ):
+            return document.get("spec") or {}, template
+    raise GraphError(f"{name}: its {kind} {template!r} is not among the documents")
+
+
+def _flow(document: Mapping[str, Any], documents: Sequence[Mapping[str, Any]]) -> Flow:
     name = str((document.get("metadata") or {}).get("name") or "cron-workflow")
     spec = document.get("spec") or {}
-    workflow = spec.get("workflowSpec") or {}
+    namespace = (document.get("metadata") or {}).get("namespace")
+    workflow, template = _referenced_spec(
+        name, spec.get("workflowSpec") or {}, namespace, documents
+    )
     templates: dict[str, Any] = {
         str(t.get("name")): t for t in workflow.get("templates") or [] if isinstance(t, Mapping)
     }
     entrypoint = str(workflow.get("entrypoint") or "")
     main = templates.get(entrypoint) or {}
-    namespace = (document.get("metadata") or {}).get("namespace")
     stages = _stages(main, templates, namespace)
     dag = main.get("dag")
     raw_tasks = dag.get("tasks") if isinstance(dag, Mapping) else None
@@ -102,6 +134,11 @@ def _flow(document: Mapping[str, Any]) -> Flow:
     schedules = spec.get("schedules") or ([spec["schedule"]] if spec.get("schedule") else [])
     on_exit = workflow.get("onExit")
     exit_stages = _stages(templates.get(str(on_exit)) or {}, templates, namespace)
+    try:
+        calendar, window = calendar_of(document), window_of(document)
+        when = own_when(document)
+    except ValueError as error:
+        raise GraphError(f"{name}: {error}") from None
     return Flow(
         name=name,
         schedules=tuple(str(s) for s in schedules),
@@ -110,10 +147,13 @@ def _flow(document: Mapping[str, Any]) -> Flow:
         entrypoint=entrypoint,
         stages=stages,
         on_exit=str(on_exit) if on_exit else None,
-        when=spec.get("when"),
+        when=when,
         stop_when=(spec.get("stopStrategy") or {}).get("expression"),
         tasks=tasks,
         exit_steps=tuple(step for stage in exit_stages for step in stage),
+        template=template,
+        calendar=describe_calendar(calendar) if calendar is not None else None,
+        window=describe_window(window) if window is not None else None,
     )
 
 
@@ -227,6 +267,7 @@ def diagram(flow: Flow, prefix: str = "") -> Diagram:
             (
                 f"CronWorkflow {flow.name}",
                 *(f"{s} ({zone})" for s in flow.schedules),
+                *([flow.calendar] if flow.calendar else []),
                 *([f"only when {flow.when}"] if flow.when else []),
                 *([f"stops when {flow.stop_when}"] if flow.stop_when else []),
             ),
@@ -236,11 +277,13 @@ def diagram(flow: Flow, prefix: str = "") -> Diagram:
             orchestrator,
             (
                 f"Orchestrator: {flow.entrypoint}",
+                *([f"WorkflowTemplate {flow.template}"] if flow.template else []),
                 *(
                     [f"concurrencyPolicy: {flow.concurrency_policy}"]
                     if flow.concurrency_policy
                     else []
                 ),
+                *([flow.window] if flow.window else []),
             ),
             "orchestrator",
         ),
