@@ -20,8 +20,9 @@ from collections.abc import Callable, Generator, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from .._version import __version__
-from . import import_command
+from . import import_command, runs
 from .sources import ProgramOptions, Rendered, RenderFailure, render_path
+from .usage import UsageError
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -31,15 +32,14 @@ PROG = "argo-orchestration"
 DESCRIPTION = """\
 Scheduled Argo Workflows orchestrations, offline: no cluster and no Pulumi CLI needed.
 
-Every command but import takes a pipeline spec file (YAML), a Pulumi program directory
-with Pulumi.yaml, or a program's .py file; import reads Argo's own YAML. Exit status: 0
-success, 1 invalid input (problems on stderr, nothing written), 2 a malformed command
-line.
+render, validate, graph and schedule take a pipeline spec file (YAML), a Pulumi
+program directory with Pulumi.yaml, or a program's .py file; run and backfill take a
+spec file; import reads Argo's own YAML. Exit status: 0 success, 1 invalid input
+(problems on stderr, nothing written), 2 a malformed command line.
 """
 
 
-class _UsageError(Exception):
-    """A command line that parsed but makes no sense: exit 2 with the command's usage."""
+_UsageError = UsageError
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -495,6 +495,7 @@ def schedule(
 
 # name: (help line, arguments, command); listed in this order by --help.
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[..., None]]] = {
+    "backfill": ("Print a Workflow for every run a schedule missed.", *runs.BACKFILL),
     "graph": ("Draw a pipeline as a Mermaid (or DOT) flowchart.", _graph_arguments, graph),
     "import": (
         "Read Argo CronWorkflows and WorkflowTemplates into specs.",
@@ -506,6 +507,7 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callab
         _render_arguments,
         render,
     ),
+    "run": ("Print a Workflow that runs the pipeline, or one child, now.", *runs.RUN),
     "schedule": ("List the next run times, with DST warnings.", _schedule_arguments, schedule),
     "validate": (
         "Check spec files and programs; list every problem.",

@@ -9,11 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from contextlib import redirect_stdout
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .._gc import gc_paused
 from ..errors import ResolvedValueError, SpecError
 from ..offline.project import ProjectError, is_program_path
+
+if TYPE_CHECKING:
+    from ..argo.manifests import RenderedPipeline
 
 _NO_VALUES: Mapping[str, str] = MappingProxyType({})
 
@@ -67,8 +70,14 @@ def render_path(path: str, options: ProgramOptions | None = None) -> Rendered:
     return _render_spec(path)
 
 
-@gc_paused
 def _render_spec(path: str) -> Rendered:
+    rendered = render_spec_file(path)
+    return Rendered(path, rendered.documents, rendered.warnings, False)
+
+
+@gc_paused
+def render_spec_file(path: str) -> RenderedPipeline:
+    """A spec file's pipeline with its manifests, or RenderFailure listing every problem."""
     # The collector is paused from the first import of the model on: creating the model
     # classes and their schema allocates cycles that live as long as the process, and scanning
     # them again and again was about 3% of a `render` of a small spec.
@@ -76,10 +85,9 @@ def _render_spec(path: str) -> Rendered:
     from ..spec.loading import load_spec_file
 
     try:
-        rendered = render_pipeline(load_spec_file(path))
+        return render_pipeline(load_spec_file(path))
     except SpecError as error:
         raise _spec_failure(path, error) from None
-    return Rendered(path, rendered.documents, rendered.warnings, False)
 
 
 def _spec_failure(path: str, error: SpecError | ResolvedValueError) -> RenderFailure:

@@ -15,7 +15,9 @@ from tests.support.cli_runner import invoke
 
 SEED = EXAMPLES / "scheduled-sync" / "pipeline.yaml"
 COMMANDS = ["render", "validate", "graph", "schedule"]  # the commands that take a PATH
-ALL_COMMANDS = sorted([*COMMANDS, "import"])
+# Commands that take one pipeline spec file (no Pulumi program options).
+SPEC_COMMANDS = ["run", "backfill"]
+ALL_COMMANDS = sorted([*COMMANDS, *SPEC_COMMANDS, "import"])
 
 
 def usage_error(result, command=""):
@@ -117,7 +119,7 @@ def test_an_unknown_command_or_option_is_a_usage_error():
     message = usage_error(invoke("deploy", SEED))
     assert message == (
         "argument COMMAND: invalid choice: 'deploy' "
-        "(choose from 'graph', 'import', 'render', 'schedule', 'validate')"
+        "(choose from 'backfill', 'graph', 'import', 'render', 'run', 'schedule', 'validate')"
     )
     assert usage_error(invoke("render", SEED, "--colour"), "render") == (
         "unrecognized arguments: --colour"
