@@ -16,8 +16,11 @@ Tests use it to run our emitted CronWorkflow through both of Argo's passes, with
   `util/template/replace.go`, `Replace`, insists on valid JSON before and after. The manifest
   string is then parsed as YAML, as the executor does before creating the object.
 
-Only the expressions our manifests use are evaluated (`toJson(...)` and `sprig.quote(...)` of an
-input parameter); any other expression raises `Unemulated`, so a test never passes by accident.
+Only the expressions our manifests use are evaluated: `toJson(...)` and `sprig.quote(...)` of an
+input parameter here, and the date arithmetic of windows by `expr_dates`; any other expression
+raises `Unemulated`, so a test never passes by accident. An expression expr fails on (a variable
+missing, as `workflow.scheduledTime` without its annotation) is written back as it was, as Argo's
+lenient passes do (`expressionReplaceCore` with allowUnresolved).
 """
 
 from __future__ import annotations
@@ -31,8 +34,11 @@ from typing import Any
 
 import yaml
 
+from tests.support import expr_dates
+
 PLACEHOLDER_PREFIX = "__argo__internal__placeholder-"  # util/template/placeholder.go
 WORKFLOW_NAME = "nightly-1767225600"  # a cron run: `<cron name>-<unix seconds>`
+CREATED = "2026-01-01T00:00:05Z"  # the run's creationTimestamp, RFC 3339
 
 
 class ArgoError(Exception):
@@ -193,7 +199,13 @@ def expression_replace(expression: str, replace_map: Mapping[str, str]) -> str:
         raise ArgoError(f"failed to unmarshall JSON expression: {error}") from None
     match = _INPUT_EXPRESSION.match(source)
     if match is None:
-        raise Unemulated(source)
+        try:
+            value = expr_dates.evaluate(source, replace_map)
+        except expr_dates.ExprError:
+            return "{{=" + expression + "}}"  # unresolved is allowed: the tag stays
+        except expr_dates.Unemulated as error:
+            raise Unemulated(source) from error
+        return go_json_string(expr_dates.result_text(value))[1:-1]
     function, name = match.groups()
     value = replace_map.get(f"inputs.parameters.{name}")
     if value is None:  # identifiers missing from the env: allowUnresolved writes the tag back
@@ -222,8 +234,17 @@ def template_replace(text: str, replace_map: Mapping[str, str], allow_unresolved
 # --- the controller -----------------------------------------------------------------------------
 
 
-def global_params(cron: Mapping[str, Any], overrides: Mapping[str, str] | None = None) -> dict:
-    """operator.go `setGlobalParameters` for a run of this CronWorkflow (`-p` overrides values)."""
+def global_params(
+    cron: Mapping[str, Any],
+    overrides: Mapping[str, str] | None = None,
+    *,
+    scheduled_time: str | None = None,
+) -> dict:
+    """operator.go `setGlobalParameters` for a run of this CronWorkflow (`-p` overrides values).
+
+    Parameter values are kept as written (expression tags included); `workflow.scheduledTime`
+    is set only from the run's annotation (`scheduled_time`), as Argo reads it.
+    """
     spec = cron["spec"]["workflowSpec"]
     values = {p["name"]: p["value"] for p in spec.get("arguments", {}).get("parameters", [])}
     values.update(overrides or {})
@@ -233,7 +254,11 @@ def global_params(cron: Mapping[str, Any], overrides: Mapping[str, str] | None =
         "workflow.uid": "4b1d6bd4-7d2c-4d0e-9a53-2f6a7d0c8b11",
         "workflow.serviceAccountName": spec.get("serviceAccountName", "default"),
         "workflow.mainEntrypoint": spec["entrypoint"],
+        "workflow.creationTimestamp": CREATED,
+        "workflow.creationTimestamp.RFC3339": CREATED,
     }
+    if scheduled_time is not None:
+        params["workflow.scheduledTime"] = scheduled_time
     params.update({f"workflow.parameters.{name}": value for name, value in values.items()})
     return params
 
@@ -296,14 +321,17 @@ def run_child(
     step_name: str,
     overrides: Mapping[str, str] | None = None,
     outputs: Mapping[str, str] | None = None,
+    *,
+    scheduled_time: str | None = None,
 ) -> Any:
     """The child object the executor would create for one step of one cron run.
 
     `outputs` are earlier steps' outputs in the step's scope, keyed as they are referenced
     (`steps.extract.outputs.parameters.rows`): steps.go `resolveReferences` resolves the step's
-    arguments against the workflow's globals and that scope.
+    arguments against the workflow's globals and that scope. `scheduled_time` is the run's
+    `workflows.argoproj.io/scheduled-time` annotation.
     """
-    params = global_params(cron, overrides)
+    params = global_params(cron, overrides, scheduled_time=scheduled_time)
     step = resolve_step(_step(cron, step_name), {**params, **(outputs or {})})
     arguments = {p["name"]: p["value"] for p in step.get("arguments", {}).get("parameters", [])}
     spawn = process_args(_templates(cron)[step["template"]], arguments, params)
