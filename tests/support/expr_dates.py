@@ -71,10 +71,9 @@ def _offset(unix: int, location: tzinfo) -> int:
     return int(offset.total_seconds()) if offset is not None else 0
 
 
-def go_date(
-    year: int, month: int, day: int, hour: int, minute: int, second: int, location: tzinfo
-) -> GoTime:
+def go_date(fields: tuple[int, int, int, int, int, int], location: tzinfo) -> GoTime:
     """time.Date: normalise the fields, then pick the offset as Go does (time/time.go)."""
+    year, month, day, hour, minute, second = fields
     year += (month - 1) // 12
     month = (month - 1) % 12 + 1
     days = (date(year, month, 1) - date(1970, 1, 1)).days + day - 1
@@ -86,6 +85,8 @@ def go_date(
     return GoTime(unix - offset, location)
 
 
+# expr's `date(s)` tries these (builtin/builtin.go); RFC 822, 850 and 1123 are not emulated.
+_DATE_LAYOUTS = ("2006-01-02", "15:04:05", "2006-01-02 15:04:05", "2006-01-02T15:04:05Z07:00")
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _LAYOUT_TOKENS = ("2006", "Z07:00", "Mon", "01", "02", "15", "04", "05")
 
@@ -99,7 +100,8 @@ def _layout_chunks(layout: str) -> list[str]:
                 position += len(token)
                 break
         else:
-            if layout[position].isalnum():
+            # Where Go's time/format.go (`nextStdChunk`) would start another element.
+            if layout[position].isdigit() or layout[position] in "JMPpZ_.":
                 raise Unemulated(f"layout {layout!r}")
             chunks.append(layout[position])
             position += 1
@@ -163,11 +165,13 @@ def go_parse(layout: str, text: str, location: tzinfo) -> GoTime:
         raise ExprError(f"parsing time {text!r}: out of range")
     zone = match.groupdict().get("zone")
     if zone is None:
-        return go_date(year, month, day, hour, minute, second, location)
-    offset = 0 if zone == "Z" else (1 if zone[0] == "+" else -1) * (
-        int(zone[1:3]) * 3600 + int(zone[4:6]) * 60
+        return go_date((year, month, day, hour, minute, second), location)
+    offset = (
+        0
+        if zone == "Z"
+        else (1 if zone[0] == "+" else -1) * (int(zone[1:3]) * 3600 + int(zone[4:6]) * 60)
     )
-    naive = go_date(year, month, day, hour, minute, second, UTC)
+    naive = go_date((year, month, day, hour, minute, second), UTC)
     unix = naive.unix - offset
     # Go keeps `location` when the offset is the one it has then, else a fixed zone.
     kept = location if _offset(unix, location) == offset else timezone(timedelta(seconds=offset))
@@ -199,7 +203,7 @@ def _tokens(source: str) -> list[tuple[str, str]]:
             break
         match = _TOKEN.match(source, position)
         if match is None:
-            raise Unemulated(f"token at {source[position:position + 20]!r}")
+            raise Unemulated(f"token at {source[position : position + 20]!r}")
         kind = match.lastgroup or ""
         out.append((kind, match.group(kind)))
         position = match.end()
@@ -326,7 +330,9 @@ def expand(flat: Mapping[str, Any]) -> dict[str, Any]:
     """util/expand: flat dotted keys as nested maps; a key that has children is dropped."""
     nested: dict[str, Any] = {}
     parents = {key.rsplit(".", 1)[0] for key in flat if "." in key}
-    prefixes = {".".join(key.split(".")[:i]) for key in parents for i in range(1, key.count(".") + 2)}
+    prefixes = {
+        ".".join(key.split(".")[:i]) for key in parents for i in range(1, key.count(".") + 2)
+    }
     for key, value in flat.items():
         if key in prefixes:
             continue
@@ -456,7 +462,7 @@ class Evaluator:
             return go_parse(args[1], text, self._location(args[2]))
         if len(args) == 2:
             return go_parse(args[1], text, UTC)
-        for layout in ("2006-01-02", "15:04:05", "2006-01-02 15:04:05", "2006-01-02T15:04:05Z07:00"):
+        for layout in _DATE_LAYOUTS:
             try:
                 return go_parse(layout, text, UTC)
             except ExprError:
@@ -481,15 +487,8 @@ class Evaluator:
     @staticmethod
     def _add_date(target: GoTime, years: int, months: int, days: int) -> GoTime:
         wall = target.wall()
-        return go_date(
-            wall.year + years,
-            wall.month + months,
-            wall.day + days,
-            wall.hour,
-            wall.minute,
-            wall.second,
-            target.location,
-        )
+        fields = (wall.year + years, wall.month + months, wall.day + days)
+        return go_date((*fields, wall.hour, wall.minute, wall.second), target.location)
 
 
 def evaluate(source: str, variables: Mapping[str, Any], **clock: Any) -> Any:

@@ -15,8 +15,15 @@ import pytest
 from pulumi_argo_orchestration.syntax.robfig_cron import (
     DstTransition,
     dst_transitions,
+    every_seconds,
+    fold_weekdays,
+    go_wall_time,
+    iter_merged_runs,
+    iter_runs,
+    month_days,
     next_runs,
     schedule_problem,
+    weekly_slots,
 )
 
 UTC = timezone.utc
@@ -435,3 +442,123 @@ def test_dst_transition_is_a_plain_value() -> None:
     )
     (b,) = dst_transitions("Europe/Zurich", utc(2026, 3, 1), utc(2026, 4, 1))
     assert a == b
+
+
+# --- runs as a stream, several schedules together ---
+
+
+def test_iter_runs_continues_next_runs() -> None:
+    start = utc(2026, 3, 28)
+    stream = iter_runs("30 2 * * *", "Europe/Zurich", start)
+    assert instants([next(stream) for _ in range(5)]) == instants(
+        next_runs("30 2 * * *", "Europe/Zurich", start, 5)
+    )
+
+
+def test_merged_runs_are_in_time_order_and_each_instant_once() -> None:
+    # 13:30 on Saturdays twice (both schedules fire it): Argo names both runs the same, so the
+    # second meets AlreadyExists; the stream has it once.
+    runs = iter_merged_runs(["30 13 * * *", "30 13 * * 6"], "UTC", utc(2026, 1, 2, 14))
+    assert instants([next(runs) for _ in range(3)]) == [
+        utc(2026, 1, 3, 13, 30),
+        utc(2026, 1, 4, 13, 30),
+        utc(2026, 1, 5, 13, 30),
+    ]
+
+
+# --- weekly structure ---
+
+
+@pytest.mark.parametrize(
+    ("expression", "slots"),
+    [
+        ("0 9 * * 1-5", [540, 1980, 3420, 4860, 6300]),  # 09:00 Monday to Friday
+        ("0 0 * * 0", [6 * 1440]),  # Sunday is the week's last day here
+        ("@daily", [day * 1440 for day in range(7)]),
+        ("0 0 ? * MON", [0]),
+        ("30 12 1-31 * 1", [day * 1440 + 750 for day in range(7)]),  # both fields set: OR
+        ("0 0 * 1-12 *", [day * 1440 for day in range(7)]),
+    ],
+)
+def test_weekly_slots_of_schedules_that_repeat_every_week(expression: str, slots: list[int]):
+    assert weekly_slots(expression) == tuple(slots)
+
+
+@pytest.mark.parametrize("expression", ["0 0 1 * *", "0 0 * 1 *", "@monthly", "@every 4h"])
+def test_schedules_that_do_not_repeat_every_week_have_no_weekly_slots(expression: str):
+    assert weekly_slots(expression) is None
+
+
+def test_every_seconds_is_robfigs_delay() -> None:
+    assert every_seconds("@every 1h30m") == 5400
+    assert every_seconds("@every 100ms") == 1  # robfig's minimum of one second
+    assert every_seconds("0 * * * *") is None
+
+
+@pytest.mark.parametrize(
+    ("expression", "folded"),
+    [
+        ("0 9 * * *", "0 9 * * 1-5"),
+        ("0 9 ? * *", "0 9 ? * 1-5"),
+        ("0 9 * * MON-FRI", "0 9 * * MON-FRI"),  # already weekdays only: unchanged
+        ("0 9 * * 0,3", "0 9 * * 3"),
+        ("0 9 * * */2", "0 9 * * 2,4"),
+        ("0 9 * 1-6 1,2,3,5,6", "0 9 * 1-6 1-3,5"),
+        ("@daily", "0 0 * * 1-5"),
+        ("@hourly", "0 * * * 1-5"),
+        ("0 0 1 * *", None),  # a restricted day-of-month would be ORed with the weekdays
+        ("0 0 */2 * 1", None),
+        ("@monthly", None),
+        ("@every 4h", None),
+    ],
+)
+def test_fold_weekdays_only_where_exact(expression: str, folded: str | None) -> None:
+    assert fold_weekdays(expression) == folded
+
+
+def test_a_folded_schedule_fires_exactly_its_weekday_runs() -> None:
+    start = utc(2026, 3, 1)
+    for expression in ("0 9 * * *", "15 */6 * * 0,2,6", "@hourly"):
+        folded = fold_weekdays(expression)
+        assert folded is not None
+        original = next_runs(expression, "Europe/Zurich", start, 400)
+        weekdays = [r for r in original if r.isoweekday() <= 5]
+        assert instants(next_runs(folded, "Europe/Zurich", start, len(weekdays))) == instants(
+            weekdays
+        )
+
+
+def test_fold_weekdays_refuses_a_weekend_only_schedule() -> None:
+    with pytest.raises(ValueError, match=r"^`@weekly` runs only on Saturdays or Sundays$"):
+        fold_weekdays("@weekly")
+
+
+def test_month_days_when_the_day_of_month_alone_decides() -> None:
+    assert month_days("0 0 28-31 * *") == frozenset({28, 29, 30, 31})
+    assert month_days("@monthly") == frozenset({1})
+    assert month_days("0 0 * * *") == frozenset(range(1, 32))
+    assert month_days("0 0 1 * 1") is None  # ORed with Mondays
+    assert month_days("@every 1h") is None
+
+
+# --- Go's placement of a wall-clock time ---
+
+
+@pytest.mark.parametrize(
+    ("zone", "wall", "expected"),
+    [
+        # Zurich skips 02:00-03:00 on 2026-03-29: Go reads 02:30 with the offset before (+01:00)
+        # unless that leaves the period, and the result lies in CEST: 03:30 CEST.
+        ("Europe/Zurich", datetime(2026, 3, 29, 2, 30), utc(2026, 3, 29, 1, 30)),
+        # 02:30 happens twice on 2026-10-25: Go takes the later one (CET) east of UTC.
+        ("Europe/Zurich", datetime(2026, 10, 25, 2, 30), utc(2026, 10, 25, 1, 30)),
+        # New York repeats 01:30 on 2026-11-01: Go takes the earlier one (EDT) west of UTC.
+        ("America/New_York", datetime(2026, 11, 1, 1, 30), utc(2026, 11, 1, 5, 30)),
+        # New York skips 02:00-03:00 on 2026-03-08: there Go lands on 01:30 EST.
+        ("America/New_York", datetime(2026, 3, 8, 2, 30), utc(2026, 3, 8, 6, 30)),
+        (None, datetime(2026, 3, 29, 2, 30), utc(2026, 3, 29, 2, 30)),
+    ],
+)
+def test_go_wall_time_follows_go_time_date(zone, wall, expected) -> None:
+    # The four zoned cases were also run through Go 1.19's time.Date: the same instants.
+    assert go_wall_time(zone, wall).astimezone(UTC) == expected
