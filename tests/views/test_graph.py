@@ -8,6 +8,7 @@ import re
 import pytest
 
 from pulumi_argo_orchestration import pipeline_manifests
+from pulumi_argo_orchestration.spec.calendar import effective_schedules
 from pulumi_argo_orchestration.spec.loading import load_spec_file
 from pulumi_argo_orchestration.views.graph import GraphError, render_graph
 from tests.conftest import EXAMPLE_SPECS, EXAMPLES, minimal_spec
@@ -118,9 +119,11 @@ def test_mermaid_follows_the_stages(spec):
     assert set(nodes) == {n for edge in edges for n in edge[:2]}
     zone = pipeline.timezone
     assert nodes["trigger"][0] == "rounded"
-    assert nodes["trigger"][1][: 1 + len(pipeline.all_schedules)] == [
+    # The schedules as the CronWorkflow carries them: `weekdaysOnly` folded in.
+    schedules = effective_schedules(pipeline)
+    assert nodes["trigger"][1][: 1 + len(schedules)] == [
         f"CronWorkflow {pipeline.name}",
-        *(f"{s} ({zone})" for s in pipeline.all_schedules),
+        *(f"{s} ({zone})" for s in schedules),
     ]
     assert nodes["succeeded"] == ("rounded", ["Pipeline Succeeds"])
     assert nodes["failed"] == ("rounded", ["Pipeline Fails"])
@@ -302,3 +305,36 @@ def test_run_control_and_children_in_other_namespaces_are_labelled():
         "stops when cronworkflow.failed >= 3",
     ]
     assert nodes["step_work"][1] == ["Spawn: worker", "in namespace team-a", "step work"]
+
+
+def test_calendar_window_and_orchestrator_template_are_drawn():
+    spec = minimal_spec(
+        timezone="Europe/Zurich",
+        orchestratorTemplate=True,
+        window={"length": "4h"},
+        when="{{= cronworkflow.failed < 3 }}",
+        calendar={"weekdaysOnly": True, "skipDates": ["2026-12-25"]},
+    )
+    for fmt, parse in (("mermaid", parse_mermaid), ("dot", parse_dot)):
+        nodes = parse(render_graph(pipeline_manifests(spec), fmt))[0]
+        assert nodes["trigger"][1] == [
+            "CronWorkflow nightly",
+            "0 2 * * 1-5 (Europe/Zurich)",
+            "calendar: weekdays only; not on 2026-12-25",
+            # The spec's own `when`, without the calendar's part of the CronWorkflow's.
+            "only when {{= cronworkflow.failed < 3 }}",
+        ]
+        assert nodes["orchestrator"][1] == [
+            "Orchestrator: main",
+            "WorkflowTemplate nightly",
+            "concurrencyPolicy: Allow",
+            "window: the 4h before the scheduled time",
+        ]
+        assert nodes["step_work"][1] == ["Spawn: worker", "step work"]
+
+
+def test_a_referenced_template_missing_from_the_documents_is_an_error():
+    documents = pipeline_manifests(minimal_spec(orchestratorTemplate=True))
+    without = [d for d in documents if d["kind"] != "WorkflowTemplate"]
+    with pytest.raises(GraphError, match="^nightly: its WorkflowTemplate 'nightly' is not among"):
+        render_graph(without)

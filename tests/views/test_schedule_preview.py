@@ -218,3 +218,104 @@ def test_a_program_with_an_unloadable_zone_or_schedule_is_a_clear_error(tmp_path
         assert result.exit_code == 1
         assert message in result.stderr
         assert "Traceback" not in result.stderr
+
+
+# --- calendars and windows ---
+
+WINDOWED = EXAMPLES / "windowed-ingest"
+
+
+def table_rows(stdout):
+    """Rows of the table when notes come before it and skipped days after it."""
+    lines = [
+        line
+        for line in stdout.splitlines()[1:]
+        if not line.startswith(("  calendar:", "  window:", "  skipped"))
+    ]
+    return [re.split(r"\s{2,}", line.strip()) for line in lines[1:]]
+
+
+def test_a_calendars_skipped_days_are_absent_and_named():
+    result = invoke(
+        "schedule", WINDOWED / "pipeline.yaml", "--next", 8, "--from", "2026-12-24T00:00:00Z"
+    )
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[1:3] == [
+        "  calendar: weekdays only; not on 2026-12-25, 2026-12-26, 2027-01-01",
+        "  window: since the previous scheduled run",
+    ]
+    rows = table_rows(result.stdout)
+    assert [row[0] for row in rows] == [
+        "Thu 2026-12-24 06:00 CET", "Thu 2026-12-24 10:00 CET", "Thu 2026-12-24 14:00 CET",
+        "Thu 2026-12-24 18:00 CET", "Mon 2026-12-28 06:00 CET", "Mon 2026-12-28 10:00 CET",
+        "Mon 2026-12-28 14:00 CET", "Mon 2026-12-28 18:00 CET",
+    ]  # fmt: skip
+    # Each window starts at the previous run; Monday's at Thursday's last, the holiday included.
+    assert [row[2] for row in rows] == [
+        "Wed 2026-12-23 18:00 CET", "Thu 2026-12-24 06:00 CET", "Thu 2026-12-24 10:00 CET",
+        "Thu 2026-12-24 14:00 CET", "Thu 2026-12-24 18:00 CET", "Mon 2026-12-28 06:00 CET",
+        "Mon 2026-12-28 10:00 CET", "Mon 2026-12-28 14:00 CET",
+    ]  # fmt: skip
+    assert lines[-1] == "  skipped by the calendar: Fri 2026-12-25 (a skip date, 4 runs)"
+
+
+def test_the_listed_runs_are_robfigs_runs_the_calendar_keeps():
+    from pulumi_argo_orchestration.spec.calendar import effective_schedules, skip_reason
+    from pulumi_argo_orchestration.spec.loading import load_spec_file
+
+    pipeline = load_spec_file(WINDOWED / "pipeline.yaml")
+    start = datetime(2026, 12, 20, tzinfo=UTC)
+    result = invoke(
+        "schedule", WINDOWED / "pipeline.yaml", "--next", 40, "--from", start.isoformat()
+    )
+    kept = [
+        run
+        for run in next_runs(effective_schedules(pipeline)[0], pipeline.timezone, start, 80)
+        if skip_reason(pipeline.calendar, run.date()) is None
+    ][:40]
+    assert [row[0] for row in table_rows(result.stdout)] == [cell(run, False) for run in kept]
+
+
+def test_a_program_shows_the_same_calendar_and_window_as_its_spec_file():
+    args = ("--next", 5, "--from", "2026-12-24T12:00:00Z")
+    spec = invoke("schedule", WINDOWED / "pipeline.yaml", *args)
+    program = invoke("schedule", WINDOWED, *args)
+    assert program.exit_code == spec.exit_code == 0
+    assert program.stdout == spec.stdout
+
+
+def test_a_window_missing_its_previous_run_is_marked(tmp_path):
+    path = tmp_path / "pipeline.yaml"
+    path.write_text(
+        "name: nightly\nschedule: '30 2 * * *'\ntimezone: Europe/Zurich\n"
+        "window: {sincePreviousSchedule: true}\n"
+        "stages: [[{name: work, workflowTemplate: worker}]]\n",
+        encoding="utf-8",
+    )
+    result = invoke("schedule", path, "--next", 3, "--from", "2026-03-28T00:00:00Z")
+    assert [row[2] for row in table_rows(result.stdout)] == [
+        "Fri 2026-03-27 02:30 CET",
+        "Sun 2026-03-29 03:30 CEST *",
+        "Mon 2026-03-30 02:30 CEST",
+    ]
+    assert (
+        "warning: nightly: the window of the run at Mon 2026-03-30 02:30 CEST starts at Sun "
+        "2026-03-29 03:30 CEST, not at the previous run (Sat 2026-03-28 02:30 CET): DST changes "
+        "the time between them\n"
+    ) in result.stderr
+
+
+def test_the_preview_keeps_the_runs_the_calendar_skips_apart():
+    from pulumi_argo_orchestration.spec.models import Calendar
+
+    listed = preview(
+        "p",
+        ["0 0 * * *"],
+        "UTC",
+        datetime(2026, 12, 24, 12, tzinfo=UTC),
+        1,
+        calendar=Calendar.model_validate({"skipDates": ["2026-12-25"]}),
+    )
+    assert [run.at.day for run in listed.runs] == [26]
+    assert [(s.day, reason) for s, reason in listed.skipped] == [(25, "a skip date")]
