@@ -49,6 +49,24 @@ def test_cron_workflow_depends_on_templates_and_rbac():
     assert template.dependencies == ()
 
 
+def test_the_orchestrator_template_is_created_before_the_cron_workflow():
+    # The cron controller validates against its informer's templates: a CronWorkflow that
+    # arrives before its template is refused until the next resync (workflow/cron/operator.go).
+    spec = {
+        **SPEC,
+        "orchestrator_template": True,
+        "window": {"since_previous_schedule": True},
+        "calendar": {"skip_dates": ["2026-12-25"], "weekdays_only": True},
+    }
+    run = run_pulumi(lambda: ScheduledPipeline("etl", spec))
+    (cron,) = run.of_type("kubernetes:argoproj.io/v1alpha1:CronWorkflow")
+    templates = {r.name: r for r in run.of_type("kubernetes:argoproj.io/v1alpha1:WorkflowTemplate")}
+    assert set(templates) == {"etl-worker", "etl-nightly"}
+    assert templates["etl-nightly"].urn in cron.dependencies
+    key = lambda d: (d["kind"], d["metadata"]["name"])  # noqa: E731
+    assert sorted(run.manifests(), key=key) == sorted(pipeline_manifests(spec), key=key)
+
+
 def test_registered_manifests_equal_the_rendered_ones():
     run = run_pulumi(lambda: ScheduledPipeline("etl", SPEC))
     rendered = pipeline_manifests(SPEC)

@@ -336,5 +336,5 @@ def test_calendar_window_and_orchestrator_template_are_drawn():
 def test_a_referenced_template_missing_from_the_documents_is_an_error():
     documents = pipeline_manifests(minimal_spec(orchestratorTemplate=True))
     without = [d for d in documents if d["kind"] != "WorkflowTemplate"]
-    with pytest.raises(GraphError, match="^nightly: its WorkflowTemplate 'nightly' is not among"):
+    with pytest.raises(GraphError, match=r"^nightly: its WorkflowTemplate 'nightly' is not among"):
         render_graph(without)
