@@ -1,6 +1,7 @@
 """The `argo-orchestration` command: render, validate, draw and preview pipelines offline.
 
-A thin shell over `sources` (PATH → manifests), `output_dir`, and the views (graph, schedule).
+A thin shell over `sources` (PATH → manifests), `output_dir`, and the views (graph, schedule);
+`run` and `backfill` live in `runs`.
 Exit status: 0 success, 1 invalid input (every problem on stderr, nothing on stdout, nothing
 written), 2 a malformed command line.
 
@@ -66,6 +67,12 @@ class _Formatter(argparse.HelpFormatter):
             )
             for p in paragraphs
         )
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        # Option help never breaks inside a hyphenated name such as `window-start`.
+        import textwrap
+
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
 
     def _format_action_invocation(self, action: argparse.Action) -> str:
         if not action.option_strings or action.nargs == 0:

@@ -89,8 +89,8 @@ def _common_arguments(parser: argparse.ArgumentParser) -> None:
         type=_parameter,
         default={},
         metavar="NAME=VALUE",
-        help="A value for one of the pipeline's parameters (repeatable), checked like the "
-        "spec's values; window-start and window-end take RFC 3339 times.",
+        help="A value for a parameter of the pipeline (repeatable), checked like the spec's "
+        "values. The window's window-start and window-end take RFC 3339 times.",
     )
 
 

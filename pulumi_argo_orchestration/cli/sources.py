@@ -1,7 +1,8 @@
 """From a PATH on the command line to manifests: a spec file, or a Pulumi program run offline.
 
-Every command (`render`, `validate`, `graph`, `schedule`) starts here, so each accepts the same
-inputs and reports failures the same way. Pulumi is imported only when PATH is a program.
+Every command starts here (`render`, `validate`, `graph` and `schedule` with any PATH, `run` and
+`backfill` with a spec file), so each reports failures the same way. Pulumi is imported only when
+PATH is a program.
 """
 
 from __future__ import annotations
