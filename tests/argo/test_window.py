@@ -165,3 +165,17 @@ def test_the_expression_and_the_python_computation_agree_all_year(schedule, zone
         assert value == format_rfc3339(window_start(plan, run)), annotation
         count += 1
     assert count > 300
+
+
+def test_the_examples_children_receive_their_window_through_the_orchestrator_template():
+    from pulumi_argo_orchestration.spec.loading import load_spec_file
+    from tests.conftest import EXAMPLES
+
+    pipeline = load_spec_file(EXAMPLES / "windowed-ingest" / "pipeline.yaml")
+    cron = argo.inline_cron(pipeline_manifests(pipeline))
+    # Monday 06:00 CET after the skipped Friday 2026-12-25: since Thursday's last run.
+    for step in ("extract", "load"):
+        child = argo.run_child(cron, step, scheduled_time="2026-12-28T05:00:00Z")
+        arguments = {p["name"]: p["value"] for p in child["spec"]["arguments"]["parameters"]}
+        assert arguments["since"] == "2026-12-24T17:00:00Z"
+        assert arguments["until"] == "2026-12-28T05:00:00Z"

@@ -241,7 +241,7 @@ def test_resource_manifests_parse_after_expressions_become_placeholders(spec_fil
     documents = yaml.safe_load_all(
         yaml.safe_dump_all(pipeline_manifests(load_spec_file(spec_file)))
     )
-    (cron,) = [d for d in documents if d["kind"] == "CronWorkflow"]
+    cron = argo.inline_cron(list(documents))
     steps = [step["name"] for step in argo.entry_steps(cron)]
     assert steps
     for step in steps:

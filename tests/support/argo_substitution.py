@@ -287,6 +287,22 @@ def process_args(
     return dict(json.loads(template_replace(first, replace_map, allow_unresolved=True)))
 
 
+def inline_cron(documents: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """The CronWorkflow among `documents`, its `workflowTemplateRef` replaced by the template's
+    spec: what the controller runs (workflow/util/merge.go; nothing else sits beside our ref)."""
+    (cron,) = [d for d in documents if d["kind"] == "CronWorkflow"]
+    ref = cron["spec"]["workflowSpec"].get("workflowTemplateRef")
+    if ref is None:
+        return dict(cron)
+    (template,) = [
+        d
+        for d in documents
+        if d["kind"] == "WorkflowTemplate" and d["metadata"]["name"] == ref["name"]
+    ]
+    spec = {k: v for k, v in template["spec"].items() if k != "workflowMetadata"}
+    return {**cron, "spec": {**cron["spec"], "workflowSpec": spec}}
+
+
 def _templates(cron: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return {t["name"]: t for t in cron["spec"]["workflowSpec"]["templates"]}
 
