@@ -9,10 +9,12 @@ Argo replaces the tag and hands the text to govaluate (workflow/cron/operator.go
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pulumi_argo_orchestration import load_pipeline, pipeline_manifests
 from pulumi_argo_orchestration.argo.calendar_when import calendar_condition, cron_when, spec_when
@@ -127,3 +129,25 @@ def test_the_date_is_taken_in_the_pipelines_zone(moment, kept):
     assert condition_at(condition, moment) is kept
     local = moment.astimezone(ZoneInfo("Europe/Zurich"))
     assert (skip_reason(pipeline.calendar, local.date()) is None) is kept
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    zone=st.sampled_from(["Europe/Zurich", "America/New_York", "Pacific/Chatham", None]),
+    seconds=st.integers(1767225600, 1830297599),  # 2026 and 2027
+    skip=st.lists(st.dates(date(2026, 1, 1), date(2027, 12, 31)), max_size=5, unique=True),
+    weekdays=st.booleans(),
+    last=st.booleans(),
+)
+def test_the_condition_and_the_predicate_agree_at_any_moment(zone, seconds, skip, weekdays, last):
+    calendar = {"skipDates": [d.isoformat() for d in skip], "weekdaysOnly": weekdays}
+    calendar["lastDayOfMonth"] = last or not (skip or weekdays)
+    # `0 0 1 * *` keeps weekends in `when` too (its day-of-month cannot take them).
+    pipeline = load_pipeline(
+        minimal_spec(schedule="0 0 1,28-31 * *", timezone=zone, calendar=calendar)
+    )
+    condition = cron_when(pipeline)
+    assert condition is not None
+    moment = datetime.fromtimestamp(seconds, UTC)
+    local = moment.astimezone(ZoneInfo(zone)) if zone else moment
+    assert condition_at(condition, moment) is (skip_reason(pipeline.calendar, local.date()) is None)

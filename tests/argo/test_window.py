@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pulumi_argo_orchestration import load_pipeline, pipeline_manifests
 from pulumi_argo_orchestration.argo.window import (
@@ -179,3 +181,30 @@ def test_the_examples_children_receive_their_window_through_the_orchestrator_tem
         arguments = {p["name"]: p["value"] for p in child["spec"]["arguments"]["parameters"]}
         assert arguments["since"] == "2026-12-24T17:00:00Z"
         assert arguments["until"] == "2026-12-28T05:00:00Z"
+
+
+SCHEDULES = st.builds(
+    "{} {} * * {}".format,
+    st.sampled_from(["0", "*/15", "*/7", "5,35", "0-10/5"]),
+    st.sampled_from(["*", "2", "*/4", "6-18/4", "1,13"]),
+    st.sampled_from(["*", "1-5", "MON", "0,6", "?"]),
+)
+HOLIDAYS = {"calendar": {"skipDates": ["2026-03-27", "2026-10-23", "2026-12-25"]}}
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    schedule=SCHEDULES,
+    zone=st.sampled_from(["Europe/Zurich", "America/New_York", "Australia/Lord_Howe", "UTC"]),
+    seconds=st.integers(1767225600, 1798761599),  # any second of 2026, a run or not
+    skip=st.booleans(),
+)
+def test_the_expression_and_the_python_computation_agree_at_any_time(schedule, zone, seconds, skip):
+    extra = HOLIDAYS if skip else {}
+    pipeline = windowed(schedule, zone, {"sincePreviousSchedule": True}, **extra)
+    plan = window_plan(pipeline)
+    assert plan is not None
+    moment = datetime.fromtimestamp(seconds, UTC)
+    variables = {"workflow.scheduledTime": format_rfc3339(moment)}
+    value = expr_dates.evaluate(window_start_expression(plan)[3:-2], variables)
+    assert value == format_rfc3339(window_start(plan, moment))

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pulumi_argo_orchestration import SpecError, load_pipeline
 from pulumi_argo_orchestration.spec.calendar import effective_schedules
@@ -270,3 +272,40 @@ def test_a_run_at_any_time_gets_a_window_ending_there():
     assert plan is not None
     moment = utc(2026, 6, 1, 9, 13, 27)
     assert window_start(plan, moment) == moment - timedelta(hours=4)
+
+
+# --- properties ---------------------------------------------------------------------------------
+
+MINUTES = st.sampled_from(["0", "30", "*/15", "*/7", "5,35", "0-10/5", "59"])
+HOURS = st.sampled_from(["*", "2", "*/4", "6-18/4", "1,13", "0-3", "23"])
+WEEKDAYS = st.sampled_from(["*", "1-5", "MON", "0,6", "*/2", "2-4", "?"])
+ZONES = st.sampled_from(["Europe/Zurich", "America/New_York", "Australia/Lord_Howe", "UTC"])
+
+
+@st.composite
+def weekly_schedules(draw: st.DrawFn) -> list[str]:
+    count = draw(st.integers(1, 2))
+    return [f"{draw(MINUTES)} {draw(HOURS)} * * {draw(WEEKDAYS)}" for _ in range(count)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(schedules=weekly_schedules(), zone=ZONES, day=st.integers(0, 364))
+def test_a_window_starts_at_the_previous_run_away_from_dst_changes(schedules, zone, day):
+    """Away from DST changes the window is exactly the time since robfig's previous run."""
+    from zoneinfo import ZoneInfo
+
+    spec = pipeline(schedules, zone)
+    plan = window_plan(spec)
+    assert isinstance(plan, WallClockWindow)
+    start = utc(2026, 1, 1) + timedelta(days=day)
+    tz = ZoneInfo(zone)
+    previous = None
+    for count, run in enumerate(iter_merged_runs(effective_schedules(spec), zone, start)):
+        if count == 60:
+            break
+        # Both ends of the window in the same UTC offset: no change in between.
+        if previous is not None and (
+            previous.astimezone(tz).utcoffset() == run.astimezone(tz).utcoffset()
+        ):
+            assert window_start(plan, run) == previous.astimezone(UTC), run
+        previous = run

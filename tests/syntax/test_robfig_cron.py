@@ -11,6 +11,8 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pulumi_argo_orchestration.syntax.robfig_cron import (
     DstTransition,
@@ -562,3 +564,29 @@ def test_month_days_when_the_day_of_month_alone_decides() -> None:
 def test_go_wall_time_follows_go_time_date(zone, wall, expected) -> None:
     # The four zoned cases were also run through Go 1.19's time.Date: the same instants.
     assert go_wall_time(zone, wall).astimezone(UTC) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    expression=st.builds(
+        "{} {} {} {} {}".format,
+        st.sampled_from(["0", "*/20", "15,45"]),
+        st.sampled_from(["*", "2", "*/5", "9-17"]),
+        st.sampled_from(["*", "?", "*/1"]),
+        st.sampled_from(["*", "1-6", "*/3"]),
+        st.sampled_from(["*", "?", "0", "6", "0,6", "1-5", "*/2", "MON-SAT", "sun"]),
+    ),
+    zone=st.sampled_from(["Europe/Zurich", "America/New_York", "UTC"]),
+    day=st.integers(0, 364),
+)
+def test_folding_weekdays_keeps_exactly_the_weekday_runs(expression, zone, day) -> None:
+    start = utc(2026, 1, 1) + timedelta(days=day)
+    original = next_runs(expression, zone, start, 300)
+    weekdays = [run for run in original if run.isoweekday() <= 5]
+    try:
+        folded = fold_weekdays(expression)
+    except ValueError:
+        assert not weekdays
+        return
+    assert folded is not None  # the day-of-month is a star in every drawn expression
+    assert instants(next_runs(folded, zone, start, len(weekdays))) == instants(weekdays)
