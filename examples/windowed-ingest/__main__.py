@@ -31,7 +31,7 @@ pipeline = ScheduledPipeline(
     {
         "name": "windowed-ingest",
         "namespace": "ingest",
-        "schedule": "0 6-18/4 * * *",
+        "schedule": "0 6-18/4 * * 1-5",
         "timezone": "Europe/Zurich",
         "concurrency_policy": "Forbid",
         "orchestrator_template": True,

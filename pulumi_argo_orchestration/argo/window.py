@@ -25,7 +25,7 @@ from typing import Any
 from ..spec import names
 from ..spec.models import PipelineFields
 from ..spec.window import FixedWindow, WallClockWindow, WindowPlan, describe_window, window_plan
-from ..syntax.go_duration import go_duration_text
+from ..syntax.go_duration import duration_text
 
 RFC3339_LAYOUT = "2006-01-02T15:04:05Z07:00"
 _WALL_LAYOUT = "2006-01-02 15:04:05"
@@ -60,7 +60,7 @@ def window_end_expression() -> str:
 def window_start_expression(plan: WindowPlan) -> str:
     """The window's start, as RFC 3339 in UTC: the arithmetic of `spec.window.window_start`."""
     if isinstance(plan, FixedWindow):
-        gap = f"duration('{go_duration_text(plan.seconds)}')"
+        gap = f"duration('{duration_text(plan.seconds)}')"
         return (
             "{{=(date(" + SCHEDULED_TIME + ") - " + gap + ").UTC().Format('"
             f"{RFC3339_LAYOUT}')" + "}}"

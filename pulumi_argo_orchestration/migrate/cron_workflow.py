@@ -5,7 +5,11 @@ policy, history and run control from the CronWorkflow; the orchestrator's accoun
 stages (steps) or tasks (DAG), exit handler and parallelism from its `workflowSpec`; each child
 from its spawning step (`child.py`). A CronWorkflow whose runs spawn no child (a container, a
 `workflowTemplateRef` of its own) is refused: the spec describes orchestrators only, and wrapping
-such a run in one would change what runs where.
+such a run in one would change what runs where. A reference to a WorkflowTemplate of the input
+that is an orchestrator is `orchestratorTemplate: true`: its spec is read as the `workflowSpec`.
+The annotations `argo-orchestration/calendar` and `argo-orchestration/window` give the spec's
+`calendar` and `window` back, and with them the parts of `when` and of the parameters they
+render (`argo.calendar_when.spec_when`, `names.WINDOW_PARAMETERS`).
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..argo import orchestrator as rendered_orchestrator
+from ..argo.calendar_when import spec_when
 from ..spec import names
+from ..spec.models import Calendar, Window
 from ..syntax.go_duration import duration_text
 from . import rendered
 from .child import ChildDraft, Orchestrator, import_child, spawns
@@ -66,9 +72,15 @@ class PipelineDraft(Draft):
 
 
 def import_cron_workflow(
-    document: SourceDocument, derived: Sequence[SourceDocument]
+    document: SourceDocument,
+    derived: Sequence[SourceDocument],
+    orchestrator: SourceDocument | None = None,
 ) -> PipelineDraft:
-    """The pipeline of a CronWorkflow; `derived` are our RBAC and ConfigMaps found beside it."""
+    """The pipeline of a CronWorkflow; `derived` are our RBAC and ConfigMaps found beside it.
+
+    `orchestrator` is the WorkflowTemplate its `workflowSpec` references, when that template is
+    in the input and spawns children (`orchestrator_reference`).
+    """
     draft = PipelineDraft(document.where, document.ours)
     findings = draft.findings
     fields = Fields(document.body, document.where, findings)
@@ -85,6 +97,8 @@ def import_cron_workflow(
         draft.put(("labels",), labels, metadata.where.at("labels"))
     workflow_spec = spec.fields("workflowSpec")
     spec.done()
+    if orchestrator is not None:
+        workflow_spec = _referenced(workflow_spec, orchestrator, labels, draft)
     _orchestrator(workflow_spec, draft, labels)
     _sized_semaphores(draft, derived)
     _accounts(draft, derived, workflow_spec.where)
@@ -102,6 +116,56 @@ def import_cron_workflow(
             "`semaphores`/`mutexes`",
         )
     return draft
+
+
+def orchestrator_reference(
+    document: SourceDocument, candidates: Sequence[SourceDocument]
+) -> SourceDocument | None:
+    """The WorkflowTemplate among `candidates` that a CronWorkflow's `workflowSpec` is only a
+    reference to, in its namespace, when that template spawns children: an orchestrator."""
+    spec = document.body.get("spec")
+    workflow_spec = spec.get("workflowSpec") if isinstance(spec, Mapping) else None
+    if not isinstance(workflow_spec, Mapping) or set(workflow_spec) != {"workflowTemplateRef"}:
+        return None
+    ref = workflow_spec["workflowTemplateRef"]
+    if not isinstance(ref, Mapping) or set(ref) != {"name"}:
+        return None
+    for candidate in candidates:
+        template_spec = candidate.body.get("spec")
+        templates = template_spec.get("templates") if isinstance(template_spec, Mapping) else None
+        if (
+            candidate.kind == "WorkflowTemplate"
+            and candidate.name == ref["name"]
+            and candidate.namespace == document.namespace
+            and isinstance(templates, list)
+            and any(spawns(template) for template in templates)
+        ):
+            return candidate
+    return None
+
+
+def _referenced(
+    reference: Fields, template: SourceDocument, labels: Mapping[str, str], draft: PipelineDraft
+) -> Fields:
+    """`orchestratorTemplate`: the referenced template's spec, read as the `workflowSpec`."""
+    reference.drop("workflowTemplateRef")
+    reference.done()
+    draft.put(("orchestratorTemplate",), True, reference.where.at("workflowTemplateRef"))
+    if template.name != draft.name:
+        draft.findings.change(
+            template.where.at("metadata", "name"),
+            f"the orchestrator's WorkflowTemplate is named after its pipeline: {draft.name!r}",
+        )
+    body = Fields(template.body.get("spec"), template.where.at("spec"), draft.findings)
+    run_metadata = body.fields("workflowMetadata")
+    run_labels = _own_labels(run_metadata.fields("labels"))
+    run_metadata.done()
+    if run_labels != dict(labels):
+        draft.findings.change(
+            run_metadata.where.at("labels"),
+            "a run submitted from the template gets the pipeline's `labels`",
+        )
+    return body
 
 
 def import_workflow(document: SourceDocument) -> PipelineDraft:
@@ -133,6 +197,7 @@ def import_workflow(document: SourceDocument) -> PipelineDraft:
 
 def _metadata(metadata: Fields, draft: PipelineDraft) -> dict[str, str]:
     draft.put(("name",), metadata.text("name"), metadata.where.at("name"))
+    _spec_annotations(metadata, draft)
     namespace = metadata.text("namespace")
     if namespace is None:
         draft.findings.change(
@@ -151,6 +216,30 @@ def _metadata(metadata: Fields, draft: PipelineDraft) -> dict[str, str]:
         )
     metadata.done()
     return labels
+
+
+def _spec_annotations(metadata: Fields, draft: PipelineDraft) -> None:
+    """`calendar` and `window` from the annotations the package writes on its CronWorkflow."""
+    annotations = metadata.peek("annotations")
+    keys = (names.CALENDAR_ANNOTATION, names.WINDOW_ANNOTATION)
+    if not isinstance(annotations, Mapping) or not any(key in annotations for key in keys):
+        return
+    fields = metadata.fields("annotations")
+    for key, field, model in (
+        (names.CALENDAR_ANNOTATION, "calendar", Calendar),
+        (names.WINDOW_ANNOTATION, "window", Window),
+    ):
+        text = fields.text(key)
+        if text is None:
+            continue
+        where = fields.where.at(key)
+        try:
+            value = model.model_validate_json(text)
+        except ValueError:
+            draft.findings.cannot_express(where, f"not the `{field}` of a spec: dropped")
+            continue
+        draft.put((field,), value.model_dump(by_alias=True, exclude_defaults=True), where)
+    fields.done()
 
 
 def _own_labels(labels: Fields) -> dict[str, str]:
@@ -193,6 +282,8 @@ def _schedule(spec: Fields, draft: PipelineDraft) -> None:
 def _cron_fields(spec: Fields, draft: PipelineDraft) -> None:
     for key in ("timezone", "startingDeadlineSeconds", "when"):
         value = spec.take(key)
+        if key == "when" and isinstance(value, str) and "calendar" in draft.data:
+            value = _own_when(value, draft)
         if value is not None:
             draft.put((key,), value, spec.where.at(key))
     absent = []
@@ -211,6 +302,18 @@ def _cron_fields(spec: Fields, draft: PipelineDraft) -> None:
     if expression is not None:
         draft.put(("stopStrategy", "expression"), expression, stop.where.at("expression"))
     stop.done()
+
+
+def _own_when(when: str, draft: PipelineDraft) -> str | None:
+    """The spec's own `when`, the calendar's condition (which `calendar` renders) taken out."""
+    schedule = draft.data.get("schedule")
+    schedules = [schedule] if isinstance(schedule, str) else list(draft.data.get("schedules") or [])
+    try:
+        calendar = Calendar.model_validate(draft.data["calendar"])
+    except ValueError:
+        return when
+    timezone = draft.data.get("timezone")
+    return spec_when(when, calendar, timezone if isinstance(timezone, str) else None, schedules)
 
 
 def _run_labels(metadata: Fields, labels: dict[str, str], draft: PipelineDraft) -> dict[str, str]:
@@ -347,6 +450,9 @@ def _accounts(draft: PipelineDraft, derived: Sequence[SourceDocument], where: Wh
 def _parameters(arguments: Fields, draft: PipelineDraft) -> None:
     parameters: list[dict[str, Any]] = []
     for where, item in arguments.items("parameters"):
+        name = item.get("name") if isinstance(item, Mapping) else None
+        if "window" in draft.data and name in names.WINDOW_PARAMETERS:
+            continue  # rendered from `window`
         index = len(parameters)
         parameter = Fields(item, where, draft.findings)
         value: dict[str, Any] = {"name": parameter.text("name")}

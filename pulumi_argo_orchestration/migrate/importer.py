@@ -22,7 +22,12 @@ from ..errors import SpecError, format_path
 from ..spec import names
 from ..spec.loading import load_pipeline, load_shared_template
 from ..spec.pipeline import Pipeline, SharedTemplate
-from .cron_workflow import PipelineDraft, import_cron_workflow, import_workflow
+from .cron_workflow import (
+    PipelineDraft,
+    import_cron_workflow,
+    import_workflow,
+    orchestrator_reference,
+)
 from .documents import Input, SourceDocument
 from .findings import Finding, Findings, Loc, Where, shown
 from .workflow_template import TemplateDraft, import_template
@@ -92,10 +97,20 @@ def import_input(source: Input) -> ImportResult:
     documents: list[ImportedDocument] = []
     pipelines: list[PipelineDraft] = []
     templates: list[TemplateDraft] = []
+    # WorkflowTemplates that are a CronWorkflow's orchestrator (`orchestratorTemplate`).
+    orchestrators = {
+        _key(document.where): orchestrator_reference(document, source.documents)
+        for document in source.documents
+        if document.kind == "CronWorkflow"
+    }
+    consumed = {_key(o.where): o for o in orchestrators.values() if o is not None}
     for document in source.documents:
         kind = document.kind
         if kind == "CronWorkflow":
-            pipelines.append(import_cron_workflow(document, derived))
+            orchestrator = orchestrators[_key(document.where)]
+            pipelines.append(import_cron_workflow(document, derived, orchestrator))
+        elif _key(document.where) in consumed:
+            continue  # read with the CronWorkflow that references it
         elif kind in _TEMPLATE_KINDS:
             templates.append(_checked_template(import_template(document)))
         elif kind == "Workflow":
@@ -115,6 +130,17 @@ def import_input(source: Input) -> ImportResult:
     for draft, pipeline in zip(pipelines, valid, strict=True):
         result = f"pipeline {draft.name}" if pipeline is not None else "nothing"
         results[_key(draft.where)] = _document_of(draft.where, "CronWorkflow", draft, result)
+        orchestrator = orchestrators[_key(draft.where)]
+        if orchestrator is not None:
+            of = f"the orchestrator of pipeline {draft.name}" if pipeline is not None else "nothing"
+            results[_key(orchestrator.where)] = ImportedDocument(
+                orchestrator.where,
+                orchestrator.kind,
+                orchestrator.name,
+                _outcome(draft.findings),
+                of,
+                Findings(),
+            )
     imported = [
         PipelineSpec(draft.where, pipeline)
         for draft, pipeline in zip(pipelines, valid, strict=True)

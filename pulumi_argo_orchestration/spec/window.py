@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 
 from ..errors import Problem
 from ..syntax import robfig_cron
-from ..syntax.go_duration import duration_seconds, go_duration_text
+from ..syntax.go_duration import duration_seconds, duration_text
 from . import names
 from .calendar import effective_schedules, weekdays_need_when
 from .models import PipelineFields, Window
@@ -287,7 +287,7 @@ def describe_window(window: Window) -> str:
     """The window in words, for `graph` and `schedule`."""
     if window.length is not None:
         seconds = duration_seconds(window.length) or 0
-        return f"window: the {go_duration_text(seconds)} before the scheduled time"
+        return f"window: the {duration_text(seconds)} before the scheduled time"
     return "window: since the previous scheduled run"
 
 

@@ -500,3 +500,45 @@ def test_templates_are_attached_shared_or_declared_as_the_children_use_them():
         {"name": "audit", "parameters": [{"name": "day"}, {"name": "mode", "hasDefault": True}]},
         {"name": "load", "clusterScope": True, "parameters": [{"name": "day"}]},
     ]
+
+
+# --- orchestrator templates, calendars and windows ---
+
+
+def rendered_text(**spec_fields):
+    from pulumi_argo_orchestration import dump_documents
+    from tests.conftest import minimal_spec
+
+    return dump_documents(pipeline_manifests(minimal_spec(**spec_fields)))
+
+
+def test_calendar_window_and_the_specs_own_when_come_back():
+    fields = {
+        "timezone": "Europe/Zurich",
+        "when": "{{= cronworkflow.failed < 3 }}",
+        "window": {"length": "4h"},
+        "calendar": {"skipDates": ["2026-12-25"], "lastDayOfMonth": True},
+        "parameters": [{"name": "region", "value": "eu"}],
+        "orchestratorTemplate": True,
+    }
+    result = import_yaml(rendered_text(**fields))
+    assert refusals(result) == cannot(result) == []
+    imported = spec(result)
+    assert imported["when"] == "{{= cronworkflow.failed < 3 }}"
+    assert imported["window"] == {"length": "4h"}
+    assert imported["calendar"] == {"skipDates": ["2026-12-25"], "lastDayOfMonth": True}
+    assert imported["parameters"] == [{"name": "region", "value": "eu"}]  # not the window's
+    assert imported["orchestratorTemplate"] is True
+    outcomes = {(d.kind, d.result) for d in result.documents}
+    assert ("WorkflowTemplate", "the orchestrator of pipeline nightly") in outcomes
+
+
+def test_an_annotation_that_is_not_a_calendar_is_dropped_and_listed():
+    text = rendered_text(calendar={"skipDates": ["2026-12-25"]}).replace(
+        '{"skipDates":["2026-12-25"]}', '{"skipDates":["25.12."]}'
+    )
+    result = import_yaml(text)
+    assert cannot(result) == [
+        "in.yaml:3:metadata.annotations['argo-orchestration/calendar']: not the `calendar` of a "
+        "spec: dropped"
+    ]

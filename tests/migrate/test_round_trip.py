@@ -68,10 +68,27 @@ def test_importing_a_rendered_example_gives_back_its_spec(spec):
 def test_the_cron_workflow_alone_renders_the_same_cron_workflow(spec):
     documents = pipeline_manifests(load_spec_file(spec))
     (cron,) = [d for d in documents if d["kind"] == "CronWorkflow"]
-    result = imported([cron])
+    # With `orchestratorTemplate` the orchestrator is the WorkflowTemplate it references.
+    ref = cron["spec"]["workflowSpec"].get("workflowTemplateRef", {}).get("name")
+    orchestrator = [
+        d for d in documents if d["kind"] == "WorkflowTemplate" and d["metadata"]["name"] == ref
+    ]
+    result = imported([*orchestrator, cron])
     (pipeline,) = result.pipelines
     (again,) = [d for d in pipeline_manifests(pipeline.spec) if d["kind"] == "CronWorkflow"]
     assert again == cron
+    assert [d for d in pipeline_manifests(pipeline.spec) if d in orchestrator] == orchestrator
+
+
+def test_a_cron_workflow_referencing_a_template_that_is_not_there_is_refused():
+    documents = pipeline_manifests(
+        {**load_spec_file(EXAMPLE_SPECS[0]).model_dump(), "orchestrator_template": True}
+    )
+    (cron,) = [d for d in documents if d["kind"] == "CronWorkflow"]
+    result = imported([cron])
+    assert result.pipelines == []
+    (document,) = result.documents
+    assert document.outcome == "refused"
 
 
 def test_without_its_rbac_the_report_says_the_accounts_are_rendered():
