@@ -38,8 +38,6 @@ from .models import PipelineFields, Window
 _UTC = timezone.utc
 _WEEK_MINUTES = 7 * 24 * 60
 TABLE_MAX = 1000
-# Runs looked at when finding the run after skip dates, and the start before them.
-_STEPS_MAX = 100_000
 # Go layouts that key the gap table, coarsest first: the minute, the time of day, the weekday too.
 KEY_LAYOUTS = ("04", "15:04", "Mon 15:04")
 # The year whose DST changes `window_warnings` replays: render output must not depend on today.
@@ -110,35 +108,76 @@ def _after_skips(
 ) -> WallClockWindow:
     """The plan with a start for each run that follows skipped ones.
 
-    For each skip date, the first run after it on a day that is not skipped; its window starts
-    at the run before it that is not on a skip date, found by stepping back through the plan's
-    own starts (robfig's previous runs, as `window_start` computes them).
+    For each skip date, the first robfig run after it on a day that is not skipped; its window
+    starts at robfig's last run before the skipped days, where the plan's own start would be a
+    skipped run. Each step jumps a whole skipped day, so the work grows with the dates, not with
+    the runs on them.
     """
     zone = ZoneInfo(plan.zone) if plan.zone else _UTC
     skipped = set(skip_dates)
+    longest = timedelta(minutes=plan.longest)
     found: dict[str, str] = {}
+    seen: set[datetime] = set()
     for day in skip_dates:
-        after = date.fromisoformat(day) + timedelta(days=1)
-        midnight = robfig_cron.go_wall_time(plan.zone, datetime(after.year, after.month, after.day))
-        run = None
-        for count, candidate in enumerate(
-            robfig_cron.iter_merged_runs(schedules, plan.zone, midnight - timedelta(seconds=1))
-        ):
-            if count == _STEPS_MAX:
-                break
-            if candidate.astimezone(zone).date().isoformat() not in skipped:
-                run = candidate
-                break
-        if run is None:
+        if (date.fromisoformat(day) - timedelta(days=1)).isoformat() in skipped:
+            continue  # the same stretch of skipped days as the day before
+        run = _first_run_from(schedules, plan.zone, date.fromisoformat(day), skipped)
+        if run is None or run in seen:
             continue
-        start = window_start(plan, run)
-        for _ in range(_STEPS_MAX):
-            if start.astimezone(zone).date().isoformat() not in skipped:
+        seen.add(run)
+        usual = window_start(plan, run)
+        start: datetime | None = usual
+        for _ in range(len(skipped) + 1):
+            if start is None or start.astimezone(zone).date().isoformat() not in skipped:
                 break
-            start = window_start(plan, start)
-        if start != window_start(plan, run):
+            first = start.astimezone(zone).date()
+            while (first - timedelta(days=1)).isoformat() in skipped:
+                first -= timedelta(days=1)
+            start = _last_run_before(schedules, plan.zone, first, longest)
+        if start is not None and start != usual:
             found[_rfc3339(run)] = _rfc3339(start)
     return plan._replace(after_skips=tuple(sorted(found.items())))
+
+
+def _midnight(zone: str | None, day: date) -> datetime:
+    return robfig_cron.go_wall_time(zone, datetime(day.year, day.month, day.day))
+
+
+def _first_run_from(
+    schedules: tuple[str, ...], zone: str | None, skipped_day: date, skipped: set[str]
+) -> datetime | None:
+    """The first run after `skipped_day` on a day that is not skipped."""
+    day = skipped_day
+    for _ in range(len(skipped) + 1):
+        day += timedelta(days=1)
+        if day.isoformat() in skipped:
+            continue
+        runs = robfig_cron.iter_merged_runs(
+            schedules, zone, _midnight(zone, day) - timedelta(seconds=1)
+        )
+        run = next(runs, None)
+        if run is None:
+            return None
+        local = run.astimezone(ZoneInfo(zone) if zone else _UTC).date()
+        if local.isoformat() not in skipped:
+            return run
+        day = local - timedelta(days=1)  # jump to the skipped day the run is on, then past it
+    return None
+
+
+def _last_run_before(
+    schedules: tuple[str, ...], zone: str | None, day: date, longest: timedelta
+) -> datetime | None:
+    """robfig's last run before `day` begins: one lies within the longest gap before it."""
+    midnight = _midnight(zone, day)
+    last = None
+    for run in robfig_cron.iter_merged_runs(
+        schedules, zone, midnight - longest - timedelta(seconds=1)
+    ):
+        if run.astimezone(_UTC) >= midnight.astimezone(_UTC):
+            break
+        last = run
+    return last.astimezone(_UTC) if last is not None else None
 
 
 def _rfc3339(moment: datetime) -> str:

@@ -168,6 +168,15 @@ def test_after_skip_dates_the_window_starts_at_the_last_run_before_them():
     assert window_start(plan, utc(2026, 12, 28, 9)) == utc(2026, 12, 28, 5)
 
 
+def test_a_stretch_of_skip_dates_gives_one_start_before_all_of_it():
+    days = [f"2026-12-{day:02d}" for day in range(20, 32)]  # 20th to 31st, weekends included
+    spec = pipeline("*/30 9-17 * * 1-5", calendar={"skipDates": days})
+    plan = window_plan(spec)
+    assert isinstance(plan, WallClockWindow)
+    # Friday 2027-01-01 09:00 CET starts at Friday 2026-12-18 17:30 CET.
+    assert plan.after_skips == (("2027-01-01T08:00:00Z", "2026-12-18T16:30:00Z"),)
+
+
 def test_fixed_and_every_plans():
     assert window_plan(pipeline("0 2 * * *", window={"length": "1h30m"})) == FixedWindow(5400)
     assert window_plan(pipeline("0 2 * * *", window={"length": "3600"})) == FixedWindow(3600)
