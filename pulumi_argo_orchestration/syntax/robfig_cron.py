@@ -361,7 +361,7 @@ def _add_date(t: int, tz: tzinfo, months: int = 0, days: int = 0) -> int:
 # --------------------------------------------------------------------------------------------
 
 
-def _day_matches(s: _Spec, w: datetime) -> bool:
+def _day_matches(s: _Spec, w: date) -> bool:
     """robfig's dayMatches: AND when either day field is a star, else OR (classic cron)."""
     dom_match = bool(1 << w.day & s.dom)
     dow_match = bool(1 << (w.isoweekday() % 7) & s.dow)
