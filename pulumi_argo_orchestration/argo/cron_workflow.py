@@ -7,7 +7,7 @@ from typing import Any
 from ..spec import names
 from ..spec.control_flow import output_references
 from ..spec.pipeline import Pipeline
-from . import pod_security
+from . import metrics, pod_security
 from .child_workflow import spawn_template
 from .orchestrator import ENTRYPOINT, entry_template, exit_handler
 from .workflow_template import pod_gc_spec, pod_metadata_spec
@@ -59,6 +59,9 @@ def _workflow_spec(pipeline: Pipeline, labels: dict[str, str]) -> dict[str, Any]
     if handler is not None:
         spec["onExit"] = handler["name"]
     read = output_references(pipeline)
+    alerts = pipeline.alerts is not None
+    if alerts:
+        spec["metrics"] = metrics.run_metrics(pipeline)
     spawners = [
         spawn_template(
             pipeline.name,
@@ -68,6 +71,7 @@ def _workflow_spec(pipeline: Pipeline, labels: dict[str, str]) -> dict[str, Any]
             default_timeout=pipeline.child_timeout,
             argo_version=pipeline.argo_version,
             outputs=read.get(child.name, ()),
+            metrics=metrics.step_metrics(pipeline, child) if alerts else None,
         )
         for _, child in pipeline.children
     ]

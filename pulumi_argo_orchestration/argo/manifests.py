@@ -17,6 +17,7 @@ from ..spec.warnings import pipeline_warnings
 from . import namespaces, rbac, synchronization, versions
 from .apply_order import in_apply_order
 from .cron_workflow import cron_workflow
+from .prometheus_rule import prometheus_rule
 from .workflow_template import workflow_template
 
 
@@ -72,6 +73,9 @@ def render_pipeline(spec: Pipeline | Mapping[str, Any]) -> RenderedPipeline:
         *templates,
         cron_workflow(pipeline),
     ]
+    rule = prometheus_rule(pipeline)
+    if rule is not None:
+        documents.append(rule)
     documents = in_apply_order(versions.for_target(documents, pipeline.argo_version))
     return RenderedPipeline(pipeline, documents, pipeline_warnings(pipeline))
 

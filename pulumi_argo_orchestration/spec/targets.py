@@ -47,6 +47,15 @@ def target_problems(pipeline: PipelineFields) -> list[Problem]:
     for attribute, path in V3_6_PIPELINE_FIELDS:
         if getattr(pipeline, attribute, None) is not None:
             problems.append(Problem(path, f"`{path}` needs Argo v3.6 or later and {target}"))
+    if pipeline.alerts is not None:
+        problems.append(
+            Problem(
+                "alerts",
+                f"`alerts` needs Argo v3.6 or later and {target}: the missed-run alert reads "
+                "argo_workflows_cronworkflows_triggered_total, which v3.5's controller does not "
+                "export",
+            )
+        )
     problems += plural_synchronization_problems(
         pipeline.model_dump(by_alias=True, exclude_none=True, mode="json")
     )
