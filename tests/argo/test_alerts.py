@@ -578,3 +578,18 @@ def test_promtool_accepts_the_examples_rules(example, tmp_path):
     path = promtool.write_rule_file(rule, tmp_path / "rules.yaml")
     checked = promtool.run("check", "rules", "--lint-fatal", path.name, cwd=tmp_path)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_a_missing_promtool_fails_under_ci_unless_it_cannot_be_installed(monkeypatch):
+    monkeypatch.setattr(promtool.shutil, "which", lambda name: None)
+    monkeypatch.delenv("PROMTOOL_UNAVAILABLE", raising=False)
+    monkeypatch.setenv("CI", "1")
+    with pytest.raises(pytest.fail.Exception, match="promtool not found"):
+        promtool.promtool()
+    monkeypatch.setenv("PROMTOOL_UNAVAILABLE", "no apt-get here")
+    with pytest.raises(pytest.skip.Exception, match="no apt-get here"):
+        promtool.promtool()
+    monkeypatch.delenv("CI")
+    monkeypatch.delenv("PROMTOOL_UNAVAILABLE")
+    with pytest.raises(pytest.skip.Exception, match="install Debian's `prometheus` package"):
+        promtool.promtool()
