@@ -173,7 +173,7 @@ def statuses_from_manifests(
     flows = flows_from_manifests(crons)
     return [
         pipeline_status(
-            flow, str((cron.get("metadata") or {}).get("namespace") or ""), workflows, at
+            flow, _namespace(cron), workflows, at
         )
         for flow, cron in zip(flows, crons, strict=True)
     ]
@@ -274,7 +274,7 @@ def _run_status(
         for child in found
     )
     started, finished = _time(status.get("startedAt")), _time(status.get("finishedAt"))
-    annotations = (run.get("metadata") or {}).get("annotations") or {}
+    annotations = _mapping(_mapping(run.get("metadata")).get("annotations"))
     return RunStatus(
         name=name,
         namespace=_namespace(run),
@@ -361,8 +361,9 @@ def _child_run(child: Mapping[str, Any], at: datetime) -> ChildRun:
     message = _text(status.get("message"))
     if nodes is not None:
         for node in nodes.values():
-            if node.get("type") == "Retry":
-                retries += max(len(node.get("children") or []) - 1, 0)
+            children = node.get("children")
+            if node.get("type") == "Retry" and isinstance(children, list):
+                retries += max(len(children) - 1, 0)
         root = nodes.get(_name(child))
         if message is None and root is not None:
             message = _text(root.get("message"))
@@ -440,7 +441,9 @@ def _own_plan(run: Mapping[str, Any]) -> Flow | None:
     }
     try:
         (flow,) = flows_from_manifests([document])
-    except GraphError:
+    except (GraphError, TypeError, AttributeError, ValueError):
+        # The run's spec is data from the cluster; in a shape the plan reader does not expect,
+        # the rendered CronWorkflow's plan is used instead.
         return None
     return flow
 
@@ -460,16 +463,17 @@ def _mapping(value: Any) -> Mapping[str, Any]:
 
 
 def _labels(workflow: Mapping[str, Any]) -> Mapping[str, str]:
-    labels = (workflow.get("metadata") or {}).get("labels")
-    return labels if isinstance(labels, Mapping) else {}
+    """The labels that are text, as Kubernetes labels always are."""
+    labels = _mapping(_mapping(workflow.get("metadata")).get("labels"))
+    return {str(k): v for k, v in labels.items() if isinstance(v, str)}
 
 
 def _name(workflow: Mapping[str, Any]) -> str:
-    return str((workflow.get("metadata") or {}).get("name") or "")
+    return str(_mapping(workflow.get("metadata")).get("name") or "")
 
 
 def _namespace(workflow: Mapping[str, Any]) -> str:
-    return str((workflow.get("metadata") or {}).get("namespace") or "")
+    return str(_mapping(workflow.get("metadata")).get("namespace") or "")
 
 
 def _phase(workflow: Mapping[str, Any]) -> str:
@@ -479,12 +483,12 @@ def _phase(workflow: Mapping[str, Any]) -> str:
 
 
 def _created(workflow: Mapping[str, Any]) -> tuple[str, str]:
-    created = (workflow.get("metadata") or {}).get("creationTimestamp")
+    created = _mapping(workflow.get("metadata")).get("creationTimestamp")
     return (str(created or ""), _name(workflow))
 
 
 def _newest_first(workflow: Mapping[str, Any]) -> tuple[float, str]:
-    moment = _time((workflow.get("metadata") or {}).get("creationTimestamp"))
+    moment = _time(_mapping(workflow.get("metadata")).get("creationTimestamp"))
     if moment is None:
         status = workflow.get("status")
         moment = _time(status.get("startedAt")) if isinstance(status, Mapping) else None

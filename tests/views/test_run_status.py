@@ -17,13 +17,17 @@ from __future__ import annotations
 
 import base64
 import copy
+import functools
 import gzip
 import json
 import os
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pulumi_argo_orchestration import pipeline_manifests
 from pulumi_argo_orchestration.spec.loading import load_spec_file
@@ -36,7 +40,7 @@ from pulumi_argo_orchestration.views.run_status import (
     workflows_from_data,
     workflows_from_json,
 )
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, FIGURES
 
 FIXTURES = Path(__file__).parent / "fixtures" / "status"
 # (example, fixture, the time durations of running things are measured to)
@@ -52,9 +56,14 @@ def fixture(name: str) -> list[dict]:
     return workflows_from_json((FIXTURES / f"{name}.json").read_text())
 
 
+@functools.cache
+def _documents(example: str) -> list[dict]:
+    return pipeline_manifests(load_spec_file(EXAMPLES / example / "pipeline.yaml"))
+
+
 def statuses(name: str, workflows: list[dict] | None = None):
     example, at = CASES[name]
-    documents = pipeline_manifests(load_spec_file(EXAMPLES / example / "pipeline.yaml"))
+    documents = _documents(example)
     return statuses_from_manifests(
         documents, fixture(name) if workflows is None else workflows, datetime.fromisoformat(at)
     )
@@ -319,3 +328,55 @@ def test_one_workflow_on_its_own_is_read_too():
 )
 def test_human_duration(seconds, text):
     assert human_duration(seconds) == text
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+def _paths(value: Any, path: tuple = ()) -> list[tuple]:
+    """Every place in a document a value sits (a run's spec only down to its templates)."""
+    found = [path] if path else []
+    if len(path) >= 4 and "spec" in path:
+        return found
+    if isinstance(value, dict):
+        found += [p for key, item in value.items() for p in _paths(item, (*path, key))]
+    elif isinstance(value, list):
+        found += [p for index, item in enumerate(value) for p in _paths(item, (*path, index))]
+    return found
+
+
+PLACES = _paths(fixture("parallel-sync"))
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(PLACES), _JSON), min_size=1, max_size=3))
+def test_any_value_anywhere_is_read_without_a_traceback(changes):
+    """Real Workflows with values replaced anywhere: a status, or one clear error."""
+    workflows: Any = fixture("parallel-sync")
+    for path, value in changes:
+        target = workflows
+        for key in path[:-1]:
+            if not isinstance(target, (dict, list)):
+                break
+            try:
+                target = target[key]
+            except (KeyError, IndexError, TypeError):
+                break
+        else:
+            if isinstance(target, dict) or (
+                isinstance(target, list) and isinstance(path[-1], int) and path[-1] < len(target)
+            ):
+                target[path[-1]] = value
+    try:
+        found = statuses("parallel-sync", workflows_from_data({"items": workflows}))
+    except StatusInputError:
+        return
+    FIGURES["status: altered Workflow lists read"] += 1
+    format_status(found[0])
+    status_to_json(found)
