@@ -172,9 +172,7 @@ def statuses_from_manifests(
     crons = [d for d in documents if d.get("kind") == "CronWorkflow"]
     flows = flows_from_manifests(crons)
     return [
-        pipeline_status(
-            flow, _namespace(cron), workflows, at
-        )
+        pipeline_status(flow, _namespace(cron), workflows, at)
         for flow, cron in zip(flows, crons, strict=True)
     ]
 
