@@ -340,6 +340,8 @@ class Simulation:
     ticks: tuple[Tick, ...]
     runs: tuple[RunTimeline, ...]
     notes: tuple[str, ...]
+    tick_count: int = 0
+    """How many schedule ticks were simulated (fewer than asked when the schedule stops)."""
 
     def moment(self, seconds: int) -> datetime:
         """An offset as an aware time in the pipeline's zone (or the origin's)."""
@@ -764,7 +766,11 @@ def simulate(plan: PipelinePlan, scenario: Scenario, origin: datetime) -> Simula
         ticks.append(Tick(at, f"run {run.number} starts"))
         skipped = None
     _late_start(plan, scenario, runs, ticks, skipped=skipped, next_tick=None, zero=zero)
-    return Simulation(plan, scenario, zero, tuple(ticks), tuple(runs), tuple(notes))
+    if len(ticks_at) < scenario.runs:
+        notes.append(f"the schedule fires {len(ticks_at)} times in the five years robfig searches")
+    return Simulation(
+        plan, scenario, zero, tuple(ticks), tuple(runs), tuple(notes), tick_count=len(ticks_at)
+    )
 
 
 def _late_start(

@@ -30,13 +30,13 @@ def _stamp(moment: datetime, day: bool = False) -> str:
 
 def format_text(simulation: Simulation) -> str:
     """The ticks, then each run: its stages, each child with its attempts and waits."""
-    plan, scenario = simulation.plan, simulation.scenario
+    plan = simulation.plan
     zone = plan.timezone or "UTC"
     policy = f"concurrencyPolicy {plan.concurrency_policy}"
     if plan.starting_deadline is not None:
         policy += f", startingDeadlineSeconds {plan.starting_deadline}"
     lines = [
-        f"{plan.name}: {scenario.runs} tick{'s' if scenario.runs != 1 else ''} of "
+        f"{plan.name}: {simulation.tick_count} tick{'s' if simulation.tick_count != 1 else ''} of "
         f"{', '.join(plan.schedules)} ({zone}) from {_stamp(simulation.origin, day=True)}; "
         f"{policy}",
         _assumptions(simulation),

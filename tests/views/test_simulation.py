@@ -491,3 +491,10 @@ def test_a_when_argo_only_knows_at_run_time_is_taken_as_true():
         "when '{{workflow.creationTimestamp.H}} > 6' is taken as true: "
         "{{workflow.creationTimestamp.H}} is only known at run time",
     )
+
+
+def test_a_schedule_that_stops_simulates_the_ticks_there_are():
+    """robfig gives up after five years without a match: `0 0 30 2 *` never fires."""
+    simulation = run(plan(schedule="0 0 30 2 *", stages=[[child("a")]]), runs=3)
+    assert (simulation.tick_count, simulation.runs) == (0, ())
+    assert simulation.notes == ("the schedule fires 0 times in the five years robfig searches",)
