@@ -42,7 +42,7 @@ def template(name: str = "worker", **fields: Any) -> dict[str, Any]:
 
 
 def plan(**fields: Any) -> PipelinePlan:
-    spec = minimal_spec(name="sim", schedule="0 * * * *", timezone="UTC", **fields)
+    spec = minimal_spec(**{"name": "sim", "schedule": "0 * * * *", "timezone": "UTC", **fields})
     spec.setdefault("templates", [template()])
     (found,) = plans_from_manifests(pipeline_manifests(spec))
     return found
