@@ -68,11 +68,8 @@ def _metric(name: str, labels: dict[str, str], **fields: Any) -> dict[str, Any]:
     }
 
 
-def _pipeline_labels(pipeline: PipelineFields) -> dict[str, str]:
-    return {
-        names.METRIC_PIPELINE_LABEL: pipeline.name,
-        names.METRIC_NAMESPACE_LABEL: pipeline.namespace,
-    }
+def _pipeline_labels(pipeline: str, namespace: str) -> dict[str, str]:
+    return {names.METRIC_PIPELINE_LABEL: pipeline, names.METRIC_NAMESPACE_LABEL: namespace}
 
 
 def run_metrics(pipeline: PipelineFields) -> dict[str, Any]:
@@ -83,7 +80,12 @@ def run_metrics(pipeline: PipelineFields) -> dict[str, Any]:
     one series; `when` is Argo's govaluate, bare words being strings (`steps.go`,
     `shouldExecute`). A run replaced by `concurrencyPolicy: Replace` ends Failed and counts.
     """
-    labels = _pipeline_labels(pipeline)
+    return run_metrics_of(pipeline.name, pipeline.namespace)
+
+
+def run_metrics_of(pipeline: str, namespace: str) -> dict[str, Any]:
+    """`run_metrics` of the pipeline `pipeline` in `namespace` (what `import` recognises)."""
+    labels = _pipeline_labels(pipeline, namespace)
     return {
         "prometheus": [
             _metric(
@@ -117,7 +119,12 @@ def step_metrics(pipeline: PipelineFields, child: Child) -> dict[str, Any] | Non
     """
     if watched_timeout(pipeline, child) is None:
         return None
-    labels = {**_pipeline_labels(pipeline), names.METRIC_STEP_LABEL: child.name}
+    return step_metrics_of(pipeline.name, pipeline.namespace, child.name)
+
+
+def step_metrics_of(pipeline: str, namespace: str, step: str) -> dict[str, Any]:
+    """`step_metrics` of one step (what `import` recognises)."""
+    labels = {**_pipeline_labels(pipeline, namespace), names.METRIC_STEP_LABEL: step}
     return {
         "prometheus": [
             _metric(STEP_DURATION, labels, gauge={"realtime": True, "value": "{{duration}}"})

@@ -128,8 +128,8 @@ def _missed_run_rules(pipeline: PipelineFields, alerts: Alerts) -> list[dict[str
     zone = pipeline.timezone or "the controller's time zone"
     why = (
         f"{schedules} ({zone}) waits at most {prometheus_duration(gap)} between runs; the "
-        f"alert allows {alerts.missed_run_grace} more. Suspended, stopped, `when`-skipped or "
-        "Forbid-skipped ticks start no run."
+        f"alert allows {prometheus_duration(total - gap)} more. Suspended, stopped, "
+        "`when`-skipped or Forbid-skipped ticks start no run."
     )
     severity = alerts.severity.missed_run
     rules: list[dict[str, Any]] = [
