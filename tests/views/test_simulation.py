@@ -305,27 +305,20 @@ def test_the_retry_timeline_in_detail():
 
 def test_cap_bounds_each_wait():
     """v3.7+ `backoff.cap` (operator.go processNodeRetries: timeToWait capped)."""
-    retry = RetryPlan(limit=4, has_backoff=True, backoff=10, factor=3, cap=15)
-    pipeline = plan(stages=[[child("a")]])
-    a = pipeline.stages[0][0]
-    outcome = run_child(
-        type(a)(**{**a.__dict__, "retry": retry}), Scenario(failures={"a": None}), 0
-    )
+    retries = {"limit": 4, "backoff": {"duration": "10s", "factor": 3, "cap": "15s"}}
+    pipeline = plan(stages=[[child("a")]], templates=[template(retryStrategy=retries)])
+    outcome = run_child(pipeline.stages[0][0], Scenario(failures={"a": None}), 0)
     assert [x.wait for x in outcome.attempts] == [10, 15, 15, 15, None]
     assert (outcome.end, outcome.message) == (5 * 60 + 55, "No more retries left")
 
 
 def test_cap_is_read_from_the_template():
-    documents = pipeline_manifests(
-        minimal_spec(
-            schedule="0 * * * *",
-            stages=[[child("a")]],
-            templates=[template(retryStrategy={"limit": 1, "backoff": {"duration": "1m"}})],
-        )
+    found = plan(
+        stages=[[child("a")]],
+        templates=[
+            template(retryStrategy={"limit": 1, "backoff": {"duration": "1m", "cap": "30s"}})
+        ],
     )
-    (workflow_template,) = [d for d in documents if d["kind"] == "WorkflowTemplate"]
-    workflow_template["spec"]["templates"][0]["retryStrategy"]["backoff"]["cap"] = "30s"
-    (found,) = plans_from_manifests(documents)
     assert found.stages[0][0].retry == RetryPlan(
         limit=1, policy="OnFailure", has_backoff=True, backoff=60, cap=30
     )
@@ -333,14 +326,12 @@ def test_cap_is_read_from_the_template():
 
 def test_an_expression_makes_the_policy_always_and_is_taken_as_true():
     """workflow_types.go RetryPolicyActual: Always when `expression` is set."""
-    documents = pipeline_manifests(
-        minimal_spec(stages=[[child("a")]], templates=[template(retryStrategy={"limit": 1})])
+    found = plan(
+        stages=[[child("a")]],
+        templates=[
+            template(retryStrategy={"limit": 1, "expression": "lastRetry.status == 'Error'"})
+        ],
     )
-    (workflow_template,) = [d for d in documents if d["kind"] == "WorkflowTemplate"]
-    workflow_template["spec"]["templates"][0]["retryStrategy"]["expression"] = (
-        "lastRetry.status == 'Error'"
-    )
-    (found,) = plans_from_manifests(documents)
     assert found.stages[0][0].retry.policy == "Always"
     outcome = run_child(found.stages[0][0], Scenario(failures={"a": None}), 0)
     assert len(outcome.attempts) == 2
