@@ -180,10 +180,9 @@ def _mermaid_child(simulation: Simulation, run: RunTimeline, child: ChildTimelin
         tag = ["done"] if phase == SUCCEEDED else ["crit"]
         end = min(attempt.end, child.end)
         lines.append(_bar(simulation, f"{name} {phase}", tag, attempt.start, end))
-        if attempt.wait:
-            lines.append(
-                _bar(simulation, f"{child.step} waits", [], attempt.end, attempt.end + attempt.wait)
-            )
+        if attempt.wait and attempt.end < child.end:
+            until = min(attempt.end + attempt.wait, child.end)
+            lines.append(_bar(simulation, f"{child.step} waits", [], attempt.end, until))
     if child.child_end is not None and child.child_end > child.end:
         lines.append(
             _bar(simulation, f"{child.step} child runs on", ["active"], child.end, child.child_end)

@@ -111,3 +111,18 @@ def test_an_invalid_spec_is_reported_with_status_1(tmp_path):
     result = invoke("simulate", spec)
     assert (result.exit_code, result.stdout) == (1, "")
     assert "schedule: invalid cron schedule '61 * * * *'" in result.stderr
+
+
+def test_a_terminated_childs_own_retries_are_not_drawn_in_its_run():
+    """After Replace terminated the run, the child's later attempts and waits are its own."""
+    result = invoke(
+        "simulate", SEED, "--slow", "sync-config=5h", "--fail", "sync-config:2", "--runs", "2",
+        "--from", FROM, "--format", "mermaid",
+    )  # fmt: skip
+    assert result.stdout.splitlines()[4:9] == [
+        "    section run 1 Failed",
+        "    sync-config attempt 1 Failed :crit, 2026-01-01 04:00:00, 2026-01-01 08:00:00",
+        "    sync-config child runs on :active, 2026-01-01 08:00:00, 2026-01-01 19:00:30",
+        "    rebuild-cache not run :milestone, 2026-01-01 08:00:00, 0s",
+        "    section run 2 Succeeded",
+    ]
