@@ -13,6 +13,7 @@ Only the standard library is used, and nothing is computed at import time beyond
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta, tzinfo
@@ -564,6 +565,15 @@ _GAP_WALK_MARGIN = 3 * 3600
 def longest_gap(expressions: Sequence[str], timezone: str | None, start: datetime) -> int | None:
     """The longest wait in seconds between two consecutive runs of `expressions` together.
 
+    See `_longest_gap`; the answer is kept, as a render asks it twice (the rule, a warning).
+    """
+    return _longest_gap(tuple(expressions), timezone, start)
+
+
+@functools.lru_cache(maxsize=64)
+def _longest_gap(expressions: tuple[str, ...], timezone: str | None, start: datetime) -> int | None:
+    """The longest wait in seconds between two consecutive runs of `expressions` together.
+
     Over the eight years after `start`, as Argo's controller fires them (each schedule its own
     robfig entry, `cron/controller.go` AddJob per schedule). Away from clock changes a run's
     real time follows its wall-clock time, so those gaps come from the schedule's fields
@@ -599,13 +609,24 @@ def _minutes_of_day(s: _Spec) -> list[int]:
     ]
 
 
+_EVERY_DAY = _bits(1, 31)
+_EVERY_MONTH = _bits(1, 12)
+
+
 def _wall_longest_gap(specs: Sequence[_Spec], first_day: date) -> int | None:
-    """The longest gap in wall-clock seconds between fires, as if the zone had no clock changes."""
+    """The longest gap in wall-clock seconds between fires, as if the zone had no clock changes.
+
+    When no schedule restricts the month or the day of the month, which days fire depends on
+    the weekday alone, and two weeks show every gap.
+    """
     minutes = [_minutes_of_day(s) for s in specs]
+    weekly = all(
+        s.dom & _EVERY_DAY == _EVERY_DAY and s.month & _EVERY_MONTH == _EVERY_MONTH for s in specs
+    )
     days: dict[tuple[int, ...], tuple[int, int, int]] = {}
     longest = fires = 0
     last: int | None = None
-    for offset in range(_GAP_HORIZON_DAYS):
+    for offset in range(15 if weekly else _GAP_HORIZON_DAYS):
         day = date.fromordinal(first_day.toordinal() + offset)
         firing = tuple(
             i
