@@ -59,6 +59,8 @@ _EXPORTS = {
     "SelectorOperator": "spec.models",
     "RetryAffinity": "spec.models",
     "NodeAntiAffinity": "spec.models",
+    "Alerts": "spec.models",
+    "AlertSeverities": "spec.models",
     "SpecError": "errors",
     "Problem": "errors",
     "load_pipeline": "spec.loading",
@@ -73,6 +75,8 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "AlertSeverities",
+    "Alerts",
     "ArgoVersion",
     "Backoff",
     "Child",
@@ -141,6 +145,8 @@ if TYPE_CHECKING:
     from .errors import Problem, SpecError
     from .spec.loading import load_pipeline, load_spec_file
     from .spec.models import (
+        Alerts,
+        AlertSeverities,
         ArgoVersion,
         Backoff,
         Child,

@@ -4,6 +4,8 @@ condition, an exit notification, a parallelism cap, a shared semaphore and child
 import pulumi
 
 from pulumi_argo_orchestration import (
+    Alerts,
+    AlertSeverities,
     Child,
     EnvVar,
     Parameter,
@@ -35,6 +37,9 @@ spec = Pipeline(
     parameters=[Parameter(name="environment", value="production")],
     max_parallel=2,
     child_timeout="2h",
+    alerts=Alerts(
+        failures_in_a_row=2, severity=AlertSeverities(failing="warning"), labels={"team": "data"}
+    ),
     tasks=[
         Task(name="extract-orders", workflow_template="extract", arguments={"source": "orders"}),
         Task(

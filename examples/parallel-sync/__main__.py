@@ -25,6 +25,7 @@ pipeline = ScheduledPipeline(
         "schedule": "0 */4 * * *",
         "timezone": "Europe/Zurich",
         "concurrency_policy": "Forbid",
+        "alerts": {},  # every default, like `alerts: true`; a mapping tunes them
         "labels": LABELS,
         "stages": [
             [

@@ -166,12 +166,14 @@ def spawn_template(
     default_timeout: str | None = None,
     argo_version: ArgoVersion = ArgoVersion.V4,
     outputs: Sequence[str] = (),
+    metrics: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The resource template: create the child, own it, wait for it to succeed or fail.
 
     A child in another namespace cannot be owned by its parent; its ttlStrategy deletes it.
     `outputs` are the child's output parameters later steps read: declared here, read from the
     child Workflow once it has succeeded.
+    `metrics` is the template's `metrics` (the step's duration, when the pipeline has alerts).
     """
     template: dict[str, Any] = {"name": spawn_template_name(child.name)}
     if child.arguments:
@@ -200,6 +202,8 @@ def spawn_template(
                 for name in outputs
             ]
         }
+    if metrics is not None:
+        template["metrics"] = metrics
     return template
 
 

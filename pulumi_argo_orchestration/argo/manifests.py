@@ -18,6 +18,7 @@ from . import namespaces, rbac, synchronization, versions
 from .apply_order import in_apply_order
 from .cron_workflow import cron_workflow
 from .orchestrator import orchestrator_workflow_template
+from .prometheus_rule import prometheus_rule
 from .workflow_template import workflow_template
 
 
@@ -75,6 +76,9 @@ def render_pipeline(spec: Pipeline | Mapping[str, Any]) -> RenderedPipeline:
         *templates,
         cron_workflow(pipeline),
     ]
+    rule = prometheus_rule(pipeline)
+    if rule is not None:
+        documents.append(rule)
     documents = in_apply_order(versions.for_target(documents, pipeline.argo_version))
     return RenderedPipeline(pipeline, documents, pipeline_warnings(pipeline))
 

@@ -19,7 +19,7 @@ from ..spec import names
 from ..spec.control_flow import output_references
 from ..spec.models import Task
 from ..spec.pipeline import Pipeline
-from . import pod_security
+from . import metrics, pod_security
 from .child_workflow import spawn_step, spawn_template
 from .window import window_parameters
 from .workflow_template import pod_gc_spec, pod_metadata_spec
@@ -54,6 +54,9 @@ def orchestrator_spec(pipeline: Pipeline) -> dict[str, Any]:
     if handler is not None:
         spec["onExit"] = handler["name"]
     read = output_references(pipeline)
+    alerts = pipeline.alerts is not None
+    if alerts:
+        spec["metrics"] = metrics.run_metrics(pipeline)
     spawners = [
         spawn_template(
             pipeline.name,
@@ -63,6 +66,7 @@ def orchestrator_spec(pipeline: Pipeline) -> dict[str, Any]:
             default_timeout=pipeline.child_timeout,
             argo_version=pipeline.argo_version,
             outputs=read.get(child.name, ()),
+            metrics=metrics.step_metrics(pipeline, child) if alerts else None,
         )
         for _, child in pipeline.children
     ]

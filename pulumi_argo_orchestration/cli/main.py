@@ -18,12 +18,23 @@ import os
 import re
 import sys
 from collections.abc import Callable, Generator, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
 from . import import_command, runs
-from .sources import ProgramOptions, Rendered, RenderFailure, render_path
-from .usage import UsageError
+from . import simulate as simulate_command
+from . import status as status_command
+from .common import (
+    _PATH_HELP,
+    _existing_path,
+    _fail,
+    _load,
+    _now,
+    _program_options,
+    _start_time,
+    _UsageError,
+)
+from .sources import ProgramOptions, RenderFailure, render_path
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -38,9 +49,6 @@ program directory with Pulumi.yaml, or a program's .py file; run and backfill ta
 spec file; import reads Argo's own YAML. Exit status: 0 success, 1 invalid input
 (problems on stderr, nothing written), 2 a malformed command line.
 """
-
-
-_UsageError = UsageError
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -128,12 +136,6 @@ def _parser(
 # --- argument types: what click.Path, click.IntRange and callbacks checked ---------------------
 
 
-def _existing_path(text: str) -> str:
-    if not os.path.exists(text):
-        raise argparse.ArgumentTypeError(f"Path {text!r} does not exist.")
-    return text
-
-
 def _output_dir(text: str) -> str:
     if os.path.isfile(text):
         raise argparse.ArgumentTypeError(f"Directory {text!r} is a file.")
@@ -156,107 +158,6 @@ def _run_count(text: str) -> int:
     if not 1 <= count <= 1000:
         raise argparse.ArgumentTypeError(f"{count} is not in the range 1<=x<=1000.")
     return count
-
-
-def _start_time(value: str) -> datetime:
-    from datetime import datetime
-
-    text = value.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{value!r} is not an ISO 8601 time (e.g. 2025-03-29T00:00:00+01:00)"
-        ) from None
-
-
-def _now() -> datetime:
-    from datetime import datetime, timezone
-
-    return datetime.now(timezone.utc).replace(microsecond=0)
-
-
-def _assignment(text: str) -> tuple[str, str]:
-    from ..offline.project import parse_assignment
-
-    try:
-        return parse_assignment(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
-class _Assignments(argparse.Action):
-    """--config/--secret KEY=VALUE, repeatable: a dict, later values winning."""
-
-    def __call__(
-        self,
-        parser: argparse.ArgumentParser,
-        namespace: argparse.Namespace,
-        values: Any,
-        option_string: str | None = None,
-    ) -> None:
-        key, value = values
-        setattr(namespace, self.dest, {**getattr(namespace, self.dest), key: value})
-
-
-def _program_options(parser: argparse.ArgumentParser) -> None:
-    """--stack, --config and --secret: what a Pulumi program run sees as its config."""
-    parser.add_argument(
-        "--stack",
-        metavar="NAME",
-        help="Read plain config values from Pulumi.<NAME>.yaml beside the program.",
-    )
-    parser.add_argument(
-        "-c",
-        "--config",
-        dest="config",
-        action=_Assignments,
-        type=_assignment,
-        default={},
-        metavar="KEY=VALUE",
-        help="Set a config value (repeatable); KEY without a namespace is <project>:KEY.",
-    )
-    parser.add_argument(
-        "--secret",
-        dest="secrets",
-        action=_Assignments,
-        type=_assignment,
-        default={},
-        metavar="KEY=VALUE",
-        help="Set a secret config value (repeatable), seen by Config.require_secret.",
-    )
-
-
-_PATH_HELP = (
-    "A pipeline spec file (YAML), a Pulumi program directory with Pulumi.yaml "
-    "(its `main:` is honoured), or a program's .py file."
-)
-
-
-def _load(path: str, options: ProgramOptions, *, warn: bool = True) -> Rendered:
-    """Manifests of PATH, or exit 1 with every problem on stderr."""
-    from ..offline.project import is_program_path
-
-    if options.given and not is_program_path(path):
-        raise _UsageError(
-            "--stack, --config, --secret and --show-secrets apply to Pulumi programs, "
-            f"and {path} is a spec file"
-        )
-    try:
-        rendered = render_path(path, options)
-    except RenderFailure as failure:
-        _fail(failure.report())
-    if warn:
-        for warning in rendered.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
-    return rendered
-
-
-def _fail(message: str) -> NoReturn:
-    print(message, file=sys.stderr)
-    sys.exit(1)
 
 
 # --- render ------------------------------------------------------------------------------------
@@ -516,6 +417,8 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callab
     ),
     "run": ("Print a Workflow that runs the pipeline, or one child, now.", *runs.RUN),
     "schedule": ("List the next run times, with DST warnings.", _schedule_arguments, schedule),
+    "simulate": (simulate_command.HELP, simulate_command.arguments, simulate_command.simulate),
+    "status": (status_command.HELP, status_command.arguments, status_command.status),
     "validate": (
         "Check spec files and programs; list every problem.",
         _validate_arguments,

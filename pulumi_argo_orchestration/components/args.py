@@ -582,6 +582,41 @@ class PodGCArgs(TypedDict):
     """Wait this long before deleting, e.g. '30s' (default: the controller's, 5s)."""
 
 
+class AlertSeveritiesArgs(TypedDict):
+    """The `severity` label of each alert, which Alertmanager routes read."""
+
+    missed_run: NotRequired[str]
+    """A scheduled run did not start in time, or concurrencyPolicy skipped or replaced one."""
+    failing: NotRequired[str]
+    """Runs failed `failuresInARow` times in a row (default 'critical')."""
+    child_overdue: NotRequired[str]
+    """A child has run longer than its `timeout` (default 'warning')."""
+
+
+class AlertsArgs(TypedDict):
+    """Prometheus alerts for the pipeline: a PrometheusRule and the Argo metrics it reads.
+
+    `alerts: true` takes every default; a mapping tunes them.
+    """
+
+    missed_runs: NotRequired[bool]
+    """Alert when no scheduled run starts within the schedule's longest gap plus the grace."""
+    missed_run_grace: NotRequired[str]
+    """How long after a due run the missed-run alert fires (default 15m)."""
+    failures_in_a_row: NotRequired[int]
+    """Failed runs in a row that raise the failing alert (default 3)."""
+    child_overdue_grace: NotRequired[str]
+    """How long past its `timeout` a child may run before the overdue alert (default 5m)."""
+    namespace_label: NotRequired[str]
+    """Argo's namespace label: `exported_namespace` via a ServiceMonitor without honorLabels."""
+    severity: NotRequired[AlertSeveritiesArgs]
+    """The `severity` label of each alert."""
+    labels: NotRequired[dict[str, str]]
+    """Extra labels on every alert, e.g. {'team': 'data'} for routing."""
+    rule_labels: NotRequired[dict[str, str]]
+    """Labels on the PrometheusRule object, e.g. what the operator's `ruleSelector` matches."""
+
+
 class ScheduledPipelineArgs(TypedDict):
     """A scheduled orchestration: a CronWorkflow whose stages spawn child Workflows."""
 
@@ -651,6 +686,8 @@ class ScheduledPipelineArgs(TypedDict):
     """Give each run its time window as the parameters `window-start` and `window-end`."""
     calendar: NotRequired[CalendarArgs]
     """Skip scheduled runs on these days (skip dates, weekends, all but the month's last)."""
+    alerts: NotRequired[AlertsArgs]
+    """A PrometheusRule for missed, failing and overdue runs: true or thresholds (default none)."""
 
 
 class SharedWorkflowTemplateArgs(TypedDict):

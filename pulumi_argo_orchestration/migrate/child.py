@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from ..argo import child_workflow
+from ..argo import child_workflow, metrics
 from ..spec import names
 from ..spec.models import CROSS_NAMESPACE_TTL
 from ..syntax.govaluate import TAG
@@ -244,6 +244,7 @@ def _spawn_template(
             values[name] = _Value(default, item_where.at("default"))
     inputs_fields.done()
     outputs = _spawn_outputs(fields.fields("outputs"), findings)
+    _step_metrics(fields, orchestrator, step)
     fields.done()
     for name, value in step_values.items():
         if name not in values:
@@ -253,6 +254,21 @@ def _spawn_template(
                 f"argument of step {step!r}: left out",
             )
     return values, outputs
+
+
+def _step_metrics(fields: Fields, orchestrator: Orchestrator, step: str) -> None:
+    """The step-duration gauge `alerts` renders on a spawn template is taken as rendered (the
+    spec's `alerts` and the child's timeout make it again); other metrics are reported."""
+    if "metrics" not in fields:
+        return
+    where = fields.where.at("metrics")
+    found = fields.take("metrics")
+    if found != metrics.step_metrics_of(orchestrator.pipeline, orchestrator.namespace, step):
+        orchestrator.findings.cannot_express(
+            where,
+            "custom metrics on a spawn template: the spec renders only those its `alerts` read "
+            "(dropped)",
+        )
 
 
 def _spawn_outputs(outputs: Fields, findings: Findings) -> tuple[str, ...]:

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..argo import metrics
 from ..argo import orchestrator as rendered_orchestrator
 from ..argo.calendar_when import spec_when
 from ..spec import names
@@ -27,6 +28,7 @@ from . import rendered
 from .child import ChildDraft, Orchestrator, import_child, spawns
 from .documents import SourceDocument
 from .findings import Draft, Fields, Findings, Loc, Where, list_items, scalar_text, shown
+from .prometheus_rule import alert_settings
 
 # Argo's values when a CronWorkflow leaves these out (workflow/cron/operator.go:269 and :432-446
 # at f016ad89; `suspend` is a plain bool); the renderer writes them explicitly, so their absence
@@ -106,6 +108,7 @@ def import_cron_workflow(
         (d.kind, d.name) for d in derived if d.labels.get(names.PART_OF_LABEL) == draft.name
     }:
         draft.put(("createNamespace",), True, metadata.where.at("namespace"))
+    _alerts(draft, derived)
     if (
         any(child.singular_locks for _, child in draft.children)
         and draft.data.get("argoVersion") != "3.5"
@@ -359,6 +362,7 @@ def _orchestrator(workflow_spec: Fields, draft: PipelineDraft, labels: Mapping[s
         if value is not None:
             draft.put((key,), value, where.at(key))
     _parameters(workflow_spec.fields("arguments"), draft)
+    _run_metrics(workflow_spec, draft)
     templates = _templates(workflow_spec, findings)
     entrypoint = workflow_spec.text("entrypoint")
     exit_handler = workflow_spec.text("onExit")
@@ -382,6 +386,44 @@ def _orchestrator(workflow_spec: Fields, draft: PipelineDraft, labels: Mapping[s
             "not an orchestrator: no step creates a Workflow from a WorkflowTemplate with a "
             "resource template, and the spec's runs only spawn such children",
         )
+
+
+def _run_metrics(workflow_spec: Fields, draft: PipelineDraft) -> None:
+    """The failed-runs gauge `alerts` renders means `alerts` (its thresholds are in the
+    PrometheusRule, read by `prometheus_rule` when it is part of the input)."""
+    if "metrics" not in workflow_spec:
+        return
+    where = workflow_spec.where.at("metrics")
+    found = workflow_spec.take("metrics")
+    if found == metrics.run_metrics_of(draft.name, draft.namespace):
+        draft.put(("alerts",), {}, where)
+    else:
+        draft.findings.cannot_express(
+            where,
+            "custom metrics on the orchestrator: the spec renders only those its `alerts` read "
+            "(dropped)",
+        )
+
+
+def _alerts(draft: PipelineDraft, derived: Sequence[SourceDocument]) -> None:
+    """`alerts` from our PrometheusRule for this pipeline, when it is part of the input."""
+    rule = next(
+        (
+            d
+            for d in derived
+            if d.kind == "PrometheusRule" and d.labels.get(names.PART_OF_LABEL) == draft.name
+        ),
+        None,
+    )
+    if rule is None:
+        return
+    timeouts = {
+        str(child.data.get("name")): child.deadline[0]
+        for _, child in draft.children
+        if child.deadline is not None
+    }
+    settings = alert_settings(rule.body, draft.data, timeouts)
+    draft.put(("alerts",), {**(draft.data.get("alerts") or {}), **settings}, rule.where)
 
 
 def _account_fields(workflow_spec: Fields, draft: PipelineDraft) -> None:

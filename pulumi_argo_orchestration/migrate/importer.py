@@ -38,7 +38,15 @@ REFUSED = "refused"
 DECLARED = "declared"
 
 _TEMPLATE_KINDS = ("WorkflowTemplate", "ClusterWorkflowTemplate")
-_DERIVED_KINDS = ("Namespace", "ServiceAccount", "Secret", "Role", "RoleBinding", "ConfigMap")
+_DERIVED_KINDS = (
+    "Namespace",
+    "ServiceAccount",
+    "Secret",
+    "Role",
+    "RoleBinding",
+    "ConfigMap",
+    "PrometheusRule",
+)
 _RBAC_KINDS = ("ServiceAccount", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding")
 _LAST_SEGMENT = r"(\.[^.\[]+|\[\d+\]|\['(?:[^'\\]|\\.)*'\]|\[\"(?:[^\"\\]|\\.)*\"\])$"
 

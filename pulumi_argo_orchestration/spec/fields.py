@@ -334,6 +334,27 @@ def _annotations(value: dict[str, str]) -> dict[str, str]:
     return value
 
 
+def _prometheus_label(value: str) -> str:
+    # Prometheus' legacy label-name rule, which Argo applies to custom metric labels
+    # (workflow/metrics/util.go, IsValidMetricName / ValidateMetricLabels).
+    check(
+        bool(re.fullmatch(r"[a-zA-Z_][a-zA-Z0-9_]*", value)) and not value.startswith("__"),
+        "prometheus_label",
+        f"invalid Prometheus label name {value!r}: use letters, digits and '_', not starting "
+        "with a digit or '__'",
+    )
+    return value
+
+
+def _own_alert_label(value: str) -> str:
+    check(
+        value not in names.RESERVED_ALERT_LABELS,
+        "label",
+        f"alert label {value!r} is set by the alert rules themselves and cannot be overridden",
+    )
+    return value
+
+
 def _at_most(limit: int, why: str) -> AfterValidator:
     def within_limit(value: str) -> str:
         check(
@@ -415,6 +436,9 @@ FileMode = Annotated[int, Field(ge=0, le=0o777)]
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 FurtherTemplateFields = Annotated[dict[str, Any], AfterValidator(_further_template_fields)]
 FurtherContainerFields = Annotated[dict[str, Any], AfterValidator(_further_container_fields)]
+PrometheusLabel = Annotated[str, AfterValidator(_prometheus_label)]
+AlertLabels = dict[Annotated[PrometheusLabel, AfterValidator(_own_alert_label)], str]
+AlertSeverity = Annotated[str, StringConstraints(min_length=1, max_length=63)]
 
 
 def empty_list() -> list[Any]:

@@ -25,6 +25,8 @@ from pydantic.alias_generators import to_camel
 from . import names
 from .fields import (
     AbsolutePath,
+    AlertLabels,
+    AlertSeverity,
     Annotations,
     ArgoText,
     Capability,
@@ -45,6 +47,7 @@ from .fields import (
     PipelineName,
     PodAnnotations,
     PodLabels,
+    PrometheusLabel,
     Quantity,
     RelativePath,
     RetryExpression,
@@ -838,6 +841,55 @@ class PodGC(_Spec):
     """Wait this long before deleting, e.g. '30s' (default: the controller's, 5s)."""
 
 
+class AlertSeverities(_Spec):
+    """The `severity` label of each alert, which Alertmanager routes read."""
+
+    missed_run: AlertSeverity = "warning"
+    """A scheduled run did not start in time, or concurrencyPolicy skipped or replaced one."""
+    failing: AlertSeverity = "critical"
+    """Runs failed `failuresInARow` times in a row (default 'critical')."""
+    child_overdue: AlertSeverity = "warning"
+    """A child has run longer than its `timeout` (default 'warning')."""
+
+
+class Alerts(_Spec):
+    """Prometheus alerts for the pipeline: a PrometheusRule and the Argo metrics it reads.
+
+    `alerts: true` takes every default; a mapping tunes them.
+    """
+
+    missed_runs: bool = True
+    """Alert when no scheduled run starts within the schedule's longest gap plus the grace."""
+    missed_run_grace: Duration = "15m"
+    """How long after a due run the missed-run alert fires (default 15m)."""
+    failures_in_a_row: Annotated[int, Field(ge=1)] = 3
+    """Failed runs in a row that raise the failing alert (default 3)."""
+    child_overdue_grace: Duration = "5m"
+    """How long past its `timeout` a child may run before the overdue alert (default 5m)."""
+    namespace_label: PrometheusLabel = "namespace"
+    """Argo's namespace label: `exported_namespace` via a ServiceMonitor without honorLabels."""
+    severity: AlertSeverities = Field(default_factory=AlertSeverities)
+    """The `severity` label of each alert."""
+    labels: AlertLabels = Field(default_factory=empty_dict)
+    """Extra labels on every alert, e.g. {'team': 'data'} for routing."""
+    rule_labels: Labels = Field(default_factory=empty_dict)
+    """Labels on the PrometheusRule object, e.g. what the operator's `ruleSelector` matches."""
+
+
+def _alerts_switch(value: Any) -> Any:
+    """`alerts: true` is every default, `false` none: the mapping form needs no `enabled` key."""
+    if value is True:
+        return {}
+    if value is False or value is None:
+        return None
+    check(
+        isinstance(value, (dict, Alerts)),
+        "alerts",
+        "use `true`, `false` or a mapping of thresholds (missedRunGrace, failuresInARow, ...)",
+    )
+    return value
+
+
 class PipelineFields(_Spec):
     """A pipeline's fields; `Pipeline` (pipeline.py) is this shape with the whole-pipeline rules."""
 
@@ -909,6 +961,8 @@ class PipelineFields(_Spec):
     """Give each run its time window as the parameters `window-start` and `window-end`."""
     calendar: Calendar | None = None
     """Skip scheduled runs on these days (skip dates, weekends, all but the month's last)."""
+    alerts: Annotated[Alerts | None, BeforeValidator(_alerts_switch)] = None
+    """A PrometheusRule for missed, failing and overdue runs: true or thresholds (default none)."""
 
     @property
     def all_schedules(self) -> list[str]:

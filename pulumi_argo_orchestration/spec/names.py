@@ -7,6 +7,8 @@ are set by the package on every object, run and child, and a spec cannot overrid
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 CRON_WORKFLOW_NAME_MAX = 52  # spawned runs are `<name>-<unix seconds>`, within Workflow's 63
 WORKFLOW_NAME_MAX = 63  # Argo's controller limit for Workflow and WorkflowTemplate names
 GENERATED_SUFFIX = 5  # characters Kubernetes appends to a generateName prefix
@@ -22,6 +24,34 @@ RESERVED_LABELS = frozenset(
     {PART_OF_LABEL, MANAGED_BY_LABEL, PARENT_LABEL, STEP_LABEL, PARENT_NAMESPACE_LABEL}
 )
 OBJECT_NAME_MAX = 253
+# Rendering is deterministic: the gaps between a schedule's runs, which size the missed-run
+# alert, are measured over the years after this moment, not after today.
+SCHEDULE_GAP_REFERENCE = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+# Labels of the metrics and alerts `alerts:` adds (Prometheus label names, not Kubernetes ones).
+# Not `namespace`: scraped through a ServiceMonitor, Argo's own `namespace` label would collide
+# with the target's and be renamed `exported_namespace`.
+METRIC_PIPELINE_LABEL = "pipeline"
+METRIC_NAMESPACE_LABEL = "pipeline_namespace"
+METRIC_STEP_LABEL = "step"
+ALERT_SEVERITY_LABEL = "severity"
+ALERT_REASON_LABEL = "reason"
+# Labels an alert gets from its rule or from the Argo metrics it reads (`name`,
+# `concurrency_policy`, the namespace label): `alerts.labels` cannot replace them.
+RESERVED_ALERT_LABELS = frozenset(
+    {
+        "alertname",
+        ALERT_SEVERITY_LABEL,
+        ALERT_REASON_LABEL,
+        METRIC_PIPELINE_LABEL,
+        METRIC_NAMESPACE_LABEL,
+        METRIC_STEP_LABEL,
+        "name",
+        "namespace",
+        "exported_namespace",
+        "concurrency_policy",
+    }
+)
 
 # Orchestrator parameters `window:` adds (checked as declared wherever references are checked).
 WINDOW_START = "window-start"

@@ -57,6 +57,15 @@ def target_problems(pipeline: PipelineFields) -> list[Problem]:
                 "day-of-month is `*`)",
             )
         )
+    if pipeline.alerts is not None:
+        problems.append(
+            Problem(
+                "alerts",
+                f"`alerts` needs Argo v3.6 or later and {target}: the missed-run alert reads "
+                "argo_workflows_cronworkflows_triggered_total, which v3.5's controller does not "
+                "export",
+            )
+        )
     problems += plural_synchronization_problems(
         pipeline.model_dump(by_alias=True, exclude_none=True, mode="json")
     )

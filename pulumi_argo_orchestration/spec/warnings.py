@@ -6,7 +6,7 @@ through `argo.manifests.render_pipeline`, so their text is the same everywhere.
 
 from __future__ import annotations
 
-from . import contracts
+from . import contracts, names
 from .models import CROSS_NAMESPACE_TTL, PipelineFields
 
 
@@ -27,6 +27,7 @@ def pipeline_warnings(pipeline: PipelineFields) -> list[str]:
         from .window import window_warnings  # imported when used: windows are rare
 
         warnings += window_warnings(pipeline)
+    warnings += _alert_warnings(pipeline)
     return warnings
 
 
@@ -107,3 +108,31 @@ def _retry_warnings(pipeline: PipelineFields) -> list[str]:
             f"`limit`, so Argo retries a failing step {until}{waits}"
         )
     return warnings
+
+
+def _alert_warnings(pipeline: PipelineFields) -> list[str]:
+    """Alerts that would fire for runs the pipeline skips on purpose, or that are left out."""
+    alerts = pipeline.alerts
+    if alerts is None or not alerts.missed_runs:
+        return []
+    if pipeline.suspend:
+        return [
+            f"{pipeline.name}: `alerts`: no missed-run alert while `suspend: true` (a suspended "
+            "CronWorkflow starts no run)"
+        ]
+    skips = [field for field in ("when", "stop_strategy") if getattr(pipeline, field) is not None]
+    if skips:
+        spelled = " and ".join(f"`{'stopStrategy' if f == 'stop_strategy' else f}`" for f in skips)
+        return [
+            f"{pipeline.name}: `alerts`: runs that {spelled} skip{'s' if len(skips) == 1 else ''} "
+            "start nothing, so the missed-run alert fires for them; set "
+            "`alerts.missedRuns: false` if they are expected"
+        ]
+    from ..syntax.robfig_cron import longest_gap  # imported when used: alerts are opt-in
+
+    if longest_gap(pipeline.all_schedules, pipeline.timezone, names.SCHEDULE_GAP_REFERENCE) is None:
+        return [
+            f"{pipeline.name}: `alerts`: the schedule fires fewer than twice in eight years, so "
+            "there is no missed-run alert"
+        ]
+    return []

@@ -196,3 +196,143 @@ def _order_problem(previous: str, state: _Kind, token: str, kind: _Kind) -> str:
 def tags(text: str) -> list[str]:
     """The contents of every `{{...}}` tag in `text`, trimmed."""
     return [match.strip() for match in re.findall(TAG, text)]
+
+
+class GovaluateError(ValueError):
+    """A condition govaluate would refuse, or one this evaluator does not cover."""
+
+
+def evaluate(condition: str) -> bool:
+    """The value of a substituted `when` condition, as Argo's `shouldExecute` computes it.
+
+    Argo parses the text with govaluate, turns every bare word into a string and evaluates it
+    (`workflow/controller/steps.go`, `shouldExecute`). Covered: numbers (float64), `true` /
+    `false`, strings quoted or bare, `==` `!=` (Go's reflect.DeepEqual: a number never equals a
+    string), `<` `<=` `>` `>=` on two numbers or two strings, `=~` `!~` (a regular expression),
+    `!`, `&&`, `||` and parentheses, with govaluate's precedence (comparators, then `&&`, then
+    `||`). Arithmetic, bitwise, ternary and `in` raise GovaluateError, as does a condition
+    govaluate refuses or whose result is not a boolean.
+    """
+    problem = when_problem(condition)
+    if problem is not None:
+        raise GovaluateError(problem)
+    tokens = _tokens(condition)
+    parser = _Evaluator(tokens)
+    value = parser.disjunction()
+    if parser.position != len(tokens):
+        raise GovaluateError(f"unexpected {tokens[parser.position][1]!r}")
+    if not isinstance(value, bool):
+        raise GovaluateError(f"the condition is {value!r}, not true or false")
+    return value
+
+
+_Token = tuple[_Kind, str]
+
+
+def _tokens(condition: str) -> list[_Token]:
+    lexer = _Lexer(condition)
+    state, tokens = _Kind.START, list[_Token]()
+    while True:
+        while lexer.pos < len(lexer.text) and lexer.text[lexer.pos].isspace():
+            lexer.pos += 1
+        if lexer.pos >= len(lexer.text):
+            return tokens
+        kind, token, _ = _next_token(lexer, state)
+        tokens.append((kind, token))
+        state = kind
+
+
+class _Evaluator:
+    """Precedence climbing over govaluate's tokens: `||` < `&&` < comparators < prefix."""
+
+    def __init__(self, tokens: list[_Token]) -> None:
+        self.tokens = tokens
+        self.position = 0
+
+    def _peek(self) -> _Token | None:
+        return self.tokens[self.position] if self.position < len(self.tokens) else None
+
+    def _take(self) -> _Token:
+        token = self.tokens[self.position]
+        self.position += 1
+        return token
+
+    def disjunction(self) -> object:
+        left = self.conjunction()
+        while self._peek() == (_Kind.LOGICAL, "||"):
+            self._take()
+            right = self.conjunction()
+            left = _logical("||", left, right)
+        return left
+
+    def conjunction(self) -> object:
+        left = self.comparison()
+        while self._peek() == (_Kind.LOGICAL, "&&"):
+            self._take()
+            right = self.comparison()
+            left = _logical("&&", left, right)
+        return left
+
+    def comparison(self) -> object:
+        left = self.unary()
+        token = self._peek()
+        if token is not None and token[0] is _Kind.COMPARATOR:
+            self._take()
+            return _compare(token[1], left, self.unary())
+        if token is not None and token[0] in (_Kind.MODIFIER, _Kind.TERNARY, _Kind.SEPARATOR):
+            raise GovaluateError(f"{token[1]!r} is not evaluated here: only comparisons and logic")
+        return left
+
+    def unary(self) -> object:
+        kind, token = self._take()
+        if kind is _Kind.PREFIX:
+            value = self.unary()
+            if token == "!" and isinstance(value, bool):
+                return not value
+            if token == "-" and isinstance(value, float):
+                return -value
+            raise GovaluateError(f"{token!r} cannot apply to {value!r}")
+        if kind is _Kind.CLAUSE:
+            value = self.disjunction()
+            if self._peek() != (_Kind.CLAUSE_CLOSE, ")"):
+                raise GovaluateError("unbalanced parentheses")
+            self._take()
+            return value
+        if kind is _Kind.NUMERIC:
+            return float(token)
+        if kind is _Kind.BOOLEAN:
+            return token == "true"
+        if kind is _Kind.STRING:
+            return token[1:-1] if token[:1] in _QUOTES else token
+        raise GovaluateError(f"{token!r} is not a value")
+
+
+def _logical(operator: str, left: object, right: object) -> bool:
+    if not isinstance(left, bool) or not isinstance(right, bool):
+        raise GovaluateError(f"{operator!r} needs two booleans, not {left!r} and {right!r}")
+    return (left and right) if operator == "&&" else (left or right)
+
+
+def _compare(operator: str, left: object, right: object) -> bool:
+    if operator == "==":
+        return type(left) is type(right) and left == right
+    if operator == "!=":
+        return not (type(left) is type(right) and left == right)
+    if operator in ("=~", "!~"):
+        if not isinstance(left, str) or not isinstance(right, str):
+            raise GovaluateError(f"{operator!r} needs a string and a pattern")
+        try:
+            found = re.search(right, left) is not None
+        except re.error as error:
+            raise GovaluateError(f"invalid pattern {right!r}: {error}") from None
+        return found if operator == "=~" else not found
+    if operator in ("<", "<=", ">", ">="):
+        if isinstance(left, float) and isinstance(right, float):
+            difference = left - right
+            order = (difference > 0) - (difference < 0)
+        elif isinstance(left, str) and isinstance(right, str):
+            order = (left > right) - (left < right)
+        else:
+            raise GovaluateError(f"{operator!r} needs two numbers or two strings")
+        return {"<": order < 0, "<=": order <= 0, ">": order > 0, ">=": order >= 0}[operator]
+    raise GovaluateError(f"{operator!r} is not evaluated here")

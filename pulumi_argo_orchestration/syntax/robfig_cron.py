@@ -13,11 +13,13 @@ Only the standard library is used, and nothing is computed at import time beyond
 
 from __future__ import annotations
 
+import functools
 import heapq
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from datetime import timezone as _timezone
+from itertools import pairwise
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -30,6 +32,7 @@ __all__ = [
     "go_wall_time",
     "iter_merged_runs",
     "iter_runs",
+    "longest_gap",
     "month_days",
     "next_runs",
     "schedule_problem",
@@ -374,7 +377,7 @@ def _add_date(t: int, tz: tzinfo, months: int = 0, days: int = 0) -> int:
 # --------------------------------------------------------------------------------------------
 
 
-def _day_matches(s: _Spec, w: datetime) -> bool:
+def _day_matches(s: _Spec, w: date) -> bool:
     """robfig's dayMatches: AND when either day field is a star, else OR (classic cron)."""
     dom_match = bool(1 << w.day & s.dom)
     dow_match = bool(1 << (w.isoweekday() % 7) & s.dow)
@@ -736,3 +739,132 @@ def dst_transitions(timezone: str, start: datetime, end: datetime) -> list[DstTr
             offset = new_offset
         t = probe
     return found
+
+
+# --------------------------------------------------------------------------------------------
+# The longest wait between two runs
+# --------------------------------------------------------------------------------------------
+
+# Sparse schedules (`0 0 29 2 *`) repeat over the leap-year cycle; robfig gives up on a schedule
+# that finds no time within five years, so eight years from the start see every gap it can make.
+_GAP_HORIZON_DAYS = 8 * 366
+# Fires walked with robfig's Next around one clock change: enough for the skipped or repeated
+# hour of a minute-by-minute schedule, few enough to stay fast.
+_GAP_WALK_FIRES = 200
+_GAP_WALK_MARGIN = 3 * 3600
+
+
+def longest_gap(expressions: Sequence[str], timezone: str | None, start: datetime) -> int | None:
+    """The longest wait in seconds between two consecutive runs of `expressions` together.
+
+    See `_longest_gap`; the answer is kept, as a render asks it twice (the rule, a warning).
+    """
+    return _longest_gap(tuple(expressions), timezone, start)
+
+
+@functools.lru_cache(maxsize=64)
+def _longest_gap(expressions: tuple[str, ...], timezone: str | None, start: datetime) -> int | None:
+    """The longest wait in seconds between two consecutive runs of `expressions` together.
+
+    Over the eight years after `start`, as Argo's controller fires them (each schedule its own
+    robfig entry, `cron/controller.go` AddJob per schedule). Away from clock changes a run's
+    real time follows its wall-clock time, so those gaps come from the schedule's fields
+    (robfig's `Next` visits exactly the wall-clock times whose month, day, hour and minute bits
+    match, `spec.go`); across each clock change of the coming year the runs are walked with
+    `Next` itself, which is where a skipped hour makes a daily run wait 47 hours and a repeated
+    one makes a four-hourly run wait five. The result is never shorter than a real gap (it may
+    be one clock change longer when the longest wall-clock gap spans a spring change). `@every`
+    waits its delay; with other schedules the union waits at most the shortest of their
+    longest gaps. None when the schedules fire fewer than twice.
+    """
+    parsed = [_parse(expression) for expression in expressions]
+    tz = _zone(timezone)
+    delays = [s.seconds for s in parsed if isinstance(s, _Every)]
+    specs = [s for s in parsed if isinstance(s, _Spec)]
+    gap = _wall_longest_gap(specs, start.astimezone(tz).date()) if specs else None
+    if gap is not None and timezone:
+        end = start + timedelta(days=366)
+        for transition in dst_transitions(timezone, start, end):
+            gap = max(gap, _longest_gap_around(specs, tz, _unix(transition.at), gap))
+    if delays:
+        return min([*delays, *([gap] if gap is not None else [])])
+    return gap
+
+
+def _minutes_of_day(s: _Spec) -> list[int]:
+    return [
+        hour * 60 + minute
+        for hour in range(24)
+        if s.hour >> hour & 1
+        for minute in range(60)
+        if s.minute >> minute & 1
+    ]
+
+
+_EVERY_DAY = _bits(1, 31)
+_EVERY_MONTH = _bits(1, 12)
+
+
+def _wall_longest_gap(specs: Sequence[_Spec], first_day: date) -> int | None:
+    """The longest gap in wall-clock seconds between fires, as if the zone had no clock changes.
+
+    When no schedule restricts the month or the day of the month, which days fire depends on
+    the weekday alone, and two weeks show every gap.
+    """
+    minutes = [_minutes_of_day(s) for s in specs]
+    weekly = all(
+        s.dom & _EVERY_DAY == _EVERY_DAY and s.month & _EVERY_MONTH == _EVERY_MONTH for s in specs
+    )
+    days: dict[tuple[int, ...], tuple[int, int, int]] = {}
+    longest = fires = 0
+    last: int | None = None
+    for offset in range(15 if weekly else _GAP_HORIZON_DAYS):
+        day = date.fromordinal(first_day.toordinal() + offset)
+        firing = tuple(
+            i
+            for i, s in enumerate(specs)
+            if minutes[i] and 1 << day.month & s.month and _day_matches(s, day)
+        )
+        if not firing:
+            continue
+        if firing not in days:
+            times = sorted({m for i in firing for m in minutes[i]})
+            inner = max((b - a for a, b in pairwise(times)), default=0)
+            days[firing] = (times[0], times[-1], inner)
+        first, final, inner = days[firing]
+        if last is not None:
+            longest = max(longest, offset * 1440 + first - last)
+        longest = max(longest, inner)
+        fires += 1 + (final != first)
+        last = offset * 1440 + final
+    return longest * 60 if fires >= 2 else None
+
+
+def _next_fire(specs: Sequence[_Spec], after: int, tz: tzinfo) -> int | None:
+    found = [t for t in (_spec_next(s, after, tz) for s in specs) if t is not None]
+    return min(found, default=None)
+
+
+def _longest_gap_around(specs: Sequence[_Spec], tz: tzinfo, change: int, wall_gap: int) -> int:
+    """The longest real gap between runs that `Next` finds across the clock change at `change`."""
+    # Some run happens within any span longer than the wall-clock gap plus the clock change; the
+    # last one before `change` is found by bisection, so dense schedules are not walked for long.
+    low, high = change - wall_gap - _GAP_WALK_MARGIN, change
+    if (_next_fire(specs, low, tz) or change + 1) > change:
+        return 0
+    while high - low > 1:
+        middle = (low + high) // 2
+        if (_next_fire(specs, middle, tz) or change + 1) > change:
+            high = middle
+        else:
+            low = middle
+    previous, longest = high, 0
+    for _ in range(_GAP_WALK_FIRES):
+        following = _next_fire(specs, previous, tz)
+        if following is None:
+            break
+        longest = max(longest, following - previous)
+        if following > change + _GAP_WALK_MARGIN:
+            break
+        previous = following
+    return longest

@@ -23,6 +23,7 @@ from types import ModuleType
 from typing import Any
 
 from ..errors import format_path
+from . import prometheus_rule_schema
 
 __all__ = ["KUBERNETES_VERSION", "ArgoSchemas", "validate_documents"]
 
@@ -289,6 +290,8 @@ class ArgoSchemas:
             return [f"{_ROOT}: apiVersion and kind must both be set (strings)"]
         if _is_argo(document):
             return self._check_argo(document, nested=nested)
+        if prometheus_rule_schema.is_prometheus_rule(document):
+            return _prometheus_rule_problems(document)
         return self._check_core(document, nested=nested)
 
     def _check_argo(self, document: Mapping[str, Any], *, nested: bool) -> list[str]:
@@ -398,6 +401,24 @@ class ArgoSchemas:
             found.append(f"{_ROOT}: metadata.name or metadata.generateName is required")
         found.extend(self._check(child, nested=True))
         return [f"{where}: {problem}" for problem in found]
+
+
+def _prometheus_rule_problems(document: Mapping[str, Any]) -> list[str]:
+    """A PrometheusRule against the operator's CRD schema (kubernetes-validate has none)."""
+    validator = _prometheus_rule_validator()
+    source = prometheus_rule_schema.SOURCE
+    found = _schema_errors(validator, document, source, skip_placeholders=False)
+    found += [
+        f"{format_path(path)}: {message} [{source}]"
+        for path, message in prometheus_rule_schema.group_name_problems(document)
+    ]
+    return found
+
+
+@functools.lru_cache(maxsize=1)
+def _prometheus_rule_validator() -> Any:
+    jsonschema = _require("jsonschema")
+    return jsonschema.Draft7Validator(prometheus_rule_schema.SCHEMA)
 
 
 def _inline_templates(template: Mapping[str, Any]) -> Iterator[tuple[tuple[Any, ...], Any]]:

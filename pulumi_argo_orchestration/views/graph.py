@@ -177,7 +177,7 @@ _DEPENDS_NAME = re.compile(r"([A-Za-z0-9][-A-Za-z0-9]*)(?:\.[A-Za-z]+)?")
 
 def _step(step: Mapping[str, Any], templates: Mapping[str, Any], namespace: Any) -> Step:
     template = str(step.get("template") or "")
-    child = _spawned_workflow(templates.get(template))
+    child = spawned_workflow(templates.get(template))
     ref = (child.get("spec") or {}).get("workflowTemplateRef") if child else None
     spawns = str(ref["name"]) if isinstance(ref, Mapping) and ref.get("name") else None
     child_namespace = (child.get("metadata") or {}).get("namespace") if child else None
@@ -198,7 +198,7 @@ def _step(step: Mapping[str, Any], templates: Mapping[str, Any], namespace: Any)
     )
 
 
-def _spawned_workflow(template: Any) -> Mapping[str, Any] | None:
+def spawned_workflow(template: Any) -> Mapping[str, Any] | None:
     """The child Workflow a resource template creates, if that is what it does."""
     resource = template.get("resource") if isinstance(template, Mapping) else None
     if not isinstance(resource, Mapping) or not isinstance(resource.get("manifest"), str):

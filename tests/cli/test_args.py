@@ -14,7 +14,8 @@ from tests.conftest import EXAMPLES, ROOT
 from tests.support.cli_runner import invoke
 
 SEED = EXAMPLES / "scheduled-sync" / "pipeline.yaml"
-COMMANDS = ["render", "validate", "graph", "schedule"]  # the commands that take a PATH
+# the commands that take a PATH
+COMMANDS = ["render", "validate", "graph", "schedule", "status", "simulate"]
 # Commands that take one pipeline spec file (no Pulumi program options).
 SPEC_COMMANDS = ["run", "backfill"]
 ALL_COMMANDS = sorted([*COMMANDS, *SPEC_COMMANDS, "import"])
@@ -119,7 +120,8 @@ def test_an_unknown_command_or_option_is_a_usage_error():
     message = usage_error(invoke("deploy", SEED))
     assert message == (
         "argument COMMAND: invalid choice: 'deploy' "
-        "(choose from 'backfill', 'graph', 'import', 'render', 'run', 'schedule', 'validate')"
+        "(choose from 'backfill', 'graph', 'import', 'render', 'run', 'schedule', "
+        "'simulate', 'status', 'validate')"
     )
     assert usage_error(invoke("render", SEED, "--colour"), "render") == (
         "unrecognized arguments: --colour"

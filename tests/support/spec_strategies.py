@@ -372,7 +372,33 @@ def valid_specs(draw: st.DrawFn) -> Spec:
         stages.append(stage)
         position += size
     spec["stages"] = stages
+    if flag():
+        spec["alerts"] = draw(alerts())
     return honour_contracts(spec)
+
+
+@st.composite
+def alerts(draw: st.DrawFn) -> Any:
+    """`alerts`: true, or a mapping with some of its thresholds, severities and labels."""
+    if draw(st.booleans()):
+        return True
+    found: dict[str, Any] = {}
+    optional = {
+        "missedRuns": st.booleans(),
+        "missedRunGrace": st.sampled_from(["0s", "90", "15m", "1h30m"]),
+        "failuresInARow": st.integers(1, 10),
+        "childOverdueGrace": st.sampled_from(["1m", "10m"]),
+        "namespaceLabel": st.sampled_from(["namespace", "exported_namespace"]),
+        "severity": st.fixed_dictionaries(
+            {}, optional={"missedRun": st.just("info"), "failing": st.just("page")}
+        ),
+        "labels": st.sampled_from([{}, {"team": "data"}]),
+        "ruleLabels": st.sampled_from([{}, {"release": "kube-prometheus-stack"}]),
+    }
+    for key, strategy in optional.items():
+        if draw(st.booleans()):
+            found[key] = draw(strategy)
+    return found
 
 
 def honour_contracts(spec: Spec) -> Spec:

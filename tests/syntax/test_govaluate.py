@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pulumi_argo_orchestration.syntax.go_duration import duration_seconds
-from pulumi_argo_orchestration.syntax.govaluate import tags, when_problem
+from pulumi_argo_orchestration.syntax.govaluate import GovaluateError, evaluate, tags, when_problem
 
 # Conditions Argo's own docs and examples use, and other forms govaluate parses.
 VALID = [
@@ -103,3 +103,53 @@ def test_durations_become_whole_seconds_rounded_up(text, seconds):
 @pytest.mark.parametrize("text", ["", "m", "1d", "1 h", "-1h", "h1", "1h-30m", "1.h", "abc"])
 def test_invalid_durations(text):
     assert duration_seconds(text) is None
+
+
+# --- evaluating a substituted condition (what simulate needs) -------------------------------------
+
+# (condition after Argo's substitution, its value) - govaluate's semantics: bare words are strings
+# (Argo, steps.go shouldExecute), numbers are float64, `==` is reflect.DeepEqual (evaluationStage.go
+# equalStage), comparators bind tighter than `&&`, which binds tighter than `||` (stagePlanner.go).
+EVALUATED = [
+    ("production == production", True),
+    ("staging == production", False),
+    ("Failed != Succeeded", True),
+    ("Succeeded != Succeeded", False),
+    ("'eu-west-1' == 'eu-west-1'", True),
+    ("\"a b\" == 'a b'", True),
+    ("5 > 3", True),
+    ("5 == 5.0", True),
+    ("5 == '5'", False),  # a number is never a string
+    ("2 < 10", True),  # numbers, not text
+    ("'2' < '10'", False),  # text order
+    ("true", True),
+    ("!(a == b)", True),
+    ("a == b || c == c && d == e", False),  # && first: a==b || (c==c && d==e)
+    ("(a == b || c == c) && d == d", True),
+    ("'release-2' =~ '^release-[0-9]+$'", True),
+    ("main !~ '^release'", True),
+    ("-1 < 0", True),
+]
+
+
+@pytest.mark.parametrize(("condition", "value"), EVALUATED)
+def test_evaluate(condition: str, value: bool) -> None:
+    assert evaluate(condition) is value
+
+
+@pytest.mark.parametrize(
+    ("condition", "message"),
+    [
+        ("a", "the condition is 'a', not true or false"),
+        ("1 + 2 == 3", "'+' is not evaluated here: only comparisons and logic"),
+        ("5 < a", "'<' needs two numbers or two strings"),
+        ("a && b", "'&&' needs two booleans, not 'a' and 'b'"),
+        ("release-2 == x", "'-' is not evaluated here: only comparisons and logic"),
+        ("x ==", "the condition ends with '==': a value is missing after it"),
+        ("a =~ '('", "invalid pattern '(': missing ), unterminated subpattern at position 0"),
+    ],
+)
+def test_evaluate_refuses(condition: str, message: str) -> None:
+    with pytest.raises(GovaluateError) as caught:
+        evaluate(condition)
+    assert str(caught.value) == message

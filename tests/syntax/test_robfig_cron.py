@@ -8,6 +8,7 @@ aware datetimes in the same zone compare by wall clock and ignore `fold`.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,6 +23,7 @@ from pulumi_argo_orchestration.syntax.robfig_cron import (
     go_wall_time,
     iter_merged_runs,
     iter_runs,
+    longest_gap,
     month_days,
     next_runs,
     schedule_problem,
@@ -590,3 +592,84 @@ def test_folding_weekdays_keeps_exactly_the_weekday_runs(expression, zone, day) 
         return
     assert folded is not None  # the day-of-month is a star in every drawn expression
     assert instants(next_runs(folded, zone, start, len(weekdays))) == instants(weekdays)
+
+
+# --- the longest wait between runs (the missed-run alert's window) ---------------------------
+
+GAP_START = datetime(2026, 1, 1, tzinfo=UTC)
+HOUR = 3600
+
+# (schedules, zone, longest gap in seconds, why)
+GAPS: list[tuple[list[str], str | None, int | None, str]] = [
+    (["0 */4 * * *"], None, 4 * HOUR, "UTC has no clock change"),
+    (["0 */4 * * *"], "Europe/Zurich", 5 * HOUR, "2026-10-25 00:00 CEST -> 04:00 CET"),
+    (["30 2 * * *"], "Europe/Zurich", 47 * HOUR, "02:30 does not exist on 2026-03-29"),
+    (["15 3 * * *"], "Europe/Zurich", 25 * HOUR, "03:15 CEST -> 03:15 CET the next day"),
+    (["*/5 * * * 1-5"], "America/New_York", 49 * HOUR + 5 * 60, "a weekend with fall-back"),
+    (["* * * * *"], "Europe/Zurich", 60, "every minute, even across both changes"),
+    (["0 0 * * *"], "America/Santiago", 47 * HOUR, "midnight skipped on 2026-09-06"),
+    (["30 1 * * *", "30 13 * * 6"], "Europe/Berlin", 25 * HOUR, "two schedules as one"),
+    (["0 6 * * *", "0 18 * * *"], None, 12 * HOUR, "the union, not each schedule's gap"),
+    (["0 0 29 2 *"], None, 1461 * 24 * HOUR, "leap days: 2028-02-29 to 2032-02-29"),
+    (["0 0 30 2 *"], None, None, "never fires"),
+    (["@every 90m"], None, 90 * 60, "a constant delay"),
+    (["@every 2h", "0 0 * * *"], None, 2 * HOUR, "at most the shortest of the longest gaps"),
+]
+
+
+@pytest.mark.parametrize(("schedules", "zone", "expected", "why"), GAPS)
+def test_longest_gap(schedules: list[str], zone: str | None, expected: int | None, why: str):
+    assert longest_gap(schedules, zone, GAP_START) == expected, why
+
+
+WALKED = [
+    (["0 */4 * * *"], "Europe/Zurich"),
+    (["30 2 * * *"], "Europe/Zurich"),
+    (["*/20 1-3 * * *"], "Europe/London"),
+    (["0 0 * * *"], "America/Santiago"),
+    (["30 1 * * *"], "Australia/Lord_Howe"),
+    (["45 23 * * 0"], "America/Havana"),
+    (["0 1,2,3 * * *", "30 2 1 * *"], "Europe/Zurich"),
+    (["*/7 2 * * *"], "Europe/Zurich"),
+    (["0 12 * * 1-5"], "Pacific/Auckland"),
+]
+
+
+@pytest.mark.parametrize(("schedules", "zone"), WALKED)
+def test_longest_gap_is_the_longest_gap_between_next_runs(schedules: list[str], zone: str):
+    """The definition, run by brute force: every run of a year walked with robfig's Next."""
+    end = GAP_START + timedelta(days=366)
+    runs = sorted(run for schedule in schedules for run in _runs_until(schedule, zone, end))
+    walked = max((b - a) // timedelta(seconds=1) for a, b in pairwise(runs))
+    assert longest_gap(schedules, zone, GAP_START) == walked
+
+
+def _runs_until(schedule: str, zone: str, end: datetime) -> list[datetime]:
+    runs = [GAP_START]
+    while runs[-1] < end:
+        runs += [run.astimezone(UTC) for run in next_runs(schedule, zone, runs[-1], 200)]
+    return [run for run in runs[1:] if run < end]
+
+
+_ZONES = ["Europe/Zurich", "America/New_York", "America/Santiago", "Australia/Lord_Howe", "UTC"]
+
+
+@st.composite
+def _sparse_schedules(draw: st.DrawFn) -> str:
+    minutes = draw(st.lists(st.integers(0, 59), min_size=1, max_size=3, unique=True))
+    hours = draw(st.lists(st.integers(0, 23), min_size=1, max_size=4, unique=True))
+    days = draw(st.sampled_from(["*", "1-5", "0,6", "3"]))
+    dom = draw(st.sampled_from(["*", "*", "1,15", "28-31"]))
+    return f"{','.join(map(str, minutes))} {','.join(map(str, hours))} {dom} * {days}"
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(_sparse_schedules(), min_size=1, max_size=2), st.sampled_from(_ZONES))
+def test_longest_gap_agrees_with_a_walk_of_next_runs(schedules: list[str], zone: str):
+    end = GAP_START + timedelta(days=366)
+    runs = sorted(run for schedule in schedules for run in _runs_until(schedule, zone, end))
+    walked = max((b - a) // timedelta(seconds=1) for a, b in pairwise(runs))
+    # Eight years see more than one: a month-end schedule waits longest in some later year.
+    assert longest_gap(schedules, zone, GAP_START) >= walked
+    if "28-31" not in "".join(schedules):
+        assert longest_gap(schedules, zone, GAP_START) == walked

@@ -1,11 +1,11 @@
 """A matrix of pipelines, every option alone and combined, and every emitted document checked.
 
 Each option group (stage layouts, cluster templates, parameters, templates, retries, time zones,
-concurrency policies, schedules, accounts, pod security, ...) is tried alone on a base spec, in
-every pair of groups (each variant of one meeting the other), and all together. Every spec goes
-through tests/safety_checks.py: Argo kinds against schema.json (closed objects) and the CRDs,
-each child manifest on its own, core kinds with kubernetes-validate (strict), plus the RBAC, pod
-and substitution invariants. The number of documents checked is printed in the run's
+concurrency policies, schedules, accounts, pod security, alerts, ...) is tried alone on a base
+spec, in every pair of groups (each variant of one meeting the other), and all together. Every
+spec goes through tests/safety_checks.py: Argo kinds against schema.json (closed objects) and the
+CRDs, each child manifest on its own, core kinds with kubernetes-validate (strict), plus the RBAC,
+pod and substitution invariants. The number of documents checked is printed in the run's
 "safety figures".
 """
 
@@ -444,6 +444,21 @@ GROUPS: dict[str, list[Variant]] = {
         ("labels", _top(labels={"team": "platform", "example.com/cost-center": "42"})),
         ("namespace", _top(namespace="data-pipelines")),
         ("long-names", _long_names),
+    ],
+    "alerts": [
+        ("alerts", _top(alerts=True)),
+        (
+            "alerts-tuned",
+            _top(
+                childTimeout="45m",
+                alerts={
+                    "failuresInARow": 1,
+                    "namespaceLabel": "exported_namespace",
+                    "labels": {"team": "data"},
+                    "ruleLabels": {"release": "kube-prometheus-stack"},
+                },
+            ),
+        ),
     ],
 }
 ORDER = list(GROUPS)  # stages first: later groups add to whatever stages exist

@@ -1,0 +1,91 @@
+"""The README's monitoring section and docs/cli.md show the real output of `status` and `simulate`.
+
+Every `$ argo-orchestration status|simulate ...` line in a console block is run (from the
+repository root, 100 columns), and the lines under it must be what it prints; the alert rules
+the README quotes must be in the rendered PrometheusRule. `UPDATE_GOLDEN=1` rewrites the outputs
+in place: read the diff.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pulumi_argo_orchestration import pipeline_manifests
+from pulumi_argo_orchestration.spec.loading import load_spec_file
+from tests.conftest import ROOT
+from tests.support.cli_runner import invoke
+
+DOCUMENTS = [ROOT / "README.md", ROOT / "docs" / "cli.md"]
+CHECKED = ("status", "simulate")
+PROMPT = "$ argo-orchestration "
+
+
+def examples(path: Path) -> list[tuple[str, str]]:
+    """(command, documented output) for each checked command in the file's console blocks."""
+    found = []
+    for block in re.findall(r"```console\n(.*?)```", path.read_text(encoding="utf-8"), re.S):
+        command, output = None, []
+        for line in [*block.splitlines(), PROMPT]:
+            if line.startswith(PROMPT):
+                if command is not None and command.split()[0] in CHECKED:
+                    found.append((command, "\n".join(output).rstrip("\n")))
+                command, output = line.removeprefix(PROMPT), []
+            else:
+                output.append(line)
+    return found
+
+
+def run(command: str) -> str:
+    words = shlex.split(command)
+    head = None
+    if "|" in words:
+        pipe = words.index("|")
+        assert words[pipe + 1 : pipe + 2] == ["head"], command
+        head, words = int(words[pipe + 2].lstrip("-")), words[:pipe]
+    result = invoke(*words)
+    assert result.exit_code == 0, result.output
+    lines = result.output.rstrip("\n").split("\n")
+    return "\n".join(lines[:head] if head else lines)
+
+
+CASES = [(path, command, output) for path in DOCUMENTS for command, output in examples(path)]
+
+
+def test_there_are_examples_of_both_commands_in_both_files():
+    assert {(path.name, command.split()[0]) for path, command, _ in CASES} == {
+        (path.name, name) for path in DOCUMENTS for name in CHECKED
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "command", "documented"),
+    CASES,
+    ids=[f"{path.name}: {command[:60]}" for path, command, _ in CASES],
+)
+def test_the_documented_output_is_the_real_one(path, command, documented, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("COLUMNS", "100")
+    actual = run(command)
+    if os.environ.get("UPDATE_GOLDEN") and actual != documented:
+        text = path.read_text(encoding="utf-8")
+        old = f"{PROMPT}{command}\n{documented}\n"
+        assert text.count(old) == 1, command
+        path.write_text(text.replace(old, f"{PROMPT}{command}\n{actual}\n"), encoding="utf-8")
+    assert actual == documented
+
+
+def test_the_alert_rules_the_readme_quotes_are_the_rendered_ones():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    (block,) = re.findall(r"```yaml\n(# examples/dag-etl \(alerts:.*?)```", text, re.S)
+    quoted = yaml.safe_load(block)
+    documents = pipeline_manifests(load_spec_file(ROOT / "examples" / "dag-etl" / "pipeline.yaml"))
+    (rule,) = [d for d in documents if d["kind"] == "PrometheusRule"]
+    rendered = rule["spec"]["groups"][0]["rules"]
+    assert len(quoted) == 2
+    assert all(entry in rendered for entry in quoted)
