@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from ..argo import child_workflow, metrics
 from ..spec import names
 from ..spec.models import CROSS_NAMESPACE_TTL
-from ..syntax.govaluate import TAG
+from ..syntax.template_text import tag_spans
 from . import rendered
 from .findings import Draft, Fields, Findings, Loc, Where, scalar_text, shown
 from .manifest_text import ManifestError, parse_manifest
@@ -550,7 +550,7 @@ class _ManifestReader:
     def _literal(self, text: str | None, where: Where, what: str) -> str | None:
         """A value that must be known before the run: tags resolved from the step's literals."""
         resolved = self._value(text, where, argument=False)
-        if resolved is not None and re.search(TAG, resolved):
+        if resolved is not None and tag_spans(resolved):
             self.findings.cannot_express(
                 where, f"a {what} known only at run time ({resolved!r}): the spec needs a literal"
             )
@@ -565,8 +565,8 @@ class _ManifestReader:
         if ours is not None:
             return self._input(ours, where)
         textual = False
-        for tag in re.finditer(TAG, text):
-            whole = tag.group(0)
+        for start, end in tag_spans(text):
+            whole = text[start:end]
             if _carries_over(whole):
                 textual = True
             else:

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import SpecError
 from ..spec.loading import parse_documents
-from ..syntax.govaluate import TAG
+from ..syntax.template_text import replace_tags
 
 
 class ManifestError(ValueError):
@@ -29,11 +29,11 @@ def parse_manifest(text: str) -> list[Any]:
         prefix = "_" + prefix
     tags: list[str] = []
 
-    def placeholder(match: re.Match[str]) -> str:
-        tags.append(match.group(0))
+    def placeholder(inside: str) -> str:
+        tags.append("{{" + inside + "}}")
         return f"{prefix}{len(tags) - 1}_"
 
-    replaced = re.sub(TAG, placeholder, text)
+    replaced = replace_tags(text, placeholder)
     try:
         documents = parse_documents(replaced, "manifest")
     except SpecError as error:

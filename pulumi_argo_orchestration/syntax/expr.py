@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import re
 
-from ..errors import Problem
-from .govaluate import TAG
+from ..errors import Problem, shown
 from .spelling import closest
+from .template_text import replace_tags, tag_spans
 
 VARIABLE_ROOT = "cronworkflow"
 # Set by expressionEnv() in Argo's workflow/cron/operator.go.
@@ -88,8 +88,8 @@ def when_problems(text: str, path: str) -> list[Problem]:
     """Problems of a CronWorkflow `when` template; empty when it looks runnable."""
     if not text.strip():
         return [Problem(path, "is empty: leave `when` out to start a run on every schedule")]
-    tags = list(re.finditer(TAG, text))
-    outside = re.sub(TAG, " ", text)
+    tags = [text[start + 2 : end - 2] for start, end in tag_spans(text)]
+    outside = replace_tags(text, lambda _: " ")
     if "{{" in outside or "}}" in outside:
         return [Problem(path, "has a `{{` without its `}}` (or the reverse)")]
     if VARIABLE_ROOT in re.sub(_STRING, "", outside):
@@ -110,14 +110,15 @@ def when_problems(text: str, path: str) -> list[Problem]:
         ]
     problems: list[Problem] = []
     for tag in tags:
-        body = tag.group(1).strip()
+        body = tag.strip()
         if body.startswith("="):
             problems += _expression_problems(body[1:], path)
         elif body not in PLAIN_TAG_KEYS:
             problems.append(
                 Problem(
                     path,
-                    f"`{{{{{body}}}}}` is not a variable Argo sets for `when`: use one of "
+                    f"{shown('{{' + body + '}}', code=True)} is not a variable Argo sets for "
+                    "`when`: use one of "
                     f"{', '.join(sorted(PLAIN_TAG_KEYS))}, or an expression tag `{{{{= ... }}}}`",
                 )
             )
@@ -193,13 +194,16 @@ def _expression_problems(expression: str, path: str) -> list[Problem]:
                 if root in VARIABLES
                 else f"only {VARIABLE_ROOT}.* variables are set here"
             )
-            problems.append(Problem(path, f"unknown variable `{name}`: {hint}"))
+            problems.append(Problem(path, f"unknown variable {shown(name, code=True)}: {hint}"))
             continue
         parts = members.split(".")[1:]
         if parts and parts[0] not in VARIABLES:
-            problems.append(Problem(path, f"unknown variable `{name}`: Argo sets {_KNOWN}"))
+            problems.append(
+                Problem(path, f"unknown variable {shown(name, code=True)}: Argo sets {_KNOWN}")
+            )
         elif len(parts) > 1 and not called and parts[0] not in _MAP_VARIABLES:
-            problems.append(Problem(path, f"`{root}.{parts[0]}` has no field `{parts[1]}`"))
+            field = shown(parts[1], code=True)
+            problems.append(Problem(path, f"`{root}.{parts[0]}` has no field {field}"))
     return problems
 
 

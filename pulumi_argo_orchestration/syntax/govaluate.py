@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-TAG = r"(?s)\{\{(.*?)\}\}"
-# A tag glued to letters or digits (`v{{x}}`, `{{x}}1`) is substituted into that word: one value.
-_TAG_WORD = r"(?s)[\w.]*\{\{.*?\}\}[\w.]*"
+from ..errors import shown
+from .template_text import tag_bodies, tag_spans
+
 _VALUE_SENTINEL = "\uf8ff"  # private-use character: never in a spec, read as one runtime value
 _QUOTES = "'\""
 
@@ -116,7 +116,7 @@ def when_problem(condition: str) -> str | None:
     """Why govaluate would reject `condition` (each `{{...}}` tag taken as one value), or None."""
     if not condition.strip():
         return "the condition is empty"
-    lexer = _Lexer(re.sub(_TAG_WORD, _VALUE_SENTINEL, condition))
+    lexer = _Lexer(_tags_as_values(condition))
     state, previous, depth = _Kind.START, "", 0
     while True:
         while lexer.pos < len(lexer.text) and lexer.text[lexer.pos].isspace():
@@ -133,7 +133,7 @@ def when_problem(condition: str) -> str | None:
     if depth != 0:
         return "unbalanced parentheses"
     if state not in _CAN_END:
-        return f"the condition ends with {previous!r}: a value is missing after it"
+        return f"the condition ends with {shown(previous)}: a value is missing after it"
     return None
 
 
@@ -142,7 +142,7 @@ def _next_token(lexer: _Lexer, state: _Kind) -> tuple[_Kind, str, str | None]:
     if char.isdigit() or char == ".":
         token = lexer.read_while("number")
         if token.count(".") > 1 or token == ".":
-            return _Kind.NUMERIC, token, f"{token!r} is not a number: quote it as a string"
+            return _Kind.NUMERIC, token, f"{shown(token)} is not a number: quote it as a string"
         return _Kind.NUMERIC, token, None
     if char == ",":
         lexer.pos += 1
@@ -177,25 +177,48 @@ def _next_token(lexer: _Lexer, state: _Kind) -> tuple[_Kind, str, str | None]:
     if symbol in _SYMBOLS:
         return _SYMBOLS[symbol], symbol, None
     hint = ": compare with '=='" if symbol == "=" else ""
-    return _Kind.STRING, symbol, f"invalid operator {symbol!r}{hint}"
+    return _Kind.STRING, symbol, f"invalid operator {shown(symbol)}{hint}"
 
 
 def _order_problem(previous: str, state: _Kind, token: str, kind: _Kind) -> str:
     if state is _Kind.START:
-        return f"the condition cannot start with {token!r}"
+        return f"the condition cannot start with {shown(token)}"
     if state in _VALUES and kind in _VALUES:
         return (
-            f"{token!r} follows the value {previous!r} without an operator: quote text that "
-            "contains spaces or symbols, e.g. 'prod-eu'"
+            f"{shown(token)} follows the value {shown(previous)} without an operator: quote text "
+            "that contains spaces or symbols, e.g. 'prod-eu'"
         )
     if state is _Kind.PREFIX and kind is _Kind.STRING:
-        return f"{previous!r} cannot negate the string {token!r}: Argo reads bare words as strings"
-    return f"{token!r} cannot follow {previous!r}"
+        return (
+            f"{shown(previous)} cannot negate the string {shown(token)}: "
+            "Argo reads bare words as strings"
+        )
+    return f"{shown(token)} cannot follow {shown(previous)}"
+
+
+def _tags_as_values(condition: str) -> str:
+    """Each tag, with the letters, digits, `_` and `.` glued to it (`v{{x}}`, `{{x}}1`: Argo
+    substitutes into that word), as one value character for the tokenizer."""
+    parts = []
+    position = 0
+    for tag_start, tag_end in tag_spans(condition):
+        start, end = tag_start, tag_end
+        while start > position and _word_part(condition[start - 1]):
+            start -= 1
+        while end < len(condition) and _word_part(condition[end]):
+            end += 1
+        parts += [condition[position:start], _VALUE_SENTINEL]
+        position = end
+    return "".join([*parts, condition[position:]])
+
+
+def _word_part(char: str) -> bool:
+    return char.isalnum() or char in "_."
 
 
 def tags(text: str) -> list[str]:
     """The contents of every `{{...}}` tag in `text`, trimmed."""
-    return [match.strip() for match in re.findall(TAG, text)]
+    return tag_bodies(text)
 
 
 class GovaluateError(ValueError):

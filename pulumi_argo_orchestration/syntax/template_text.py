@@ -19,20 +19,45 @@ carried unchanged; see `argo/child_workflow.py` for how values reach a child Wor
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 _JSON_ESCAPED_CONTROLS = frozenset("\b\t\n\f\r")  # strconv.Quote writes \b \t \n \f \r, JSON too
 
 
-def unclosed_tag(text: str) -> bool:
-    """True when fasttemplate would find a `{{` with no `}}` after it (tags do not nest)."""
+def tag_spans(text: str) -> list[tuple[int, int]]:
+    """Where fasttemplate finds `{{...}}` tags: each `{{` to the first `}}` after it (tags do not
+    nest), as (start, end) slices. One scan, however many `{{` the text holds: a regular
+    expression with a lazy `.*?` would rescan the rest of the text from every unclosed `{{`."""
+    spans = []
     position = 0
     while (start := text.find("{{", position)) >= 0:
         end = text.find("}}", start + 2)
         if end < 0:
-            return True
+            break
+        spans.append((start, end + 2))
         position = end + 2
-    return False
+    return spans
+
+
+def tag_bodies(text: str) -> list[str]:
+    """The text inside each `{{...}}` tag, stripped."""
+    return [text[start + 2 : end - 2].strip() for start, end in tag_spans(text)]
+
+
+def replace_tags(text: str, replacement: Callable[[str], str]) -> str:
+    """`text` with each tag replaced by `replacement(the text inside it)`."""
+    parts = []
+    position = 0
+    for start, end in tag_spans(text):
+        parts += [text[position:start], replacement(text[start + 2 : end - 2])]
+        position = end
+    return "".join([*parts, text[position:]])
+
+
+def unclosed_tag(text: str) -> bool:
+    """True when fasttemplate would find a `{{` with no `}}` after it (tags do not nest)."""
+    spans = tag_spans(text)
+    return text.find("{{", spans[-1][1] if spans else 0) >= 0
 
 
 def _quote_breaks_json(char: str) -> bool:
@@ -70,15 +95,7 @@ def argo_text_problem(text: str) -> str | None:
 
 def tags(text: str) -> list[str]:
     """The `{{...}}` tags of `text` as fasttemplate finds them (to the first `}}`), in order."""
-    found = []
-    position = 0
-    while (start := text.find("{{", position)) >= 0:
-        end = text.find("}}", start + 2)
-        if end < 0:
-            break
-        found.append(text[start : end + 2])
-        position = end + 2
-    return found
+    return [text[start:end] for start, end in tag_spans(text)]
 
 
 def fill_simple_tags(text: str, values: Mapping[str, str]) -> str:
@@ -87,16 +104,10 @@ def fill_simple_tags(text: str, values: Mapping[str, str]) -> str:
     A simple tag is `{{name}}` (spaces around the name are trimmed, as Argo's simple template
     does); expression tags `{{=...}}` and unknown names are left for Argo.
     """
-    out = []
-    position = 0
-    while (start := text.find("{{", position)) >= 0:
-        end = text.find("}}", start + 2)
-        if end < 0:
-            break
-        inner = text[start + 2 : end]
+
+    def filled(inner: str) -> str:
         name = inner.strip()
         keep = inner.startswith("=") or name not in values
-        out.append(text[position:start] + (text[start : end + 2] if keep else values[name]))
-        position = end + 2
-    out.append(text[position:])
-    return "".join(out)
+        return "{{" + inner + "}}" if keep else values[name]
+
+    return replace_tags(text, filled)

@@ -22,7 +22,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from ..errors import format_path
+from ..errors import format_path, shown
+from ..syntax.template_text import replace_tags
 from . import prometheus_rule_schema
 
 __all__ = ["KUBERNETES_VERSION", "ArgoSchemas", "validate_documents"]
@@ -53,9 +54,6 @@ _PLACEHOLDER_PREFIX = "__argo__internal__placeholder-"
 # workflow/validate/validate.go, resourceManifestExpressionPattern: `{{\s*=\s*(.+?)\s*}}` (Go's `.`
 # does not match a newline, nor does Python's without DOTALL).
 _EXPRESSION_TAG = re.compile(r"\{\{\s*=\s*(.+?)\s*\}\}")
-# Plain tags are what Argo's fasttemplate substitution (common.ProcessArgs) replaces before the
-# manifest check runs: from `{{` to the next `}}`, across lines.
-_SIMPLE_TAG = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 _WHOLE_PLACEHOLDER = re.compile(re.escape(_PLACEHOLDER_PREFIX) + r"\d+")
 # Actions whose manifest is a whole object; patch/get/delete manifests are partial by design.
 _WHOLE_OBJECT_ACTIONS = frozenset({"create", "apply", "replace"})
@@ -105,7 +103,9 @@ def _substitute_tags(manifest: str) -> str:
         return substitutions.setdefault(key, f"{_PLACEHOLDER_PREFIX}{len(substitutions)}")
 
     replaced = _EXPRESSION_TAG.sub(lambda match: placeholder("=" + match.group(1)), manifest)
-    return _SIMPLE_TAG.sub(lambda match: placeholder(match.group(1).strip()), replaced)
+    # Plain tags are what Argo's fasttemplate substitution (common.ProcessArgs) replaces before
+    # the manifest check runs: from `{{` to the next `}}`, across lines.
+    return replace_tags(replaced, lambda body: placeholder(body.strip()))
 
 
 def _shorten(message: str) -> str:
@@ -301,7 +301,7 @@ class ArgoSchemas:
             (self._validators.crd_by_kind.get(kind), "CRD"),
         ]
         if all(validator is None for validator, _ in checks):
-            return [f"{_ROOT}: no schema for Argo kind {kind!r} in {self.directory}"]
+            return [f"{_ROOT}: no schema for Argo kind {shown(kind)} in {self.directory}"]
         found: list[str] = []
         for validator, source in checks:
             if validator is not None:

@@ -14,8 +14,10 @@ from typing import Any
 
 import yaml
 
+from ..errors import shown
 from ..spec.calendar import describe_calendar
 from ..spec.window import describe_window
+from ..syntax.template_text import replace_tags
 from .pipeline_annotations import calendar_of, own_when, window_of
 
 FORMATS = ("mermaid", "dot")
@@ -29,7 +31,6 @@ _COLOURS = {
     "failure": "#f92572",
 }
 _TEXT_COLOUR = "#1b1d1e"
-_TAG = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 
 
 class GraphError(ValueError):
@@ -129,7 +130,7 @@ def _flow(document: Mapping[str, Any], documents: Sequence[Mapping[str, Any]]) -
     )
     if not stages and not tasks:
         raise GraphError(
-            f"{name}: the entrypoint {entrypoint!r} is neither a steps nor a DAG template"
+            f"{name}: the entrypoint {shown(entrypoint)} is neither a steps nor a DAG template"
         )
     schedules = spec.get("schedules") or ([spec["schedule"]] if spec.get("schedule") else [])
     on_exit = workflow.get("onExit")
@@ -205,7 +206,7 @@ def spawned_workflow(template: Any) -> Mapping[str, Any] | None:
         return None
     try:
         # Argo fills {{...}} tags at run time; a placeholder keeps the YAML parseable.
-        child = yaml.safe_load(_TAG.sub("placeholder", resource["manifest"]))
+        child = yaml.safe_load(replace_tags(resource["manifest"], lambda _: "placeholder"))
     except yaml.YAMLError:
         return None
     if not isinstance(child, Mapping) or child.get("kind") != "Workflow":
