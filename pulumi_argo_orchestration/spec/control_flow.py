@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 
-from ..errors import Problem
+from ..errors import Problem, shown
 from ..syntax import govaluate
 from . import contracts
 from .models import Child, PipelineFields
@@ -44,6 +44,7 @@ def control_flow_problems(pipeline: PipelineFields) -> list[Problem]:
 
         problems += dag.dependency_problems(pipeline.tasks)
     scopes = _scopes(pipeline)
+    child_names = {child.name for _, child in pipeline.children}
     declared = {parameter.name for parameter in pipeline.parameters}
     outputs = ChildOutputs(pipeline)
     for path, child in pipeline.children:
@@ -55,7 +56,7 @@ def control_flow_problems(pipeline: PipelineFields) -> list[Problem]:
             texts.append((f"{path}.when", child.when))
             problems += _undeclared(f"{path}.when", child.when, declared)
         for where, text in texts:
-            problems += _reference_problems(where, text, scopes[path], pipeline, outputs)
+            problems += _reference_problems(where, text, scopes[path], child_names, outputs)
     if any(child.synchronization is not None for _, child in pipeline.children):
         from . import locks  # imported when used, like dag
 
@@ -71,7 +72,7 @@ def _undeclared(path: str, text: str, declared: set[str]) -> list[Problem]:
             problems.append(
                 Problem(
                     path,
-                    f"references undeclared parameter {match.group(1)!r}: "
+                    f"references undeclared parameter {shown(match.group(1))}: "
                     "declare it in the pipeline's `parameters`",
                 )
             )
@@ -101,9 +102,11 @@ def _scopes(pipeline: PipelineFields) -> dict[str, tuple[str, Container[str]]]:
     if pipeline.tasks:
         from . import dag
 
-        before = dag.transitive_dependencies(pipeline.tasks)
+        # Only the names the tasks refer to are looked up: the DAG may have thousands of tasks.
+        asked = {task.name: _node_references(task, "tasks") for task in pipeline.tasks}
+        before = dag.waits_for(pipeline.tasks, asked)
         for i, task in enumerate(pipeline.tasks):
-            scopes[f"tasks[{i}]"] = ("tasks", before[task.name])
+            scopes[f"tasks[{i}]"] = ("tasks", before.get(task.name, set()))
     scopes["onExit"] = ("", set())
     return scopes
 
@@ -111,6 +114,18 @@ def _scopes(pipeline: PipelineFields) -> dict[str, tuple[str, Container[str]]]:
 def reads_outputs(text: str) -> bool:
     """True when `text` reads another child's output: such text decides the spawn steps' outputs."""
     return any(re.match(_OUTPUT_READ, tag) for tag in govaluate.tags(text))
+
+
+def _node_references(child: Child, kind: str) -> set[str]:
+    """The names of `{{<kind>.NAME...}}` tags in the child's arguments and `when`."""
+    texts = [*child.arguments.values(), *([child.when] if child.when is not None else [])]
+    found = set()
+    for text in texts:
+        for tag in govaluate.tags(text):
+            match = re.match(_NODE_REFERENCE, tag)
+            if match is not None and match.group(1) == kind:
+                found.add(match.group(2))
+    return found
 
 
 def output_references(pipeline: PipelineFields) -> dict[str, list[str]]:
@@ -194,7 +209,7 @@ def _reference_problems(
     path: str,
     text: str,
     scope: tuple[str, Container[str]],
-    pipeline: PipelineFields,
+    child_names: Container[str],
     outputs: ChildOutputs,
 ) -> list[Problem]:
     prefix, earlier = scope
@@ -207,20 +222,20 @@ def _reference_problems(
         if match is None:
             continue
         kind, name = match.groups()
+        reference = shown(f"{kind}.{name}", code=True)
         if exit_handler:
             problems.append(
                 Problem(
                     path,
-                    f"`{kind}.{name}` is not defined in the exit handler, where `onExit` runs",
+                    f"{reference} is not defined in the exit handler, where `onExit` runs",
                 )
             )
         elif kind != prefix:
             mode = "stages" if prefix == "steps" else "tasks"
-            problems.append(
-                Problem(path, f"`{kind}.{name}`: this pipeline has `{mode}`, use `{prefix}.{name}`")
-            )
+            fixed = shown(f"{prefix}.{name}", code=True)
+            problems.append(Problem(path, f"{reference}: this pipeline has `{mode}`, use {fixed}"))
         elif name not in earlier:
-            problems.append(Problem(path, _not_before(kind, name, pipeline)))
+            problems.append(Problem(path, _not_before(kind, name, child_names)))
         else:
             attribute = tag[len(kind) + len(name) + 2 :]
             problem = (
@@ -231,10 +246,9 @@ def _reference_problems(
     return problems
 
 
-def _not_before(kind: str, name: str, pipeline: PipelineFields) -> str:
-    names = {child.name for _, child in pipeline.children}
-    if name not in names:
-        return f"`{kind}.{name}` refers to no child of this pipeline"
+def _not_before(kind: str, name: str, child_names: Container[str]) -> str:
+    if name not in child_names:
+        return f"{shown(f'{kind}.{name}', code=True)} refers to no child of this pipeline"
     if kind == "steps":
         return f"`steps.{name}` has not run yet: only children of earlier stages can be referred to"
     return f"`tasks.{name}` is not among this task's dependencies: add it to `dependsOn`"

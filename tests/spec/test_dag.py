@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pulumi_argo_orchestration import SpecError, load_pipeline, pipeline_manifests
-from pulumi_argo_orchestration.spec.dag import cycles, transitive_dependencies
+from pulumi_argo_orchestration.spec.dag import cycles, waits_for
+from pulumi_argo_orchestration.spec.models import Task
 from tests.conftest import minimal_spec
 
 
@@ -137,14 +138,16 @@ def test_task_names_must_be_unique_with_the_on_exit_child_too():
     assert ("onExit.name", "duplicate step name 'a' (first at tasks[0].name)") in found
 
 
-def test_transitive_dependencies():
+def test_waits_for_answers_only_what_is_asked():
     pipeline = load_pipeline(dag_spec(task("a"), task("b", "a"), task("c", "b"), task("d")))
-    assert transitive_dependencies(pipeline.tasks or []) == {
+    every = {"a", "b", "c", "d"}
+    assert waits_for(pipeline.tasks or [], dict.fromkeys(every, every)) == {
         "a": set(),
         "b": {"a"},
         "c": {"a", "b"},
         "d": set(),
     }
+    assert waits_for(pipeline.tasks or [], {"c": {"a", "d"}}) == {"c": {"a"}}
 
 
 NAMES = [f"t{i}" for i in range(7)]
@@ -182,3 +185,64 @@ def test_cycles_are_exactly_the_strongly_connected_knots(edges):
         assert path[0] == path[-1] == first
         assert all(b in graph[a] for a, b in itertools.pairwise(path))
         assert set(path) <= set(members)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(NAMES), st.lists(st.sampled_from(NAMES), max_size=3), min_size=1
+    ),
+    st.dictionaries(st.sampled_from(NAMES), st.sets(st.sampled_from(NAMES))),
+)
+def test_waits_for_is_reachability(edges, asked):
+    """Against a plain search from each task (cycles included: their members wait for each
+    other, and for themselves)."""
+    tasks = [
+        Task(name=name, workflow_template="worker", depends_on=deps) for name, deps in edges.items()
+    ]
+    graph = {t.name: [d for d in dict.fromkeys(t.depends_on) if d in edges] for t in tasks}
+    asked = {name: names for name, names in asked.items() if name in graph}
+
+    def reached(start):
+        seen, todo = set(), list(graph[start])
+        while todo:
+            node = todo.pop()
+            if node not in seen:
+                seen.add(node)
+                todo += graph[node]
+        return seen
+
+    assert waits_for(tasks, asked) == {name: names & reached(name) for name, names in asked.items()}
+
+
+def chain(count, **extra):
+    tasks = [task("t0")] + [task(f"t{i}", f"t{i - 1}", **extra) for i in range(1, count)]
+    return dag_spec(*tasks, argoVersion="3.5")
+
+
+def test_a_long_chain_is_checked_without_the_transitive_closure():
+    """3,000 tasks, each referring to the first one's status: 4.5 million (task, ancestor) pairs
+    in the closure, of which only the 3,000 asked about are looked at."""
+    when = {"when": "'{{tasks.t0.status}}' == Succeeded"}
+    main = main_template(chain(3_000, **when))
+    assert len(main["dag"]["tasks"]) == 3_000
+    assert main["dag"]["tasks"][-1]["when"] == "'{{tasks.t0.status}}' == Succeeded"
+    late = chain(3_000, **when)
+    late["tasks"][1]["when"] = "'{{tasks.t2999.status}}' == Succeeded"
+    assert problems(late) == [
+        (
+            "tasks[1].when",
+            "`tasks.t2999` is not among this task's dependencies: add it to `dependsOn`",
+        )
+    ]
+
+
+def test_an_unknown_dependency_names_a_few_tasks_not_all():
+    spec = chain(10_000)
+    spec["tasks"][-1]["dependsOn"] = ["nope"]
+    assert problems(spec) == [
+        (
+            "tasks[9999].dependsOn[0]",
+            "unknown task 'nope': known tasks are 't0', 't1', 't2', 't3', 't4' and 9,995 more",
+        )
+    ]
