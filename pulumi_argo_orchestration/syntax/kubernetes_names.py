@@ -9,7 +9,10 @@ IsQualifiedName, IsValidLabelValue).
 from __future__ import annotations
 
 import re
+from datetime import tzinfo
 from functools import lru_cache
+
+from ..errors import shown
 
 _DNS_LABEL = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
 _DNS_SUBDOMAIN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
@@ -53,15 +56,42 @@ def label_value_problem(value: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=256)
+# The tz database's file name rules (its theory.html, "Names of timezones"): parts of ASCII
+# letters, digits, '.', '-', '_' and '+' (legacy names such as Etc/GMT+5), none of them '.' or
+# '..' (Go's LoadLocation refuses those too), no part longer than 14 characters.
+_ZONE_NAME = r"(?!\.\.?(/|$))[A-Za-z0-9._+-]{1,14}(/(?!\.\.?(/|$))[A-Za-z0-9._+-]{1,14})*"
+ZONE_NAME_MAX = 64  # the longest name in the database has 32 characters
+
+
 def is_iana_timezone(name: str) -> bool:
-    """True when Go's time.LoadLocation (Argo's controller) would find this zone."""
+    """True when Go's time.LoadLocation (Argo's controller) would find this zone.
+
+    The name is checked against the database's naming rules before any file is looked up, so a
+    directory of the database (`America`), a path or a very long name is simply not a zone.
+    """
+    if not name or len(name) > ZONE_NAME_MAX or name == "Local":
+        return False
+    return bool(re.fullmatch(_ZONE_NAME, name)) and _zone_file_exists(name)
+
+
+def load_location(name: str | None) -> tzinfo:
+    """The zone Go's time.LoadLocation loads for `name` (UTC when empty), or ValueError."""
+    from datetime import timezone
+    from zoneinfo import ZoneInfo
+
+    if not name:
+        return timezone.utc
+    if not is_iana_timezone(name):
+        raise ValueError(f"unknown time zone {shown(name)}")
+    return ZoneInfo(name)
+
+
+@lru_cache(maxsize=256)
+def _zone_file_exists(name: str) -> bool:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    if not name or name != name.strip() or name == "Local":
-        return False
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False  # OSError: a directory of the database, such as `America`
     return True

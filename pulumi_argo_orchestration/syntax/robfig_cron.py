@@ -21,7 +21,9 @@ from datetime import date, datetime, timedelta, tzinfo
 from datetime import timezone as _timezone
 from itertools import pairwise
 from typing import NamedTuple
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..errors import shown
+from .kubernetes_names import load_location
 
 __all__ = [
     "GO_WEEKDAYS",
@@ -179,8 +181,8 @@ def _bad_char(char: str) -> str:
     if char == "#":
         return "`#` (nth weekday of the month) is not supported by Argo's cron parser"
     if char.isspace():
-        return f"whitespace {char!r} between fields is not allowed; use spaces or tabs"
-    return f"unexpected character {char!r} (fields use digits, names, and * , - / ?)"
+        return f"whitespace {shown(char)} between fields is not allowed; use spaces or tabs"
+    return f"unexpected character {shown(char)} (fields use digits, names, and * , - / ?)"
 
 
 def _parse_descriptor(expression: str) -> _Spec | _Every:
@@ -211,7 +213,8 @@ def _parse_every(duration: str) -> _Every:
             reason = f"unit in {duration} is not a Go duration unit; use h, m, s, ms, us or ns"
         else:
             reason = (
-                f"invalid duration {duration!r}; use digits and units ns us ms s m h, e.g. 1h30m"
+                f"invalid duration {shown(duration)}; use digits and units ns us ms s m h, "
+                "e.g. 1h30m"
             )
         raise _CronError(f"@every: {reason}")
     nanoseconds = sum(
@@ -239,14 +242,14 @@ def _get_range(expr: str, b: _Bounds) -> int:
     range_and_step = expr.split("/")
     low_and_high = range_and_step[0].split("-")
     if len(range_and_step) > 2:
-        raise _CronError(f"{b.name} field {expr!r} has more than one `/`")
+        raise _CronError(f"{b.name} field {shown(expr)} has more than one `/`")
     explicit: list[int] = []
     if low_and_high[0] in ("*", "?"):
         # robfig ignores anything after a leading `*-`, so `*-5` means `*`.
         start, end, extra = b.low, b.high, _STAR_BIT
     else:
         if len(low_and_high) > 2:
-            raise _CronError(f"{b.name} field {expr!r} has more than one `-`")
+            raise _CronError(f"{b.name} field {shown(expr)} has more than one `-`")
         explicit = [_int_or_name(value, b, expr) for value in low_and_high]
         start, end, extra = explicit[0], explicit[-1], 0
     step = 1
@@ -261,9 +264,9 @@ def _get_range(expr: str, b: _Bounds) -> int:
             hint = " (Sunday is 0)" if b is _DOW and value == 7 else ""
             raise _CronError(f"{b.name} value {value} out of range {b.low}-{b.high}{hint}")
     if start > end:
-        raise _CronError(f"{b.name} range {expr!r} is reversed: {start} is after {end}")
+        raise _CronError(f"{b.name} range {shown(expr)} is reversed: {start} is after {end}")
     if step == 0:
-        raise _CronError(f"{b.name} step in {expr!r} must be greater than 0")
+        raise _CronError(f"{b.name} step in {shown(expr)} must be greater than 0")
     return _bits(start, end, step) | extra
 
 
@@ -293,19 +296,19 @@ def _step(text: str, b: _Bounds, expr: str) -> int:
     value = _atoi(text)
     if value is None:
         if not text:
-            raise _CronError(f"{b.name} field {expr!r} has an empty step after `/`")
-        raise _CronError(f"{b.name} step {text!r} in {expr!r} is not a number")
+            raise _CronError(f"{b.name} field {shown(expr)} has an empty step after `/`")
+        raise _CronError(f"{b.name} step {shown(text)} in {shown(expr)} is not a number")
     if value < 0:
-        raise _CronError(f"{b.name} step in {expr!r} must be greater than 0")
+        raise _CronError(f"{b.name} step in {shown(expr)} must be greater than 0")
     if value > _MAX_INT64:
-        raise _CronError(f"{b.name} step in {expr!r} is too large")
+        raise _CronError(f"{b.name} step in {shown(expr)} is too large")
     return value
 
 
 def _not_a_number(text: str, b: _Bounds, expr: str) -> str:
     upper = text.upper()
     if not text:
-        return f"{b.name} field {expr!r} has an empty value"
+        return f"{b.name} field {shown(expr)} has an empty value"
     if upper in {"L", "LW"} or re.fullmatch(r"[0-9]+L", upper):
         return "`L` is not supported by Argo's cron parser"
     if re.fullmatch(r"[0-9]+W", upper):
@@ -314,22 +317,13 @@ def _not_a_number(text: str, b: _Bounds, expr: str) -> str:
         return "`H` (hashed value) is not supported by Argo's cron parser"
     if b.names is not None:
         first, last = next(iter(b.names)), next(reversed(list(b.names)))
-        return f"{b.name} value {text!r} is not a number or a name ({first}-{last})"
-    return f"{b.name} value {text!r} is not a number"
+        return f"{b.name} value {shown(text)} is not a number or a name ({first}-{last})"
+    return f"{b.name} value {shown(text)} is not a number"
 
 
 # --------------------------------------------------------------------------------------------
 # Go time arithmetic on Unix seconds, in one zone
 # --------------------------------------------------------------------------------------------
-
-
-def _zone(name: str | None) -> tzinfo:
-    if not name:
-        return _UTC
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as err:
-        raise ValueError(f"unknown time zone {name!r}") from err
 
 
 def _unix(moment: datetime) -> int:
@@ -489,7 +483,7 @@ def iter_runs(expression: str, timezone: str | None, start: datetime) -> Iterato
     ValueError for an invalid expression or zone when first advanced.
     """
     schedule = _parse(expression)
-    tz = _zone(timezone)
+    tz = load_location(timezone)
     t = _unix(start)
     while True:
         if isinstance(schedule, _Every):
@@ -653,7 +647,7 @@ def go_wall_time(timezone: str | None, wall: datetime) -> datetime:
     A wall time that does not exist or exists twice gets Go's offset, not Python's `fold`
     choice (see `_go_date`); the result is aware, in the zone.
     """
-    tz = _zone(timezone)
+    tz = load_location(timezone)
     t = _go_date(
         tz,
         wall.year,
@@ -714,7 +708,7 @@ def dst_transitions(timezone: str, start: datetime, end: datetime) -> list[DstTr
     Scans daily and bisects to the second: no zone in tzdata changes its offset twice in a day,
     and a day's step keeps a preview of many years of `@yearly` runs instant.
     """
-    tz = _zone(timezone)
+    tz = load_location(timezone)
     t, stop = _unix(start), _unix(end)
     offset = _offset(t, tz)
     found: list[DstTransition] = []

@@ -13,14 +13,14 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime, timedelta, timezone
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..spec.calendar import describe_calendar, skip_reason
 from ..spec.models import Calendar, Window
 from ..spec.warnings import timezone_warning
 from ..spec.window import WallClockWindow, describe_window, plan_for, window_start
+from ..syntax.kubernetes_names import load_location
 from ..syntax.robfig_cron import DstTransition, dst_transitions, iter_runs, next_runs
 from .pipeline_annotations import calendar_of, own_when, schedules_of, window_of
 
@@ -76,7 +76,7 @@ def preview(
     skips are left out; with a `window`, each run says where its window starts. Raises
     ValueError for an expression or zone Argo would refuse.
     """
-    zone = _zone(zone_name)
+    zone = load_location(zone_name)
     if start.tzinfo is None:
         start = start.replace(tzinfo=zone)
     skip_dates = calendar.skip_dates if calendar is not None else []
@@ -187,16 +187,6 @@ def _slot_before(
     return found
 
 
-def _zone(name: str | None) -> tzinfo:
-    """The pipeline's zone (UTC when unset); ValueError for a name Go would not load either."""
-    if not name:
-        return _UTC
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {name!r}") from None
-
-
 def _dst_warning(
     name: str, expression: str, zone_name: str, transition: DstTransition
 ) -> str | None:
@@ -288,7 +278,7 @@ def format_preview(p: Preview) -> str:
     zone = p.timezone or "no timezone, shown in UTC"
     several = len(p.schedules) > 1
     what = ", ".join(p.schedules)
-    start = p.start.astimezone(_zone(p.timezone))
+    start = p.start.astimezone(load_location(p.timezone))
     header = [f"{p.name}: next {len(p.runs)} runs of {what} ({zone}), after {_stamp(start)}"]
     header += [f"  {note}" for note in p.notes]
     footer = [f"  skipped by the calendar: {line}" for line in skipped_days(p.skipped)]
@@ -307,7 +297,7 @@ def format_preview(p: Preview) -> str:
         if several:
             row.append(run.schedule)
         if windows and run.window_start is not None:
-            begins = run.window_start.astimezone(_zone(p.timezone))
+            begins = run.window_start.astimezone(load_location(p.timezone))
             row.append(_stamp(begins, seconds) + (" *" if run.missed_previous else ""))
         rows.append(row)
     if not rows:
