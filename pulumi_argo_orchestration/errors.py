@@ -8,6 +8,44 @@ from typing import Any, NamedTuple
 
 _PLAIN_KEY = r"[A-Za-z0-9_$-]+"
 
+ECHO_LIMIT = 80
+"""At most this many characters of a value a message repeats; the message says how long it was."""
+
+
+def shown(value: object, *, code: bool = False) -> str:
+    """A value as a message repeats it: its repr (or, with `code`, text in backticks), cut to
+    about ECHO_LIMIT characters.
+
+    Every message that echoes input goes through here, so a 10-megabyte string, a YAML alias
+    bomb or a 5,000-digit integer costs a line of stderr, not megabytes or a traceback: only the
+    first few items of a container and the first characters of a string are looked at.
+    """
+    if isinstance(value, str):
+        if code:
+            cut = value if len(value) <= ECHO_LIMIT else value[:ECHO_LIMIT] + "..."
+            return f"`{cut}`" + (f" ({len(value):,} characters)" if cut is not value else "")
+        if len(value) <= ECHO_LIMIT:
+            return repr(value)
+        return f"{repr(value[:ECHO_LIMIT])[:-1]}...' ({len(value):,} characters)"
+    if isinstance(value, bool) or not isinstance(value, int):
+        import reprlib  # only messages about containers and other values need it
+
+        text = str(_short_repr(reprlib).repr(value))
+        return text if len(text) <= ECHO_LIMIT else text[: ECHO_LIMIT - 3] + "..."
+    if value.bit_length() <= 128:
+        return repr(value)
+    # repr() itself refuses integers past 4,300 digits (sys.get_int_max_str_digits).
+    return f"an integer of about {int(value.bit_length() * 0.30103):,} digits"
+
+
+def _short_repr(reprlib: Any) -> Any:
+    short = reprlib.Repr()
+    short.maxlevel = 2
+    short.maxstring = short.maxother = 24
+    short.maxlist = short.maxtuple = short.maxdict = short.maxset = short.maxfrozenset = 3
+    short.repr_int = lambda value, level: shown(value)
+    return short
+
 
 class Problem(NamedTuple):
     """One thing wrong with a spec: where (a path like `stages[1][0].workflowTemplate`) and why."""
@@ -29,8 +67,8 @@ def format_path(loc: Iterable[Any]) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif not re.fullmatch(_PLAIN_KEY, str(part)):
-            out += f"[{str(part)!r}]"
+        elif len(str(part)) > ECHO_LIMIT or not re.fullmatch(_PLAIN_KEY, str(part)):
+            out += f"[{shown(str(part))}]"
         elif out:
             out += f".{part}"
         else:

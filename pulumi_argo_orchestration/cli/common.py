@@ -12,6 +12,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from ..errors import shown
 from .sources import ProgramOptions, Rendered, RenderFailure, render_path
 from .usage import UsageError
 
@@ -24,7 +25,7 @@ _UsageError = UsageError
 
 def _existing_path(text: str) -> str:
     if not os.path.exists(text):
-        raise argparse.ArgumentTypeError(f"Path {text!r} does not exist.")
+        raise argparse.ArgumentTypeError(f"Path {shown(text)} does not exist.")
     return text
 
 
@@ -38,7 +39,7 @@ def _start_time(value: str) -> datetime:
         return datetime.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"{value!r} is not an ISO 8601 time (e.g. 2025-03-29T00:00:00+01:00)"
+            f"{shown(value)} is not an ISO 8601 time (e.g. 2025-03-29T00:00:00+01:00)"
         ) from None
 
 
@@ -127,3 +128,19 @@ def _load(path: str, options: ProgramOptions, *, warn: bool = True) -> Rendered:
 def _fail(message: str) -> NoReturn:
     print(message, file=sys.stderr)
     sys.exit(1)
+
+
+class _OutputFailed(Exception):
+    """Standard output is closed or cannot take the output (a full disk): exit 1, no traceback."""
+
+
+def _output(text: str) -> None:
+    """Write to standard output; a closed or failing stdout is an error of its own."""
+    if sys.stdout is None:
+        raise _OutputFailed("standard output is closed")
+    try:
+        sys.stdout.write(text)
+    except BrokenPipeError:
+        raise
+    except (OSError, ValueError) as error:  # ValueError: a closed file object
+        raise _OutputFailed(getattr(error, "strerror", None) or str(error)) from None

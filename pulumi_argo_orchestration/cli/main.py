@@ -21,6 +21,7 @@ from collections.abc import Callable, Generator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
+from ..errors import shown
 from . import import_command, runs
 from . import simulate as simulate_command
 from . import status as status_command
@@ -30,6 +31,8 @@ from .common import (
     _fail,
     _load,
     _now,
+    _output,
+    _OutputFailed,
     _program_options,
     _start_time,
     _UsageError,
@@ -138,15 +141,15 @@ def _parser(
 
 def _output_dir(text: str) -> str:
     if os.path.isfile(text):
-        raise argparse.ArgumentTypeError(f"Directory {text!r} is a file.")
+        raise argparse.ArgumentTypeError(f"Directory {shown(text)} is a file.")
     return text
 
 
 def _existing_dir(text: str) -> str:
     if not os.path.exists(text):
-        raise argparse.ArgumentTypeError(f"Directory {text!r} does not exist.")
+        raise argparse.ArgumentTypeError(f"Directory {shown(text)} does not exist.")
     if not os.path.isdir(text):
-        raise argparse.ArgumentTypeError(f"Directory {text!r} is a file.")
+        raise argparse.ArgumentTypeError(f"Directory {shown(text)} is a file.")
     return text
 
 
@@ -154,7 +157,7 @@ def _run_count(text: str) -> int:
     try:
         count = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a valid integer.") from None
+        raise argparse.ArgumentTypeError(f"{shown(text)} is not a valid integer.") from None
     if not 1 <= count <= 1000:
         raise argparse.ArgumentTypeError(f"{count} is not in the range 1<=x<=1000.")
     return count
@@ -215,14 +218,13 @@ def render(
     options = ProgramOptions(stack, config, secrets, show_secrets)
     rendered = _load(path, options)
     if output_dir is None:
-        sys.stdout.write(format_documents(rendered.documents, fmt))
+        _output(format_documents(rendered.documents, fmt))
         return
     try:
         written = write_directory(output_dir, rendered.documents, fmt)
     except OutputError as error:
         _fail(f"{path}: nothing written: {error}")
-    for file in written:
-        print(file)
+    _output("".join(f"{file}\n" for file in written))
 
 
 # --- validate ----------------------------------------------------------------------------------
@@ -275,7 +277,7 @@ def validate(
             failed += 1
             total += len(problems)
         else:
-            print(f"{path}: ok ({count} manifest{'s' if count != 1 else ''})")
+            _output(f"{path}: ok ({count} manifest{'s' if count != 1 else ''})\n")
     if failed:
         _fail(
             f"{total} problem{'s' if total != 1 else ''} in {failed} of {len(paths)} "
@@ -341,7 +343,7 @@ def graph(
 
     rendered = _load(path, ProgramOptions(stack, config, secrets))
     try:
-        sys.stdout.write(render_graph(rendered.documents, fmt))
+        _output(render_graph(rendered.documents, fmt))
     except GraphError as error:
         _fail(f"{path}: {error}")
 
@@ -393,7 +395,7 @@ def schedule(
         previews = previews_from_manifests(rendered.documents, start or _now(), count)
     except (ValueError, OverflowError) as error:
         _fail(f"{path}: {error}")
-    sys.stdout.write("\n".join(format_preview(p) for p in previews))
+    _output("\n".join(format_preview(p) for p in previews))
     for p in previews:
         for warning in p.warnings:
             print(f"warning: {warning}", file=sys.stderr)
@@ -478,17 +480,42 @@ def main(argv: Sequence[str] | None = None) -> None:
         parser = _command_parser(name)  # for the usage line of the command's errors
     try:
         COMMANDS[name][2](**options)
-        sys.stdout.flush()
+        _flush_output()
     except _UsageError as error:
         parser.error(str(error))
     except BrokenPipeError:
         # The reader went away (`| head`): no traceback, and no second error at exit.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _discard_output()
         sys.exit(1)
+    except _OutputFailed as error:
+        _discard_output()
+        _fail(f"{PROG}: cannot write the output: {error}")
     except KeyboardInterrupt:
         print("Aborted!", file=sys.stderr)
         sys.exit(1)
+
+
+def _flush_output() -> None:
+    if sys.stdout is None:
+        return
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except (OSError, ValueError) as error:
+        raise _OutputFailed(getattr(error, "strerror", None) or str(error)) from None
+
+
+def _discard_output() -> None:
+    """Point stdout at /dev/null, so the flush at exit cannot fail a second time."""
+    try:
+        fileno = sys.stdout.fileno() if sys.stdout is not None else -1
+    except (OSError, ValueError):  # not a real file (tests capture it), or closed
+        return
+    if fileno >= 0:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fileno)
+        os.close(devnull)
 
 
 def run() -> None:

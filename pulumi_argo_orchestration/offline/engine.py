@@ -30,7 +30,7 @@ from importlib.machinery import PathFinder
 from typing import Any, NamedTuple
 
 from ..argo.apply_order import in_apply_order
-from ..errors import format_path
+from ..errors import format_path, shown
 from .project import DEFAULT_STACK, Project, find_project, namespaced, program_config
 
 __all__ = [
@@ -203,7 +203,7 @@ class OfflineRun:
                 if source:
                     reason = (
                         f"no metadata.namespace, and its provider's default namespace "
-                        f"({source!r}) is applied by the provider: set metadata.namespace"
+                        f"({shown(source)}) is applied by the provider: set metadata.namespace"
                     )
             if reason is not None:
                 found.append(f"{label}: {reason}")
@@ -253,7 +253,7 @@ def _resource_problem(r: RegisteredResource) -> str | None:
         return None
     if not r.type.startswith(KUBERNETES_PREFIX):
         package = r.type.split(":", 1)[0]
-        return f"needs the {package!r} provider, which does not run offline"
+        return f"needs the {shown(package)} provider, which does not run offline"
     if r.type.endswith("Patch"):
         return "patches an object that already exists in the cluster; there is no manifest"
     metadata = r.inputs.get("metadata") or {}

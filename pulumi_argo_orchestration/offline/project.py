@@ -15,7 +15,8 @@ from pathlib import Path
 from types import MappingProxyType, TracebackType
 from typing import Any, NamedTuple
 
-import yaml
+from ..errors import shown
+from ..spec.yaml_input import InputError, parse_yaml, read_text
 
 PROJECT_FILES = ("Pulumi.yaml", "Pulumi.yml")
 DEFAULT_STACK = "stack"
@@ -97,20 +98,16 @@ def _project_file(directory: Path) -> Path | None:
     return None
 
 
-def _read_yaml(path: Path) -> Any:
+def _read_yaml(path: Path, what: str) -> Any:
+    """A project or stack file, read within the same limits as a spec file."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise ProjectError(str(path), [f"cannot read the file: {error}"]) from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        reason = getattr(error, "problem", None) or str(error)
-        raise ProjectError(str(path), [f"{where}not valid YAML: {reason}"]) from None
+        return parse_yaml(read_text(path, what))
+    except InputError as error:
+        raise ProjectError(str(path), [str(error)]) from None
 
 
 def _from_project_file(project_file: Path, main_override: Path | None) -> Project:
-    data = _read_yaml(project_file)
+    data = _read_yaml(project_file, "a Pulumi project file (YAML)")
     source = str(project_file)
     if not isinstance(data, Mapping):
         raise ProjectError(source, ["a project file must be a mapping with `name` and `runtime`"])
@@ -122,7 +119,8 @@ def _from_project_file(project_file: Path, main_override: Path | None) -> Projec
     runtime_name = runtime.get("name") if isinstance(runtime, Mapping) else runtime
     if runtime_name != "python":
         problems.append(
-            f"runtime: {runtime_name!r} programs cannot run offline; only `python` programs can"
+            f"runtime: {shown(runtime_name)} programs cannot run offline; "
+            "only `python` programs can"
         )
     root = project_file.parent
     main = main_override
@@ -130,11 +128,11 @@ def _from_project_file(project_file: Path, main_override: Path | None) -> Projec
         main_value = data.get("main")
         main = (root / main_value).resolve() if isinstance(main_value, str) else root
         if not main.exists():
-            problems.append(f"main: {main_value!r} does not exist (relative to {root})")
+            problems.append(f"main: {shown(main_value)} does not exist (relative to {root})")
         elif main.is_dir() and not (main / "__main__.py").is_file():
             problems.append(f"main: no __main__.py in {main}")
         elif main.is_file() and main.suffix != ".py":
-            problems.append(f"main: {main_value!r} is not a .py file")
+            problems.append(f"main: {shown(main_value)} is not a .py file")
     config_dir_value = data.get("stackConfigDir")
     config_dir = (root / config_dir_value) if isinstance(config_dir_value, str) else root
     defaults, secret_defaults, config_problems = _project_config(
@@ -211,8 +209,8 @@ def stack_config(project: Project, stack: str, provided: Iterable[str] = ()) -> 
     given = set(provided)
     path = project.stack_file(stack)
     if not path.is_file():
-        raise ProjectError(str(path), [f"no stack file for stack {stack!r}"])
-    data = _read_yaml(path) or {}
+        raise ProjectError(str(path), [f"no stack file for stack {shown(stack)}"])
+    data = _read_yaml(path, "a Pulumi stack file (YAML)") or {}
     source = str(path)
     if not isinstance(data, Mapping):
         raise ProjectError(source, ["a stack file must be a mapping (with `config:`)"])
@@ -248,7 +246,7 @@ def parse_assignment(text: str) -> tuple[str, str]:
     """`key=value` from the command line; ValueError when there is no `=` or no key."""
     key, sep, value = text.partition("=")
     if not sep or not key.strip():
-        raise ValueError(f"expected KEY=VALUE, got {text!r}")
+        raise ValueError(f"expected KEY=VALUE, got {shown(text)}")
     return key.strip(), value
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ..errors import Problem
+from ..errors import Problem, shown
 from .models import Child, PipelineFields
 
 
@@ -26,7 +26,7 @@ class Contract(NamedTuple):
 
     def describe(self) -> str:
         """`WorkflowTemplate 'load'`, as messages name it."""
-        return f"{self.kind} {self.name!r}"
+        return f"{self.kind} {shown(self.name)}"
 
 
 def contracts(pipeline: PipelineFields) -> dict[tuple[bool, str], Contract]:
@@ -81,8 +81,9 @@ def contract_problems(pipeline: PipelineFields) -> list[Problem]:
             problems.append(
                 Problem(
                     f"{path}.namespace",
-                    f"child {child.name!r} runs in namespace {namespace!r}, but WorkflowTemplate "
-                    f"{child.template_ref!r} is created in {pipeline.namespace!r} and Argo looks "
+                    f"child {shown(child.name)} runs in namespace {shown(namespace)}, but "
+                    f"WorkflowTemplate {shown(child.template_ref)} is created in "
+                    f"{shown(pipeline.namespace)} and Argo looks "
                     "it up in the child's namespace: deploy it there (and declare it under "
                     "`externalTemplates`) or use a ClusterWorkflowTemplate",
                 )
@@ -98,7 +99,7 @@ def argument_problems(path: str, child: Child, contract: Contract) -> list[Probl
     problems = [
         Problem(
             f"{path}.arguments",
-            f"child {child.name!r} does not pass parameter {name!r}, which "
+            f"child {shown(child.name)} does not pass parameter {shown(name)}, which "
             f"{contract.describe()} requires (it has no default)",
         )
         for name, has_default in contract.parameters.items()
@@ -108,8 +109,8 @@ def argument_problems(path: str, child: Child, contract: Contract) -> list[Probl
     problems += [
         Problem(
             f"{path}.arguments.{name}",
-            f"child {child.name!r} passes parameter {name!r}, which {contract.describe()} "
-            f"does not declare (it declares {declared})",
+            f"child {shown(child.name)} passes parameter {shown(name)}, which "
+            f"{contract.describe()} does not declare (it declares {declared})",
         )
         for name in child.arguments
         if name not in contract.parameters
@@ -128,15 +129,15 @@ def _declaration_problems(pipeline: PipelineFields) -> list[Problem]:
             problems.append(
                 Problem(
                     f"{path}.name",
-                    f"{external.name!r} is created by this pipeline ({created[external.name]}): "
-                    "declare only templates deployed elsewhere",
+                    f"{shown(external.name)} is created by this pipeline "
+                    f"({created[external.name]}): declare only templates deployed elsewhere",
                 )
             )
         elif key in first:
             problems.append(
                 Problem(
                     f"{path}.name",
-                    f"duplicate template name {external.name!r} (first at {first[key]}.name)",
+                    f"duplicate template name {shown(external.name)} (first at {first[key]}.name)",
                 )
             )
         else:
@@ -147,7 +148,7 @@ def _declaration_problems(pipeline: PipelineFields) -> list[Problem]:
                 problems.append(
                     Problem(
                         f"{path}.parameters[{k}].name",
-                        f"duplicate parameter name {parameter.name!r} "
+                        f"duplicate parameter name {shown(parameter.name)} "
                         f"(first at {path}.parameters[{seen[parameter.name]}].name)",
                     )
                 )

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
+from ..errors import shown
 from ..syntax import go_duration, govaluate, kubernetes_names, robfig_cron, template_text
 from . import names
 
@@ -51,8 +52,8 @@ def check_nested(problems: list[tuple[tuple[str | int, ...], str]]) -> None:
 
 
 def _name_message(value: str, rule: str, valid: bool) -> str:
-    hint = f" (try {value.lower()!r})" if valid else ""
-    return f"{value!r} {rule}{hint}"
+    hint = f" (try {shown(value.lower())})" if valid else ""
+    return f"{shown(value)} {rule}{hint}"
 
 
 def _dns_label(value: str) -> str:
@@ -77,7 +78,7 @@ def _dns_subdomain(value: str) -> str:
 
 def _schedule(value: str) -> str:
     problem = robfig_cron.schedule_problem(value)
-    check(problem is None, "cron", f"invalid cron schedule {value!r}: {problem}")
+    check(problem is None, "cron", f"invalid cron schedule {shown(value)}: {problem}")
     return value
 
 
@@ -85,7 +86,7 @@ def _timezone(value: str) -> str:
     check(
         kubernetes_names.is_iana_timezone(value),
         "timezone",
-        f"unknown time zone {value!r}: use an IANA name such as 'Europe/Zurich' or 'UTC'",
+        f"unknown time zone {shown(value)}: use an IANA name such as 'Europe/Zurich' or 'UTC'",
     )
     return value
 
@@ -94,7 +95,8 @@ def _duration(value: str) -> str:
     check(
         bool(re.fullmatch(_DURATION, value)),
         "duration",
-        f"invalid duration {value!r}: use seconds ('30') or a Go duration ('10s', '2m', '1h30m')",
+        f"invalid duration {shown(value)}: use seconds ('30') or a Go duration "
+        "('10s', '2m', '1h30m')",
     )
     return value
 
@@ -104,7 +106,8 @@ def _timeout(value: str) -> str:
     check(
         seconds is not None and seconds >= 1,
         "timeout",
-        f"invalid timeout {value!r}: use a positive Go duration ('30m', '1h30m') or seconds ('90')",
+        f"invalid timeout {shown(value)}: use a positive Go duration ('30m', '1h30m') "
+        "or seconds ('90')",
     )
     return value
 
@@ -139,12 +142,17 @@ def _iso_date(value: str) -> str:
 
 def _when(value: str) -> str:
     problem = govaluate.when_problem(value)
-    check(problem is None, "when", f"invalid `when` condition {value!r}: {problem}")
+    check(problem is None, "when", f"invalid `when` condition {shown(value)}: {problem}")
     return value
 
 
 def _not_a_bool(value: Any) -> Any:
-    check(not isinstance(value, bool), "quantity", f"invalid quantity {value!r}: not a number")
+    check(not isinstance(value, bool), "quantity", f"invalid quantity {shown(value)}: not a number")
+    check(
+        not isinstance(value, int) or abs(value) <= names.INTEGER_MAX,
+        "quantity",
+        f"invalid quantity {shown(value)}: {names.INTEGER_RANGE}",
+    )
     return value
 
 
@@ -152,7 +160,7 @@ def _quantity(value: str | int | float) -> str | int | float:
     check(
         bool(re.fullmatch(_QUANTITY, str(value))),
         "quantity",
-        f"invalid quantity {value!r}: use a Kubernetes quantity such as '500m', '1', '256Mi'",
+        f"invalid quantity {shown(value)}: use a Kubernetes quantity such as '500m', '1', '256Mi'",
     )
     # Argo's CRDs type quantities as int-or-string: a number like 0.5 is refused at apply time.
     return str(value) if isinstance(value, float) else value
@@ -168,7 +176,7 @@ def _capability(value: str) -> str:
     check(
         bool(re.fullmatch(r"[A-Z][A-Z0-9_]*", value)),
         "capability",
-        f"invalid capability {value!r}: use the capital name, e.g. 'NET_BIND_SERVICE'",
+        f"invalid capability {shown(value)}: use the capital name, e.g. 'NET_BIND_SERVICE'",
     )
     check(
         value != "ALL",
@@ -183,11 +191,12 @@ def _labels(value: dict[str, str]) -> dict[str, str]:
         problem = kubernetes_names.label_key_problem(key) or kubernetes_names.label_value_problem(
             label_value
         )
-        check(problem is None, "label", f"label {key!r}: {problem}")
+        check(problem is None, "label", f"label {shown(key)}: {problem}")
         check(
             key not in names.RESERVED_LABELS,
             "label",
-            f"label {key!r} is set by pulumi-argo-orchestration itself and cannot be overridden",
+            f"label {shown(key)} is set by pulumi-argo-orchestration itself and cannot be "
+            "overridden",
         )
     return value
 
@@ -372,7 +381,7 @@ def _parameter_name(value: str) -> str:
     check(
         bool(re.fullmatch(r"[-a-zA-Z0-9_]+", value)),
         "parameter_name",
-        f"invalid parameter name {value!r}: use letters, digits, '-' and '_' (Argo's rule)",
+        f"invalid parameter name {shown(value)}: use letters, digits, '-' and '_' (Argo's rule)",
     )
     return value
 
@@ -409,7 +418,9 @@ Quantity = Annotated[str | int | float, BeforeValidator(_not_a_bool), AfterValid
 Labels = Annotated[dict[str, str], AfterValidator(_labels)]
 # Annotation keys follow the label key grammar (IsQualifiedName); values are free text.
 Annotations = Annotated[dict[str, str], AfterValidator(_annotations)]
-NonNegative = Annotated[int, Field(ge=0)]
+NonNegative = Annotated[int, Field(ge=0, le=names.INTEGER_MAX)]
+Positive = Annotated[int, Field(ge=1, le=names.INTEGER_MAX)]
+Integer = Annotated[int, Field(ge=-names.INTEGER_MAX - 1, le=names.INTEGER_MAX)]
 Timeout = Annotated[str, AfterValidator(_timeout)]
 WindowLength = Annotated[str, AfterValidator(_window_length)]
 IsoDate = Annotated[str, BeforeValidator(_date_text), AfterValidator(_iso_date)]

@@ -5,44 +5,15 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from .._gc import gc_paused
-from ..errors import Problem, SpecError, format_path
+from ..errors import Problem, SpecError, format_path, shown
+from . import names
 from .pipeline import Pipeline, SharedTemplate
-
-_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-# A plain value starting with one of these is YAML syntax (alias, anchor, tag), not text.
-_UNQUOTED_INDICATOR = r"^\s*(-\s+)?[^#]*?:\s+[*&!%@`]|^\s*-\s+[*&!%@`]"
-
-
-class _DuplicateKey(yaml.YAMLError):
-    def __init__(self, message: str, mark: Any) -> None:
-        super().__init__(message)
-        self.problem = message
-        self.problem_mark = mark
-
-
-class _SpecLoader(_BaseLoader):  # type: ignore[misc]
-    """Safe loader that refuses a key written twice: YAML would silently keep the last one."""
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        seen: dict[Any, int] = {}
-        for key_node, _ in node.value:
-            if isinstance(key_node, yaml.ScalarNode):
-                key = key_node.value
-                if key in seen:
-                    raise _DuplicateKey(
-                        f"duplicate key {key!r} (first on line {seen[key] + 1}): "
-                        "YAML would silently keep only the last one",
-                        key_node.start_mark,
-                    )
-                seen[key] = key_node.start_mark.line
-        return super().construct_mapping(node, deep=deep)
+from .yaml_input import InputError, parse_yaml, parse_yaml_stream, read_text
 
 
 @gc_paused
@@ -59,6 +30,8 @@ def load_pipeline(spec: Pipeline | Mapping[str, Any], source: str | None = None)
         return Pipeline.model_validate(dict(spec))
     except ValidationError as error:
         raise SpecError(problems_from_errors(error.errors()), source) from None
+    except ValueError:
+        raise SpecError(_huge_integers(spec), source) from None
 
 
 def _top_level_problem(spec: object) -> Problem:
@@ -81,6 +54,29 @@ def load_shared_template(
         return SharedTemplate.model_validate(dict(spec))
     except ValidationError as error:
         raise SpecError(problems_from_errors(error.errors()), source) from None
+    except ValueError:
+        raise SpecError(_huge_integers(spec), source) from None
+
+
+def _huge_integers(spec: Mapping[str, Any]) -> list[Problem]:
+    """Where integers Python cannot turn into text sit (pydantic does that for text fields, with
+    `coerce_numbers_to_str`, and fails past 4,300 digits); re-raises when there are none."""
+    found: list[Problem] = []
+    seen: set[int] = set()
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(spec, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, (Mapping, list, tuple)):
+            if id(value) in seen:
+                continue
+            seen.add(id(value))
+            items = value.items() if isinstance(value, Mapping) else enumerate(value)
+            stack += [(item, (*path, key)) for key, item in items]
+        elif isinstance(value, int) and abs(value) > names.INTEGER_MAX:
+            found.append(Problem(format_path(path), f"{shown(value)} is {names.INTEGER_RANGE}"))
+    if not found:
+        raise  # noqa: PLE0704 (the ValueError being handled: not one of ours)
+    return sorted(found)
 
 
 _MESSAGES = {
@@ -116,11 +112,11 @@ def _enum_message(error: Any) -> str:
     given = error.get("input")
     expected = str((error.get("ctx") or {}).get("expected", ""))
     options = re.findall(r"'([^']*)'", expected)
-    message = f"{given!r} is not allowed: use {expected}"
+    message = f"{shown(given)} is not allowed: use {expected}"
     if isinstance(given, str):
         same = [option for option in options if option.lower() == given.lower()]
         if same:
-            message += f" (did you mean {same[0]!r}? case matters)"
+            message += f" (did you mean {shown(same[0])}? case matters)"
     return message
 
 
@@ -140,60 +136,26 @@ _TYPE_LOCS = {"str", "int", "float", "bool", "list", "dict", "none", "is-instanc
 def parse_spec_text(text: str, source: str) -> Any:
     """Parse YAML, turning syntax errors into a SpecError that names the line."""
     try:
-        return yaml.load(text, Loader=_SpecLoader)
-    except yaml.YAMLError as error:
-        raise _syntax_error(error, text, source) from None
+        return parse_yaml(text)
+    except InputError as error:
+        raise SpecError([Problem("", str(error))], source) from None
 
 
 def parse_documents(text: str, source: str) -> list[Any]:
-    """Every document of a YAML stream (an empty one is None), read like a spec file.
-
-    The same loader as `parse_spec_text`: a key written twice is an error, not the last value.
-    """
+    """Every document of a YAML stream (an empty one is None), read like a spec file: the same
+    loader and limits as `parse_spec_text`, counted over the whole stream."""
     try:
-        return list(yaml.load_all(text, Loader=_SpecLoader))
-    except yaml.YAMLError as error:
-        raise _syntax_error(error, text, source) from None
-
-
-def _syntax_error(error: yaml.YAMLError, text: str, source: str) -> SpecError:
-    mark = getattr(error, "problem_mark", None)
-    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
-    reason = getattr(error, "problem", None) or str(error)
-    if isinstance(error, _DuplicateKey):
-        return SpecError([Problem("", f"{where}{reason}")], source)
-    lines = text.splitlines()
-    if (
-        mark is not None
-        and mark.line < len(lines)
-        and re.match(_UNQUOTED_INDICATOR, lines[mark.line])
-    ):
-        reason += (
-            " (a value that starts with '*', '&' or '!' must be quoted, "
-            'e.g. schedule: "*/5 * * * *")'
-        )
-    return SpecError([Problem("", f"{where}not valid YAML: {reason}")], source)
+        return parse_yaml_stream(text)
+    except InputError as error:
+        raise SpecError([Problem("", str(error))], source) from None
 
 
 def read_spec_text(path: str | os.PathLike[str]) -> str:
-    """The file's text, or a SpecError when it is missing, unreadable or binary."""
-    source = str(path)
+    """The file's text, or a SpecError when it is missing, unreadable, too large or binary."""
     try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        raise SpecError([Problem("", f"cannot read the file: {error.strerror}")], source) from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise SpecError(
-            [Problem("", "not a text file (not UTF-8): expected a YAML pipeline spec")], source
-        ) from None
-    if "\x00" in text:
-        raise SpecError(
-            [Problem("", "not a text file (contains NUL bytes): expected a YAML pipeline spec")],
-            source,
-        )
-    return text
+        return read_text(path, "a YAML pipeline spec")
+    except InputError as error:
+        raise SpecError([Problem("", str(error))], str(path)) from None
 
 
 def load_spec_file(path: str | os.PathLike[str]) -> Pipeline:

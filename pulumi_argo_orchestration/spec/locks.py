@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..errors import Problem
+from ..errors import Problem, shown
 from .models import Child
 
 
@@ -45,15 +45,18 @@ def synchronization_problems(children: Sequence[tuple[str, Child]]) -> list[Prob
                 )
         for k, name in enumerate(sync.mutexes):
             if name in sync.mutexes[:k]:
-                problems.append(Problem(f"{where}.mutexes[{k}]", f"mutex {name!r} is listed twice"))
+                problems.append(
+                    Problem(f"{where}.mutexes[{k}]", f"mutex {shown(name)} is listed twice")
+                )
     created = {name for name, _ in sized}
     for name, key, at in referenced:
         if name in created and (name, key) not in sized:
             problems.append(
                 Problem(
                     f"{at}.limit",
-                    f"this pipeline creates ConfigMap {name!r} (a `limit` is set elsewhere), so "
-                    f"key {key!r} needs a `limit` too, or use a ConfigMap created outside it",
+                    f"this pipeline creates ConfigMap {shown(name)} (a `limit` is set elsewhere), "
+                    f"so key {shown(key)} needs a `limit` too, or use a ConfigMap created outside "
+                    "it",
                 )
             )
     return problems

@@ -36,6 +36,7 @@ from .fields import (
     FurtherContainerFields,
     FurtherTemplateFields,
     GoDuration,
+    Integer,
     IsoDate,
     Labels,
     LockName,
@@ -47,6 +48,7 @@ from .fields import (
     PipelineName,
     PodAnnotations,
     PodLabels,
+    Positive,
     PrometheusLabel,
     Quantity,
     RelativePath,
@@ -94,8 +96,10 @@ class ArgoVersion(str, Enum):
 
 def version_text(value: Any) -> Any:
     """YAML reads `argoVersion: 3.5` as a float and `4` as an int: compare them as text."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, float):
         return f"{value:g}"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) <= 10**6:
+        return str(value)
     return value
 
 
@@ -216,7 +220,7 @@ class Semaphore(_Spec):
     """ConfigMap holding the semaphore's size, in the child's namespace."""
     key: LockName
     """Key of the ConfigMap whose value is the semaphore's size."""
-    limit: Annotated[int, Field(ge=1)] | None = None
+    limit: Positive | None = None
     """Create the ConfigMap with this size; leave unset when the ConfigMap exists already."""
 
 
@@ -296,7 +300,7 @@ class Backoff(_Spec):
 
     duration: Duration
     """The first wait, e.g. '10s' (bare numbers are seconds); required whenever backoff is set."""
-    factor: Annotated[int, Field(ge=1)] | None = None
+    factor: Positive | None = None
     """Each wait is the previous one times this whole number (default: every wait is `duration`)."""
     max_duration: Duration | None = None
     """Deadline from the first attempt's start: no retry starts, and no wait ends, after it."""
@@ -604,7 +608,7 @@ class Toleration(_Spec):
     """Taint value (with Equal)."""
     effect: Annotated[TaintEffect | None, INPUT] = None
     """NoSchedule, PreferNoSchedule or NoExecute."""
-    toleration_seconds: Annotated[int | None, INPUT] = None
+    toleration_seconds: Annotated[Integer | None, INPUT] = None
     """How long a NoExecute taint is tolerated."""
 
 
@@ -747,7 +751,7 @@ class Template(_Spec):
     """Taints the pods tolerate."""
     image_pull_secrets: Annotated[list[ObjectName], INPUT] = Field(default_factory=empty_list)
     """Secrets for pulling the image."""
-    active_deadline_seconds: Annotated[int, Field(ge=1)] | None = None
+    active_deadline_seconds: Positive | None = None
     """Upper bound on the container's run time."""
     service_account_name: ObjectName | None = None
     """Account the pods run under (default: shared `<pipeline>-executor`, or `<name>-executor`)."""
@@ -951,7 +955,7 @@ class PipelineFields(_Spec):
     """DAG mode instead of `stages`: children that start when the ones they depend on finish."""
     on_exit: Child | None = None
     """A child spawned when the orchestrator ends, whatever its outcome (Argo `onExit`)."""
-    max_parallel: Annotated[int, Field(ge=1)] | None = None
+    max_parallel: Positive | None = None
     """Most children running at once (Argo `parallelism` on the entry template)."""
     child_timeout: Timeout | None = None
     """Default `timeout` for every child that sets none, e.g. `2h`."""

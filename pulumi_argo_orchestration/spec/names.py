@@ -24,6 +24,11 @@ RESERVED_LABELS = frozenset(
     {PART_OF_LABEL, MANAGED_BY_LABEL, PARENT_LABEL, STEP_LABEL, PARENT_NAMESPACE_LABEL}
 )
 OBJECT_NAME_MAX = 253
+INTEGER_MAX = 2**63 - 1
+INTEGER_RANGE = "out of range: Kubernetes and Argo hold integers in 64 bits (at most 2**63 - 1)"
+INPUT_MAX_BYTES = 8 * 2**20
+"""The most a spec or project file may hold, aliases expanded: far more than any pipeline needs
+(Kubernetes stores an object in at most 1.5 MiB), little enough to read and validate quickly."""
 # Rendering is deterministic: the gaps between a schedule's runs, which size the missed-run
 # alert, are measured over the years after this moment, not after today.
 SCHEDULE_GAP_REFERENCE = datetime(2026, 1, 1, tzinfo=timezone.utc)

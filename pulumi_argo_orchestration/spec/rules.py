@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from ..errors import Problem, join_path
+from ..errors import Problem, join_path, shown
 from . import calendar, contracts, control_flow, names, targets, window
 from .models import Container, EnvFromSource, EnvVar, PipelineFields, PodGC, Template
 
@@ -388,7 +388,7 @@ def _duplicates(entries: list[tuple[str, str]], what: str) -> list[Problem]:
     for path, name in entries:
         if name in first:
             problems.append(
-                Problem(path, f"duplicate {what} name {name!r} (first at {first[name]})")
+                Problem(path, f"duplicate {what} name {shown(name)} (first at {first[name]})")
             )
         else:
             first[name] = path

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..errors import Problem, join_path
+from ..errors import Problem, join_path, shown
 from .calendar import needs_when
 from .models import ArgoVersion, PipelineFields, Template
 
@@ -35,7 +35,7 @@ def target_problems(pipeline: PipelineFields) -> list[Problem]:
         problems += template_target_problems(template, f"templates[{i}].", pipeline.argo_version)
     if pipeline.argo_version is not ArgoVersion.V3_5:
         return problems
-    target = f"`argoVersion` is {pipeline.argo_version.value!r}"
+    target = f"`argoVersion` is {shown(pipeline.argo_version.value)}"
     schedules = pipeline.all_schedules
     if len(schedules) > 1:
         problems.append(

@@ -6,6 +6,7 @@ through `argo.manifests.render_pipeline`, so their text is the same everywhere.
 
 from __future__ import annotations
 
+from ..errors import shown
 from . import contracts, names
 from .models import CROSS_NAMESPACE_TTL, PipelineFields
 
@@ -41,9 +42,9 @@ def _child_warnings(pipeline: PipelineFields) -> list[str]:
         )
         default = ", ".join(f"{key} {value}" for key, value in CROSS_NAMESPACE_TTL.items())
         warnings.append(
-            f"{pipeline.name}: children in namespace {namespace!r} ({steps}): the namespace must "
-            "exist and the Argo controller must watch it; they cannot be owned by their run, so "
-            f"deleting a run leaves them to their ttlStrategy (default {default})"
+            f"{pipeline.name}: children in namespace {shown(namespace)} ({steps}): the namespace "
+            "must exist and the Argo controller must watch it; they cannot be owned by their run, "
+            f"so deleting a run leaves them to their ttlStrategy (default {default})"
         )
     known = contracts.contracts(pipeline)
     for path, child in pipeline.children:
@@ -63,8 +64,8 @@ def _child_warnings(pipeline: PipelineFields) -> list[str]:
         if child.template_ref and (child.cluster_scope, child.template_ref) not in known:
             kind = "ClusterWorkflowTemplate" if child.cluster_scope else "WorkflowTemplate"
             warnings.append(
-                f"{pipeline.name}: {path} ({child.name}): {kind} {child.template_ref!r} is not "
-                "declared under `externalTemplates`, so its arguments are not checked"
+                f"{pipeline.name}: {path} ({child.name}): {kind} {shown(child.template_ref)} is "
+                "not declared under `externalTemplates`, so its arguments are not checked"
             )
     return warnings
 

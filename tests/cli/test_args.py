@@ -229,6 +229,45 @@ def test_a_reader_that_goes_away_ends_the_command_quietly_with_status_1():
     assert (process.wait(), stderr) == (1, "")
 
 
+def run_command(*args, stdout):
+    """The console script in a process of its own, its stdout as given (stderr captured)."""
+    return subprocess.run(
+        [sys.executable, "-c", "from pulumi_argo_orchestration.cli.main import run; run()",
+         *map(str, args)],
+        stdout=stdout, stderr=subprocess.PIPE, text=True, cwd=ROOT, check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("command", [["render", SEED], ["validate", SEED], ["graph", SEED]])
+@pytest.mark.parametrize("when", ["before start-up", "after start-up"])
+def test_a_closed_stdout_is_an_error_not_a_traceback(command, when):
+    # `argo-orchestration render ... >&-`: Python starts with sys.stdout None; closed later, its
+    # descriptor is gone (EBADF).
+    code = "from pulumi_argo_orchestration.cli.main import run; run()"
+    if when == "after start-up":
+        code = f"import os; os.close(1); {code}"
+    closed = subprocess.run(
+        [sys.executable, "-c", code, *map(str, command)],
+        stderr=subprocess.PIPE, text=True, cwd=ROOT, check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        preexec_fn=(lambda: os.close(1)) if when == "before start-up" else None,
+    )  # fmt: skip
+    assert closed.returncode == 1
+    assert closed.stderr.startswith("argo-orchestration: cannot write the output: ")
+    assert "Traceback" not in closed.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full on this system")
+def test_a_full_disk_is_an_error_not_a_traceback():
+    with open("/dev/full", "w") as full:
+        result = run_command("render", SEED, stdout=full)
+    assert (result.returncode, result.stderr) == (
+        1,
+        "argo-orchestration: cannot write the output: No space left on device\n",
+    )
+
+
 def test_the_documented_help_is_the_real_one(monkeypatch):
     monkeypatch.setenv("COLUMNS", "100")
     text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")

@@ -174,3 +174,42 @@ def test_assignments(text, expected):
 def test_bad_assignments(text):
     with pytest.raises(ValueError, match="KEY=VALUE"):
         parse_assignment(text)
+
+
+# The alias bomb below written out: the list `a` is 1 node + 10 scalars of 2 (node + "x"), each
+# next list 1 + 10 of the one before, and the mapping 1 + its keys (`a` 2, `aN` 3 each).
+SIZES = [21]
+for _ in range(8):
+    SIZES.append(1 + 10 * SIZES[-1])
+EXPANDED = 1 + 2 + 3 * 8 + sum(SIZES)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            "name: deep\nruntime: python\nconfig: " + "[" * 100_000 + "]" * 100_000 + "\n",
+            "line 3, column 1008: not valid YAML: exceeded maximum nesting depth",
+        ),
+        (
+            "name: a\nruntime: python\nname: b\n",
+            "line 3, column 1: duplicate key 'name' (first on line 1): YAML would silently keep "
+            "only the last one",
+        ),
+        (
+            "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+            + "".join(
+                f"a{i}: &a{i} [{', '.join([f'*a{i - 1}' if i > 1 else '*a'] * 10)}]\n"
+                for i in range(1, 9)
+            ),
+            "line 1, column 1: with its aliases (*name) expanded the document would take about "
+            f"{EXPANDED:,} bytes, more than the 8 MiB an input file may hold",
+        ),
+    ],
+    ids=["nested-100000-deep", "duplicate-key", "alias-bomb"],
+)
+def test_a_project_file_is_read_within_the_spec_files_limits(tmp_path, text, problem):
+    write(tmp_path / "Pulumi.yaml", text)
+    with pytest.raises(ProjectError) as caught:
+        find_project(tmp_path)
+    assert caught.value.problems == (problem,)
