@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
 from typing import Any, NamedTuple
 
 _PLAIN_KEY = r"[A-Za-z0-9_$-]+"
@@ -12,15 +13,20 @@ ECHO_LIMIT = 80
 """At most this many characters of a value a message repeats; the message says how long it was."""
 
 
-def shown(value: object, *, code: bool = False) -> str:
-    """A value as a message repeats it: its repr (or, with `code`, text in backticks), cut to
-    about ECHO_LIMIT characters.
+def shown(value: object, *, code: bool = False, plain: bool = False) -> str:
+    """A value as a message repeats it: its repr (or, with `code`, text in backticks; with
+    `plain`, the text itself), cut to about ECHO_LIMIT characters.
 
     Every message that echoes input goes through here, so a 10-megabyte string, a YAML alias
     bomb or a 5,000-digit integer costs a line of stderr, not megabytes or a traceback: only the
     first few items of a container and the first characters of a string are looked at.
     """
     if isinstance(value, str):
+        if plain:
+            limit = ECHO_LIMIT * 4  # a program's own error message: it may say a lot
+            return (
+                value if len(value) <= limit else f"{value[:limit]}... ({len(value):,} characters)"
+            )
         if code:
             cut = value if len(value) <= ECHO_LIMIT else value[:ECHO_LIMIT] + "..."
             return f"`{cut}`" + (f" ({len(value):,} characters)" if cut is not value else "")
@@ -114,3 +120,29 @@ class ResolvedValueError(Exception):
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
         super().__init__(str(SpecError(self.problems)))
+
+
+_INVALID_COMPONENTS: ContextVar[Callable[[str, SpecError], None] | None] = ContextVar(
+    "invalid_components", default=None
+)
+
+
+def collect_invalid_components(collect: Callable[[str, SpecError], None]) -> None:
+    """From now on in this context, a component whose spec is invalid hands its error to
+    `collect` and is built empty, instead of raising it.
+
+    The offline engine's `render` and `validate` set this, so that one run of a program reports
+    every invalid pipeline, each at the line that declares it; the run then fails with all of
+    them. Everywhere else (`pulumi up`, tests) the component raises the SpecError at once.
+    """
+    _INVALID_COMPONENTS.set(collect)
+
+
+def report_invalid_component(component: str, error: SpecError) -> bool:
+    """True when a run collects invalid components and took this one's error (`component` is
+    e.g. `ScheduledPipeline "etl"`); False when the component must raise it."""
+    collect = _INVALID_COMPONENTS.get()
+    if collect is None:
+        return False
+    collect(component, error)
+    return True

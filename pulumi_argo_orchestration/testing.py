@@ -18,6 +18,8 @@ from typing import Any
 from .offline.engine import (
     SECRET_MARKER,
     SUPPORTED,
+    InvalidComponent,
+    InvalidComponents,
     LogMessage,
     OfflineRenderError,
     OfflineRun,
@@ -31,6 +33,8 @@ from .offline.engine import (
 __all__ = [
     "SECRET_MARKER",
     "SUPPORTED",
+    "InvalidComponent",
+    "InvalidComponents",
     "LogMessage",
     "OfflineRenderError",
     "OfflineRun",

@@ -19,6 +19,7 @@ import yaml
 
 from pulumi_argo_orchestration import dump_documents, pipeline_manifests
 from pulumi_argo_orchestration.argo.apply_order import apply_rank as manifest_sort_key
+from pulumi_argo_orchestration.argo.manifests import render_pipeline
 from pulumi_argo_orchestration.spec.loading import load_spec_file
 from pulumi_argo_orchestration.testing import run_pulumi
 from tests.conftest import EXAMPLE_SPECS, EXAMPLE_STACKS, EXAMPLES, ROOT
@@ -129,3 +130,25 @@ def test_example_stack_conforms_to_argo_schemas(example, project, stack, monkeyp
     assert {d["kind"] for d in documents} >= {"Namespace", "WorkflowTemplate", "CronWorkflow"}
     problems = [p for document in documents for p in argo_schemas.problems(document)]
     assert problems == []
+
+
+@pytest.mark.parametrize("spec", EXAMPLE_SPECS, ids=IDS)
+def test_a_spec_and_its_program_print_the_same_documents_and_warnings(spec):
+    """The same documents on stdout in the same order (one apply order, argo/apply_order.py;
+    keys within a document are sorted for a program, whose wire format keeps no order), and the
+    same warnings on stderr, word for word: `ScheduledPipeline` logs the spec's warnings through
+    `pulumi.log.warn`, and the offline engine hands them back."""
+    from tests.support.cli_runner import invoke
+
+    from_spec = invoke("render", spec)
+    from_program = invoke("render", spec.parent)
+    assert (from_spec.exit_code, from_program.exit_code) == (0, 0), from_program.stderr
+    documents = list(yaml.safe_load_all(from_spec.stdout))
+    assert list(yaml.safe_load_all(from_program.stdout)) == documents
+    assert [d["kind"] for d in documents] == sorted(
+        (d["kind"] for d in documents), key=lambda kind: manifest_sort_key({"kind": kind})
+    )
+    assert from_program.stderr == from_spec.stderr
+    assert from_spec.stderr.count("warning: ") == len(
+        render_pipeline(load_spec_file(spec)).warnings
+    )

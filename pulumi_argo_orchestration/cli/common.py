@@ -13,7 +13,8 @@ import sys
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from ..errors import shown
-from .sources import ProgramOptions, Rendered, RenderFailure, render_path
+from .rendering import DEFAULT_TIMEOUT, ProgramOptions, Rendered, RenderFailure
+from .sources import render_path
 from .usage import UsageError
 
 if TYPE_CHECKING:
@@ -27,6 +28,16 @@ def _existing_path(text: str) -> str:
     if not os.path.exists(text):
         raise argparse.ArgumentTypeError(f"Path {shown(text)} does not exist.")
     return text
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{shown(text)} is not a number of seconds.") from None
+    if not 0 <= seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"{shown(text)} is not a number of seconds (0 or more).")
+    return seconds
 
 
 def _start_time(value: str) -> datetime:
@@ -98,6 +109,13 @@ def _program_options(parser: argparse.ArgumentParser) -> None:
         metavar="KEY=VALUE",
         help="Set a secret config value (repeatable), seen by Config.require_secret.",
     )
+    parser.add_argument(
+        "--timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="Stop a program that runs longer than this; 0 for no limit. "
+        f"[default: {DEFAULT_TIMEOUT:g}]",
+    )
 
 
 _PATH_HELP = (
@@ -112,7 +130,7 @@ def _load(path: str, options: ProgramOptions, *, warn: bool = True) -> Rendered:
 
     if options.given and not is_program_path(path):
         raise _UsageError(
-            "--stack, --config, --secret and --show-secrets apply to Pulumi programs, "
+            "--stack, --config, --secret, --timeout and --show-secrets apply to Pulumi programs, "
             f"and {path} is a spec file"
         )
     try:

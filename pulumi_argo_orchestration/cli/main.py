@@ -37,7 +37,8 @@ from .common import (
     _start_time,
     _UsageError,
 )
-from .sources import ProgramOptions, RenderFailure, render_path
+from .rendering import ProgramOptions, RenderFailure
+from .sources import render_path
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -198,6 +199,7 @@ def render(
     stack: str | None,
     config: dict[str, str],
     secrets: dict[str, str],
+    timeout: float | None,
     show_secrets: bool,
     output_dir: str | None,
     fmt: str,
@@ -215,7 +217,7 @@ def render(
     """
     from .output_dir import OutputError, format_documents, write_directory
 
-    options = ProgramOptions(stack, config, secrets, show_secrets)
+    options = ProgramOptions(stack, config, secrets, show_secrets, timeout)
     rendered = _load(path, options)
     if output_dir is None:
         _output(format_documents(rendered.documents, fmt))
@@ -254,6 +256,7 @@ def validate(
     stack: str | None,
     config: dict[str, str],
     secrets: dict[str, str],
+    timeout: float | None,
     strict: bool,
     argo_schema: str | None,
 ) -> None:
@@ -266,7 +269,7 @@ def validate(
     if strict != (argo_schema is not None):
         raise _UsageError("--strict and --argo-schema DIR go together")
     schemas = _argo_schemas(argo_schema) if argo_schema else None
-    options = ProgramOptions(stack, config, secrets)
+    options = ProgramOptions(stack, config, secrets, timeout=timeout)
     failed = 0
     total = 0
     for path in paths:
@@ -331,6 +334,7 @@ def graph(
     stack: str | None,
     config: dict[str, str],
     secrets: dict[str, str],
+    timeout: float | None,
     fmt: str,
 ) -> None:
     """Draw the pipeline: trigger, orchestrator, stages, success and failure.
@@ -341,7 +345,7 @@ def graph(
     """
     from ..views.graph import GraphError, render_graph
 
-    rendered = _load(path, ProgramOptions(stack, config, secrets))
+    rendered = _load(path, ProgramOptions(stack, config, secrets, timeout=timeout))
     try:
         _output(render_graph(rendered.documents, fmt))
     except GraphError as error:
@@ -378,6 +382,7 @@ def schedule(
     stack: str | None,
     config: dict[str, str],
     secrets: dict[str, str],
+    timeout: float | None,
     count: int,
     start: datetime | None,
 ) -> None:
@@ -390,7 +395,7 @@ def schedule(
     from ..views.schedule_preview import format_preview, previews_from_manifests
 
     # The preview has its own, more specific, no-timezone warning.
-    rendered = _load(path, ProgramOptions(stack, config, secrets), warn=False)
+    rendered = _load(path, ProgramOptions(stack, config, secrets, timeout=timeout), warn=False)
     try:
         previews = previews_from_manifests(rendered.documents, start or _now(), count)
     except (ValueError, OverflowError) as error:

@@ -121,6 +121,7 @@ def simulate(
     stack: str | None,
     config: dict[str, str],
     secrets: dict[str, str],
+    timeout: float | None,
     failures: list[tuple[str, int | None]],
     durations: list[tuple[str, int]],
     runs: int,
@@ -142,7 +143,7 @@ def simulate(
     from ..views.simulation import simulate as run_simulation
     from ..views.timeline import format_mermaid, format_text
 
-    rendered = _load(path, ProgramOptions(stack, config, secrets), warn=False)
+    rendered = _load(path, ProgramOptions(stack, config, secrets, timeout=timeout), warn=False)
     scenario = Scenario(
         failures=dict(failures),
         durations=dict(durations),

@@ -70,6 +70,7 @@ def status(
     stack: str | None,
     config: dict[str, str],
     secrets: dict[str, str],
+    timeout: float | None,
     from_json: str | None,
     fmt: str,
     at: datetime | None,
@@ -93,7 +94,7 @@ def status(
     )
 
     # The spec's warnings are about deploying it, not about reading its runs.
-    rendered = _load(path, ProgramOptions(stack, config, secrets), warn=False)
+    rendered = _load(path, ProgramOptions(stack, config, secrets, timeout=timeout), warn=False)
     moment = at or _now()
     if moment.tzinfo is None:
         raise _UsageError("--at needs a time with an offset, e.g. 2026-01-01T08:00:00+01:00")

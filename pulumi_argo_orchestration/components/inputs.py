@@ -12,7 +12,7 @@ from inspect import isawaitable
 from typing import Any, NamedTuple
 
 import pulumi
-from pulumi.output import Unknown
+from pulumi.output import UNKNOWN, Unknown
 
 from ..errors import Problem, format_path
 from ..spec.inputs import PathPart, position
@@ -33,6 +33,11 @@ class Split(NamedTuple):
     skeleton: Any
     leaves: dict[Path, "pulumi.Output[Any]"]
     problems: list[Problem]
+
+
+def unknown_output() -> "pulumi.Output[Any]":
+    """An output known only after deployment: what an invalid component offers the program."""
+    return pulumi.Output.from_input(UNKNOWN)
 
 
 def is_output(value: Any) -> bool:

@@ -10,11 +10,11 @@ from typing import Any, Optional
 import pulumi
 
 from ..argo.manifests import render_pipeline
-from ..errors import SpecError
+from ..errors import SpecError, report_invalid_component
 from ..spec import names
 from ..spec.pipeline import Pipeline
 from .args import ScheduledPipelineArgs
-from .inputs import split
+from .inputs import split, unknown_output
 from .kubernetes_resources import register_manifests
 from .plan import Plan, Rendered
 
@@ -66,10 +66,19 @@ class ScheduledPipeline(pulumi.ComponentResource):
         args: ScheduledPipelineArgs,
         opts: Optional[pulumi.ResourceOptions] = None,
     ) -> None:
-        parts = split(dict(args) if not isinstance(args, Pipeline) else args, Pipeline)
-        if parts.problems:
-            raise SpecError(parts.problems)
-        plan = Plan(parts, Pipeline, render)
+        try:
+            parts = split(dict(args) if not isinstance(args, Pipeline) else args, Pipeline)
+            if parts.problems:
+                raise SpecError(parts.problems)
+            plan = Plan(parts, Pipeline, render)
+        except SpecError as error:
+            if not report_invalid_component(f'ScheduledPipeline "{resource_name}"', error):
+                raise
+            # An offline run that lists every invalid pipeline: go on, declaring nothing.
+            super().__init__(TYPE_TOKEN, resource_name, None, opts)
+            for output in type(self).__annotations__:
+                setattr(self, output, unknown_output())
+            return
         pipeline: Pipeline = plan.rendered.spec
         super().__init__(TYPE_TOKEN, resource_name, None, opts)
         gate = plan.gate(self)

@@ -8,11 +8,11 @@ from typing import Any, Optional
 import pulumi
 
 from ..argo.manifests import shared_template_manifests
-from ..errors import SpecError
+from ..errors import SpecError, report_invalid_component
 from ..spec.loading import load_shared_template
 from ..spec.pipeline import SharedTemplate
 from .args import SharedWorkflowTemplateArgs
-from .inputs import split
+from .inputs import split, unknown_output
 from .kubernetes_resources import register_manifests
 from .plan import Plan, Rendered
 
@@ -41,10 +41,21 @@ class SharedWorkflowTemplate(pulumi.ComponentResource):
         args: SharedWorkflowTemplateArgs,
         opts: Optional[pulumi.ResourceOptions] = None,
     ) -> None:
-        parts = split(dict(args) if not isinstance(args, SharedTemplate) else args, SharedTemplate)
-        if parts.problems:
-            raise SpecError(parts.problems)
-        plan = Plan(parts, SharedTemplate, render)
+        try:
+            parts = split(
+                dict(args) if not isinstance(args, SharedTemplate) else args, SharedTemplate
+            )
+            if parts.problems:
+                raise SpecError(parts.problems)
+            plan = Plan(parts, SharedTemplate, render)
+        except SpecError as error:
+            if not report_invalid_component(f'SharedWorkflowTemplate "{resource_name}"', error):
+                raise
+            # An offline run that lists every invalid component: go on, declaring nothing.
+            super().__init__(TYPE_TOKEN, resource_name, None, opts)
+            for output in type(self).__annotations__:
+                setattr(self, output, unknown_output())
+            return
         template: SharedTemplate = plan.rendered.spec
         super().__init__(TYPE_TOKEN, resource_name, None, opts)
         gate = plan.gate(self)

@@ -24,18 +24,35 @@ import os
 import re
 import runpy
 import sys
-from collections.abc import Callable, Iterator, Mapping
+import traceback
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib.machinery import PathFinder
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..argo.apply_order import in_apply_order
-from ..errors import format_path, shown
-from .project import DEFAULT_STACK, Project, find_project, namespaced, program_config
+from ..errors import (
+    Problem,
+    ResolvedValueError,
+    SpecError,
+    collect_invalid_components,
+    format_path,
+    shown,
+)
+from .project import (
+    DEFAULT_STACK,
+    Project,
+    find_project,
+    namespaced,
+    program_config,
+    program_location,
+)
 
 __all__ = [
     "SECRET_MARKER",
     "SUPPORTED",
+    "InvalidComponent",
+    "InvalidComponents",
     "LogMessage",
     "OfflineRenderError",
     "OfflineRun",
@@ -111,6 +128,34 @@ class OfflineRenderError(ValueError):
         if cause is not None:
             lines.append(f"(the program then failed: {type(cause).__name__}: {cause})")
         super().__init__("\n".join(lines))
+
+
+class InvalidComponent(NamedTuple):
+    """A component whose spec is invalid, and the program line that declares it."""
+
+    component: str
+    """e.g. `ScheduledPipeline "etl"`."""
+    location: str | None
+    """`path/__main__.py:12`, or None when no frame of the program is on the stack."""
+    error: SpecError
+
+
+class InvalidComponents(SpecError):
+    """Every component of a program run whose spec is invalid, each with its line (the run went
+    on past each one); `problems` reads `__main__.py:12: ScheduledPipeline "etl": path: why`."""
+
+    def __init__(
+        self, components: Sequence[InvalidComponent], cause: BaseException | None = None
+    ) -> None:
+        self.components = tuple(components)
+        self.cause = cause
+        super().__init__(
+            [
+                Problem(f"{c.location}: {c.component}" if c.location else c.component, str(problem))
+                for c in self.components
+                for problem in c.error.problems
+            ]
+        )
 
 
 @dataclass(frozen=True)
@@ -399,14 +444,13 @@ def _run(
     config: dict[str, str],
     secret_keys: frozenset[str],
     preview: bool,
+    every_invalid_component: tuple[Project, Path] | None = None,
 ) -> OfflineRun:
     from pulumi.runtime import mocks as pulumi_mocks
     from pulumi.runtime import rpc, settings
     from pulumi.runtime.config import set_all_config
     from pulumi.runtime.stack import run_pulumi_func
     from pulumi.runtime.sync_await import _sync_await
-
-    from ..errors import ResolvedValueError, SpecError
 
     run = OfflineRun(config=dict(config))
     auto_names: dict[tuple[str, str], str] = {}
@@ -442,11 +486,31 @@ def _run(
                 run.invokes.append(args.token)
             return {}, []
 
+    # Pulumi answers registrations in executor threads, and its mock monitor gives each thread an
+    # event loop of its own (`_ensure_event_loop`) that nothing closes: they are closed with the
+    # run's own loop.
+    thread_loops: set[Any] = set()
+
+    def note_thread_loop() -> None:
+        import asyncio
+
+        with contextlib.suppress(RuntimeError):  # no loop in this thread
+            thread_loops.add(asyncio.get_event_loop())
+
     class _RecordingMonitor(pulumi_mocks.MockMonitor):
         """`MockResourceArgs` carries no parent, dependencies or secrets: read the request."""
 
+        def Invoke(self, request: Any) -> Any:
+            try:
+                return super().Invoke(request)  # type: ignore[no-untyped-call]
+            finally:
+                note_thread_loop()
+
         def RegisterResource(self, request: Any) -> Any:
-            response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
+            try:
+                response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
+            finally:
+                note_thread_loop()
             if request.type != "pulumi:pulumi:Stack":
                 secrets: list[PropertyPath] = []
                 unknowns: list[PropertyPath] = []
@@ -473,7 +537,10 @@ def _run(
 
         def ReadResource(self, request: Any) -> Any:
             run.reads.append((request.type, request.name))
-            return super().ReadResource(request)  # type: ignore[no-untyped-call]
+            try:
+                return super().ReadResource(request)  # type: ignore[no-untyped-call]
+            finally:
+                note_thread_loop()
 
         def RegisterStackTransform(self, request: Any) -> Any:
             run.stack_transforms += 1
@@ -492,6 +559,7 @@ def _run(
                 run.logs.append(LogMessage(severity, request.message, request.urn))
 
     mocks = _OfflineMocks()
+    invalid: list[InvalidComponent] = []
 
     def _in_fresh_context() -> None:
         pulumi_mocks.set_mocks(
@@ -504,18 +572,29 @@ def _run(
         settings.SETTINGS.rpc_manager.clear()
         settings.SETTINGS.outputs.clear()
         set_all_config(dict(config), sorted(secret_keys))
-        _sync_await(run_pulumi_func(program))
+        if every_invalid_component is not None:
+            declared_in, caller_directory = every_invalid_component
+
+            def collect(component: str, error: SpecError) -> None:
+                frames = [(f.filename, f.lineno or 0) for f in traceback.extract_stack()]
+                location = program_location(frames, declared_in, relative_to=caller_directory)
+                invalid.append(InvalidComponent(component, location, error))
+
+            collect_invalid_components(collect)
+        _sync_await(run_pulumi_func(_ends_at_exit_0(program)))
 
     asyncio_logger = logging.getLogger("asyncio")
     level = asyncio_logger.level
     # A failed program leaves futures nobody awaits; Pulumi's own runner silences asyncio too.
     asyncio_logger.setLevel(logging.CRITICAL)
     try:
-        with _own_event_loop():
+        with _own_event_loop(thread_loops):
             contextvars.Context().run(_in_fresh_context)
-    except (SpecError, ResolvedValueError):
-        raise
     except Exception as error:
+        if invalid:
+            raise InvalidComponents(invalid, cause=error) from error
+        if isinstance(error, (SpecError, ResolvedValueError)):
+            raise
         problems = run.problems()
         if problems:
             raise OfflineRenderError(problems, cause=error) from error
@@ -524,46 +603,69 @@ def _run(
         settings.SETTINGS.outputs.clear()  # the runtime's hold on this run's futures
         settings.SETTINGS.rpc_manager.clear()
         asyncio_logger.setLevel(level)
+    if invalid:
+        raise InvalidComponents(invalid)
     return run
 
 
+def _ends_at_exit_0(program: Callable[[], Any]) -> Callable[[], Any]:
+    """`program`, for which `sys.exit(0)` (or `sys.exit()`) ends it normally, as it ends a process:
+    what it declared until then is the result. Any other exit status is an error."""
+
+    def ending_at_exit_0() -> Any:
+        try:
+            return program()
+        except SystemExit as exit:
+            if exit.code not in (None, 0):
+                raise
+            return None
+
+    return ending_at_exit_0
+
+
 @contextlib.contextmanager
-def _own_event_loop() -> Iterator[None]:
-    """Run on an event loop of the run's own, which keeps quiet about what a failure leaves.
+def _own_event_loop(thread_loops: set[Any]) -> Iterator[None]:
+    """Run on an event loop of the run's own, closed when the run ends, which keeps quiet about
+    what a failure leaves (Pulumi's own program runner does the same).
 
     When a value fails inside an apply, every resource waiting for it fails with the same error,
     which the run raises. Each of those futures would log "exception was never retrieved" when it
     is collected, whenever that is, formatting a traceback: collected inside another `ast.parse`
     (pytest formats tracebacks with it) that breaks the parse with CPython 3.11's SystemError
     "AST constructor recursion depth mismatch" (gh-106905). A future reports to its own loop.
-    Inside a running loop (an async test) Pulumi pumps that loop, so it is left alone.
+    A loop left open, the run's or one Pulumi gave an executor thread, is closed by the garbage
+    collector at exit, after its descriptors, and prints `Exception ignored in:
+    BaseEventLoop.__del__`; so the run's tasks are cancelled, its executor shut down (its threads
+    end: a process may fork afterwards) and those loops closed. Inside a running loop (an async
+    test) Pulumi pumps that loop, so it is left alone.
     """
     import asyncio
-    import warnings
 
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        pass
-    else:
-        yield
+    if asyncio._get_running_loop() is not None:
+        yield  # (and its executor's threads keep their loops: they may serve it again)
         return
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        try:
-            previous: asyncio.AbstractEventLoop | None = (
-                asyncio.get_event_loop_policy().get_event_loop()
-            )
-        except RuntimeError:
-            previous = None
+    # The loop installed before, if any: asking the policy for it would create one.
+    previous = getattr(getattr(asyncio.get_event_loop_policy(), "_local", None), "_loop", None)
     loop = asyncio.new_event_loop()
     loop.set_exception_handler(_quiet_about_unretrieved)
     asyncio.set_event_loop(loop)
     try:
         yield
     finally:
-        asyncio.set_event_loop(previous)
-        loop.close()
+        try:
+            pending = asyncio.all_tasks(loop)
+            for task in pending:
+                task.cancel()
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.run_until_complete(loop.shutdown_default_executor())
+        finally:
+            asyncio.set_event_loop(previous)
+            loop.close()
+            for thread_loop in thread_loops:
+                if not thread_loop.is_running() and not thread_loop.is_closed():
+                    thread_loop.close()
+            thread_loops.clear()
 
 
 # What asyncio says of the futures a failed run leaves: failed ones nobody awaited, and
@@ -590,6 +692,7 @@ def run_program(
     stack: str | None = None,
     config: Mapping[str, str] | None = None,
     secrets: Mapping[str, str] | None = None,
+    every_invalid_component: bool = False,
 ) -> OfflineRun:
     """Run a Pulumi program (directory with Pulumi.yaml, or a .py file) offline.
 
@@ -597,11 +700,19 @@ def run_program(
     values of `Pulumi.<stack>.yaml` when `stack` is given (a `secure:` value is a ProjectError
     naming the key), then `config`, then `secrets`. The program runs as `__main__` from its own
     directory, like `pulumi preview` runs it; its working directory, `sys.path`, `sys.argv` and
-    the modules it imports from its project are restored afterwards, so runs do not see each other.
+    the modules it imports from its project are restored afterwards.
+
+    With `every_invalid_component`, a component with an invalid spec does not stop the program:
+    the run goes on and then raises InvalidComponents listing each one with the line that declares
+    it (how `argo-orchestration render` reports them). The program shares this process: one that
+    patches the library or its own interpreter can affect what follows; the command line runs
+    each program in a process of its own.
     """
     project = find_project(path)
     settings = program_config(project, stack, config, secrets)
     main = str(project.main)
+    # Lines of the program are named from where the caller is, not from the program's directory.
+    located = (project, Path.cwd()) if every_invalid_component else None
     with _program_process_state(project):
         return _run(
             lambda: runpy.run_path(main, run_name="__main__"),
@@ -610,6 +721,7 @@ def run_program(
             config=settings.values,
             secret_keys=settings.secret_keys,
             preview=True,
+            every_invalid_component=located,
         )
 
 
@@ -641,10 +753,24 @@ def _program_process_state(project: Project) -> Iterator[None]:
         os.chdir(saved_cwd)
         sys.path[:] = saved_path
         sys.argv = saved_argv
-        # Modules found only through the program's directory belong to this run; installed
-        # packages (pulumi, this library) stay, so their classes keep one identity.
-        tops = {name.partition(".")[0] for name in set(sys.modules) - before}
-        local = {top for top in tops if PathFinder.find_spec(top, saved_path) is None}
+        # Modules loaded from the project's files belong to this run; everything else (pulumi,
+        # this library, however they are installed) stays, so its classes keep one identity.
+        roots = {project.root.resolve(), work_dir.resolve()}
         for name in set(sys.modules) - before:
-            if name.partition(".")[0] in local:
+            if _loaded_from(sys.modules[name], roots):
                 del sys.modules[name]
+
+
+def _loaded_from(module: Any, roots: set[Path]) -> bool:
+    """True when the module's file (or a namespace package's directory) is under one of `roots`."""
+    places = [getattr(module, "__file__", None), *(getattr(module, "__path__", None) or [])]
+    for place in places:
+        if not isinstance(place, str):
+            continue
+        try:
+            resolved = Path(place).resolve()
+        except OSError:
+            continue
+        if any(resolved == root or root in resolved.parents for root in roots):
+            return True
+    return False

@@ -282,23 +282,34 @@ def program_config(
 
 def failure_location(error: BaseException, project: Project) -> str | None:
     """`file:line` of the innermost frame inside the project, to point at the user's code."""
-    roots = {project.root.resolve(), project.work_dir.resolve()}
-    found: str | None = None
+    frames = []
     tb: TracebackType | None = error.__traceback__
     while tb is not None:
-        filename = Path(tb.tb_frame.f_code.co_filename)
+        frames.append((tb.tb_frame.f_code.co_filename, tb.tb_lineno))
+        tb = tb.tb_next
+    return program_location(frames, project)
+
+
+def program_location(
+    frames: Iterable[tuple[str, int]], project: Project, relative_to: Path | None = None
+) -> str | None:
+    """`file:line` of the last of `frames` (outermost first) inside the project, or None; the
+    file relative to `relative_to` (default: the working directory) when it is below it."""
+    roots = {project.root.resolve(), project.work_dir.resolve()}
+    found: str | None = None
+    for name, line in frames:
+        filename = Path(name)
         try:
             resolved = filename.resolve()
         except OSError:
             resolved = filename
         if any(resolved == root or root in resolved.parents for root in roots):
-            found = f"{_display(resolved)}:{tb.tb_lineno}"
-        tb = tb.tb_next
+            found = f"{_display(resolved, relative_to or Path.cwd())}:{line}"
     return found
 
 
-def _display(path: Path) -> str:
+def _display(path: Path, base: Path) -> str:
     try:
-        return str(path.relative_to(Path.cwd()))
+        return str(path.relative_to(base))
     except ValueError:
         return str(path)

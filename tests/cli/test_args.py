@@ -11,7 +11,7 @@ import pytest
 
 from pulumi_argo_orchestration import __version__
 from tests.conftest import EXAMPLES, ROOT
-from tests.support.cli_runner import invoke
+from tests.support.cli_runner import invoke, run_console
 
 SEED = EXAMPLES / "scheduled-sync" / "pipeline.yaml"
 # the commands that take a PATH
@@ -78,7 +78,7 @@ def test_an_assignment_without_equals_is_a_usage_error():
 def test_program_options_on_a_spec_file_say_why(tmp_path):
     message = usage_error(invoke("render", SEED, "--show-secrets"), "render")
     assert message == (
-        "--stack, --config, --secret and --show-secrets apply to Pulumi programs, "
+        "--stack, --config, --secret, --timeout and --show-secrets apply to Pulumi programs, "
         f"and {SEED} is a spec file"
     )
 
@@ -229,16 +229,6 @@ def test_a_reader_that_goes_away_ends_the_command_quietly_with_status_1():
     assert (process.wait(), stderr) == (1, "")
 
 
-def run_command(*args, stdout):
-    """The console script in a process of its own, its stdout as given (stderr captured)."""
-    return subprocess.run(
-        [sys.executable, "-c", "from pulumi_argo_orchestration.cli.main import run; run()",
-         *map(str, args)],
-        stdout=stdout, stderr=subprocess.PIPE, text=True, cwd=ROOT, check=False,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )  # fmt: skip
-
-
 @pytest.mark.parametrize("command", [["render", SEED], ["validate", SEED], ["graph", SEED]])
 @pytest.mark.parametrize("when", ["before start-up", "after start-up"])
 def test_a_closed_stdout_is_an_error_not_a_traceback(command, when):
@@ -261,7 +251,7 @@ def test_a_closed_stdout_is_an_error_not_a_traceback(command, when):
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full on this system")
 def test_a_full_disk_is_an_error_not_a_traceback():
     with open("/dev/full", "w") as full:
-        result = run_command("render", SEED, stdout=full)
+        result = run_console("render", SEED, stdout=full)
     assert (result.returncode, result.stderr) == (
         1,
         "argo-orchestration: cannot write the output: No space left on device\n",

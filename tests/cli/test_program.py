@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+import time
 
 import pytest
 import yaml
@@ -14,7 +15,7 @@ from pulumi_argo_orchestration.cli import output_dir as render_output
 from pulumi_argo_orchestration.spec.loading import load_spec_file
 from pulumi_argo_orchestration.testing import SUPPORTED, render_program
 from tests.conftest import EXAMPLES
-from tests.support.cli_runner import invoke
+from tests.support.cli_runner import invoke, run_console
 
 SEED = EXAMPLES / "scheduled-sync" / "pipeline.yaml"
 
@@ -136,24 +137,65 @@ def test_a_failing_program_points_at_its_line_without_a_traceback(program):
     assert "Traceback" not in result.stderr
 
 
-def test_a_program_that_exits_is_a_failure_not_an_empty_success(program):
-    (program / "__main__.py").write_text("import sys\nsys.exit(0)\n", encoding="utf-8")
+@pytest.mark.parametrize(("ending", "expected"), [("sys.exit(0)", 0), ("sys.exit()", 0)])
+def test_a_program_that_exits_with_status_0_has_simply_ended(program, ending, expected):
+    # As its process would end: what it declared until then is the render.
+    source = (program / "__main__.py").read_text(encoding="utf-8")
+    (program / "__main__.py").write_text(f"import sys\n{source}\n{ending}\n", encoding="utf-8")
     result = invoke("render", program)
-    assert result.exit_code == 1
-    assert "__main__.py:2: SystemExit: 0" in result.stderr
+    assert result.exit_code == expected, result.stderr
+    assert data_of(result)["team"] == "none"
 
 
-def test_an_invalid_spec_inside_a_program_lists_its_problems(program):
+def test_a_program_that_exits_with_another_status_fails_at_that_line(program):
+    (program / "__main__.py").write_text("import sys\nsys.exit(3)\n", encoding="utf-8")
+    result = invoke("render", program)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"{program}: the program failed\n"
+        f"  - {program / '__main__.py'}:2: the program exited with status 3 (sys.exit)\n"
+    )
+
+
+def test_a_program_that_declares_nothing_renders_nothing_and_says_so(program, tmp_path):
+    (program / "__main__.py").write_text("import pulumi\n", encoding="utf-8")
+    out = tmp_path / "out"
+    (out).mkdir()
+    (out / "old.yaml").write_text("kind: ConfigMap\n", encoding="utf-8")
+    result = invoke("render", program, "-o", out)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"{program}: nothing to render\n"
+        "  - the program declares no Kubernetes resources (no ScheduledPipeline, no typed "
+        "pulumi-kubernetes resource): check that PATH is the program you meant\n"
+    )
+    assert [p.name for p in out.iterdir()] == ["old.yaml"]  # the previous render stays
+
+
+def test_every_invalid_pipeline_is_reported_with_its_component_and_line(program):
     (program / "__main__.py").write_text(
         "from pulumi_argo_orchestration import ScheduledPipeline\n"
-        "ScheduledPipeline('etl', {'name': 'Bad_Name', 'schedule': '0 */4 * *', 'stages': []})\n",
+        "ScheduledPipeline('etl', {'name': 'Bad_Name', 'schedule': '0 */4 * *', 'stages': []})\n"
+        "ok = ScheduledPipeline('ok', {'name': 'ok', 'schedule': '@daily', 'timezone': 'UTC',\n"
+        "    'stages': [[{'name': 'a', 'workflow_template': 't'}]]})\n"
+        "late = ScheduledPipeline('late', {'name': 'late', 'schedule': '@daily',\n"
+        "    'timezone': 'Mars/Olympus', 'stages': [[{'name': 'a', 'workflow_template': 't'}]]})\n",
         encoding="utf-8",
     )
     result = invoke("render", program)
-    assert result.exit_code == 1
-    assert "invalid pipeline spec (3 problems)" in result.stderr
-    for path in ("name:", "schedule:", "stages:"):
-        assert f"  - {path}" in result.stderr
+    assert (result.exit_code, result.stdout) == (1, "")
+    where = program / "__main__.py"
+    assert result.stderr.splitlines() == [
+        f"{program}: 2 components with an invalid spec",
+        f"  - {where}:2: ScheduledPipeline \"etl\": name: 'Bad_Name' must be a lowercase "
+        "DNS-1123 label: a-z, 0-9 and '-', starting and ending with a letter or digit",
+        f"  - {where}:2: ScheduledPipeline \"etl\": schedule: invalid cron schedule '0 */4 * *': "
+        "expected 5 fields (minute hour day-of-month month day-of-week), got 4",
+        f'  - {where}:2: ScheduledPipeline "etl": stages: a pipeline needs at least one stage '
+        "with a child",
+        f'  - {where}:5: ScheduledPipeline "late": timezone: unknown time zone '
+        "'Mars/Olympus': use an IANA name such as 'Europe/Zurich' or 'UTC'",
+    ]
 
 
 def test_json_on_stdout_is_a_kubernetes_list():
@@ -242,3 +284,110 @@ def test_same_kind_and_name_in_two_api_groups_get_their_group_in_the_file_name()
     ]
     with pytest.raises(render_output.OutputError, match="same object"):
         render_output.file_names([documents[0], documents[0]], "yaml")
+
+
+# --- programs that misbehave: each is a fixture of the adversarial run ---------------------------
+
+CONFIG_MAP = (
+    "import pulumi_kubernetes as k8s\n"
+    "k8s.core.v1.ConfigMap('c', metadata={'name': 'c', 'namespace': 'd'}, data={'a': 'b'})\n"
+)
+
+
+def write_program(directory, source):
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "Pulumi.yaml").write_text(f"name: {directory.name}\nruntime: python\n")
+    (directory / "__main__.py").write_text(textwrap.dedent(source), encoding="utf-8")
+    return directory
+
+
+def test_nothing_a_program_writes_reaches_stdout(tmp_path):
+    """Descriptor 1 itself, the interpreter's original stdout, a subprocess and an atexit
+    handler: the YAML on stdout stays the manifests alone, and all of it reaches stderr."""
+    program = write_program(
+        tmp_path / "noisy",
+        CONFIG_MAP + "import atexit, os, subprocess, sys\n"
+        "os.write(1, b'fd-1\\n')\n"
+        "sys.__stdout__.write('dunder-stdout\\n'); sys.__stdout__.flush()\n"
+        "print('print')\n"
+        "subprocess.run([sys.executable, '-c', 'print(\"subprocess\")'], check=True)\n"
+        "atexit.register(lambda: os.write(1, b'atexit\\n'))\n",
+    )
+    result = run_console("render", program)
+    assert result.returncode == 0, result.stderr
+    assert list(yaml.safe_load_all(result.stdout)) == [
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "namespace": "d"},
+         "data": {"a": "b"}},
+    ]  # fmt: skip
+    for line in ("fd-1", "dunder-stdout", "print", "subprocess", "atexit"):
+        assert f"{line}\n" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("ending", "reason"),
+    [
+        ("class Stop(BaseException):\n    pass\nraise Stop('stop')\n", "5: Stop: stop"),
+        ("raise GeneratorExit('bye')\n", "3: GeneratorExit: bye"),
+        ("raise KeyboardInterrupt\n", "3: KeyboardInterrupt"),
+        ("import sys\nsys.exit('bad config')\n", "4: the program exited (sys.exit): bad config"),
+    ],
+    ids=["own-base-exception", "generator-exit", "keyboard-interrupt", "exit-with-message"],
+)
+def test_a_program_that_ends_with_any_base_exception_fails_at_its_line(tmp_path, ending, reason):
+    program = write_program(tmp_path / "ends", CONFIG_MAP + ending)
+    result = invoke("render", program)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"{program}: the program failed\n  - {program / '__main__.py'}:{reason}\n"
+    )
+
+
+def test_a_program_that_ends_its_process_is_a_failure_not_the_commands_status(tmp_path):
+    program = write_program(tmp_path / "exits", CONFIG_MAP + "import os\nos._exit(3)\n")
+    result = run_console("render", program)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"{program}: the program failed\n"
+        "  - it ended its process with exit status 3 before it finished (os._exit, or a crash)\n"
+    )
+
+
+def test_a_program_that_never_ends_is_stopped_after_the_timeout(tmp_path):
+    """With what it started: the sleeping subprocess is stopped too (its process group)."""
+    marker = tmp_path / "still-running"
+    program = write_program(
+        tmp_path / "loops",
+        CONFIG_MAP + "import subprocess, sys\n"
+        f"subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(3); "
+        f'open({str(marker)!r}, "w").close()\'])\n'
+        "while True:\n    pass\n",
+    )
+    result = invoke("render", program, "--timeout", "1")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"{program}: the program failed\n"
+        "  - it did not finish within 1 seconds and was stopped (--timeout SECONDS allows "
+        "longer, 0 no limit)\n"
+    )
+    time.sleep(3.5)
+    assert not marker.exists()
+
+
+def test_a_program_that_patches_the_library_cannot_change_the_next_verdict(tmp_path):
+    patcher = write_program(
+        tmp_path / "patcher",
+        CONFIG_MAP + "from pulumi_argo_orchestration.syntax import kubernetes_names\n"
+        "kubernetes_names.is_dns_label = lambda value: True\n",
+    )
+    invalid = write_program(
+        tmp_path / "invalid",
+        """\
+        from pulumi_argo_orchestration import ScheduledPipeline
+        ScheduledPipeline('etl', {'name': 'Not_A_Label', 'schedule': '@daily',
+            'timezone': 'UTC', 'stages': [[{'name': 'a', 'workflow_template': 't'}]]})
+        """,
+    )
+    result = invoke("validate", patcher, invalid)
+    assert result.exit_code == 1
+    assert result.stdout == f"{patcher}: ok (1 manifest)\n"
+    assert "ScheduledPipeline \"etl\": name: 'Not_A_Label' must be a lowercase" in result.stderr

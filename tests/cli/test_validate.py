@@ -75,7 +75,10 @@ def test_programs_report_their_spec_problems_and_unsupported_declarations(tmp_pa
     result = invoke("validate", bad_spec, helm)
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert lines[0].startswith(f"{bad_spec}: stages[0][0].name: ")
+    where = bad_spec / "__main__.py"
+    assert lines[0].startswith(
+        f'{bad_spec}: {where}:2: ScheduledPipeline "etl": stages[0][0].name: '
+    )
     assert lines[1].startswith(f'{helm}: kubernetes:helm.sh/v4:Chart "argo": yaml, helm')
     assert lines[2] == "2 problems in 2 of 2 files"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import sys
 
 import pulumi
@@ -17,6 +18,7 @@ from pulumi_argo_orchestration.offline.engine import AUTONAMED_ANNOTATION
 from pulumi_argo_orchestration.testing import (
     SECRET_MARKER,
     SUPPORTED,
+    InvalidComponents,
     OfflineRenderError,
     render_program,
     run_program,
@@ -205,6 +207,90 @@ def test_runs_are_isolated_after_failures_too():
     second = run_pulumi(program, stack="two")
     assert stacks == [("one", "1"), ("two", None)]
     assert [r.name for r in first.resources] == [r.name for r in second.resources] == ["cm"]
+
+
+def test_a_run_that_fails_inside_an_apply_does_not_fail_the_next_one():
+    """Pulumi keeps one set of pending outputs for every context (runtime/settings.py): the
+    failed apply's task stayed in it, and the next run raised its ZeroDivisionError."""
+
+    def failing():
+        broken = pulumi.Output.from_input("x").apply(lambda _: 1 / 0)
+        config_map("a", {"k": broken})
+
+    with pytest.raises(ZeroDivisionError):
+        run_pulumi(failing, preview=False)
+    run = run_pulumi(lambda: ScheduledPipeline("etl", minimal_spec()))
+    assert len(run.kubernetes_resources()) == 4
+
+
+def test_every_event_loop_of_a_run_is_closed_when_it_ends(monkeypatch):
+    """Left open, the garbage collector closes them at exit, after their descriptors:
+    `Exception ignored in: BaseEventLoop.__del__ ... Invalid file descriptor: -1`."""
+    import asyncio
+
+    created = []
+    new_event_loop = asyncio.new_event_loop
+
+    def recording():
+        loop = new_event_loop()
+        created.append(loop)
+        return loop
+
+    monkeypatch.setattr(asyncio, "new_event_loop", recording)
+    run_pulumi(lambda: ScheduledPipeline("etl", minimal_spec()))
+    with pytest.raises(ZeroDivisionError):
+        run_pulumi(lambda: (config_map("half", {"a": "b"}), 1 / 0))
+    assert len(created) >= 2
+    assert all(loop.is_closed() for loop in created)
+
+
+def test_exit_status_0_ends_a_program_with_what_it_declared():
+    def program():
+        config_map("before", {"a": "b"})
+        sys.exit(0)
+
+    assert [r.name for r in run_pulumi(program).resources] == ["before"]
+    with pytest.raises(SystemExit):
+        run_pulumi(lambda: sys.exit(2))
+
+
+def test_every_invalid_component_is_collected_with_its_line(tmp_path):
+    program = write_program(
+        tmp_path / "p",
+        "from pulumi_argo_orchestration import ScheduledPipeline, SharedWorkflowTemplate\n"
+        "a = ScheduledPipeline('a', {'name': 'a', 'schedule': 'never', 'stages': []})\n"
+        "t = SharedWorkflowTemplate('t', {'name': 'T', 'image': 'alpine'})\n"
+        "print(a.cron_workflow_name, t.template_name)\n",
+    )
+    with pytest.raises(SpecError):  # without collecting: the first one ends the program
+        run_program(program)
+    with pytest.raises(InvalidComponents) as caught:
+        run_program(program, every_invalid_component=True)
+    where = program / "__main__.py"
+    assert [(c.component, c.location) for c in caught.value.components] == [
+        ('ScheduledPipeline "a"', f"{where}:2"),
+        ('SharedWorkflowTemplate "t"', f"{where}:3"),
+    ]
+    assert [p.path for p in caught.value.problems] == [
+        f'{where}:2: ScheduledPipeline "a"',
+        f'{where}:2: ScheduledPipeline "a"',
+        f'{where}:3: SharedWorkflowTemplate "t"',
+    ]
+    assert caught.value.cause is None  # their outputs are unknown: the program went on
+
+
+def test_a_fresh_process_runs_two_programs_built_from_the_model():
+    """The modules a program imports from this library stay, however it is installed: with an
+    editable install the second program's `Pipeline` was another class than the library's."""
+    code = (
+        "from pulumi_argo_orchestration.testing import render_program\n"
+        f"for name in ('retry-backoff', 'argument-contracts', 'retry-backoff'):\n"
+        f"    print(len(render_program({str(EXAMPLES)!r} + '/' + name)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert (result.returncode, result.stdout) == (0, "12\n8\n12\n"), result.stderr
 
 
 def write_program(directory, body, name="demo"):

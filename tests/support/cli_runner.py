@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import io
-from typing import NamedTuple
+import os
+import subprocess
+import sys
+from typing import Any, NamedTuple
 
 from pulumi_argo_orchestration.cli.main import main
 
@@ -48,3 +51,21 @@ def invoke(*args: object) -> Result:
                 print(exit.code, file=stderr)
                 code = 1
     return Result(code, stdout.getvalue(), stderr.getvalue(), output.getvalue())
+
+
+def run_console(*args: object, **popen: Any) -> subprocess.CompletedProcess[str]:
+    """`argo-orchestration ARGS...` as a process of its own, as a shell runs it: what it writes to
+    the real file descriptors is what a test sees (stdout and stderr captured unless given)."""
+    from tests.conftest import ROOT
+
+    popen.setdefault("stdout", subprocess.PIPE)
+    popen.setdefault("stderr", subprocess.PIPE)
+    return subprocess.run(
+        [sys.executable, "-c", "from pulumi_argo_orchestration.cli.main import run; run()"]
+        + [str(a) for a in args],
+        text=True,
+        cwd=popen.pop("cwd", ROOT),
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+        **popen,
+    )
