@@ -225,7 +225,7 @@ def render(
     try:
         written = write_directory(output_dir, rendered.documents, fmt)
     except OutputError as error:
-        _fail(f"{path}: nothing written: {error}")
+        _fail(f"{path}: {error}" if error.written else f"{path}: nothing written: {error}")
     _output("".join(f"{file}\n" for file in written))
 
 
@@ -498,6 +498,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     except KeyboardInterrupt:
         print("Aborted!", file=sys.stderr)
         sys.exit(1)
+    except _Terminated:
+        # Everything the command had started is undone by now (staging directories, a program's
+        # process); end as a process killed by SIGTERM would, by the shell's convention.
+        print("Terminated!", file=sys.stderr)
+        sys.exit(128 + 15)
 
 
 def _flush_output() -> None:
@@ -523,8 +528,19 @@ def _discard_output() -> None:
         os.close(devnull)
 
 
+class _Terminated(BaseException):
+    """SIGTERM, raised where the command is so that it cleans up as for Ctrl-C."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
 def run() -> None:
     """The `argo-orchestration` console script: `main`, then a quick exit."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         main()
     finally:
