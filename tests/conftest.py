@@ -53,24 +53,44 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(f"{name}: {count}")
 
 
+# What the tests read beside the checkout, and why a test cannot run without it.
+_SHARED_REASONS = {
+    SHARED_ARGO: SHARED_MISSING,
+    SHARED_ARGO_V35: SHARED_V35_MISSING,
+    ARGO_EXAMPLES: ARGO_EXAMPLES_MISSING,
+    SHARED_SEED: SEED_MISSING,
+}
+
+
+def require_shared(directory: Path = SHARED_ARGO) -> Path:
+    """`directory` beside the checkout (`../shared/...`) when it is there (Argo's schema
+    directories must hold `schema.json`); otherwise the test skips with the reason, or, with `CI`
+    set, fails: CI has the files, so their absence is an error there, not a reason to check less.
+    """
+    needs_schema = directory in (SHARED_ARGO, SHARED_ARGO_V35)
+    present = (directory / "schema.json").is_file() if needs_schema else directory.is_dir()
+    if not present:
+        reason = _SHARED_REASONS.get(directory, SHARED_MISSING)
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} (CI is set: these checks must run)", pytrace=False)
+        pytest.skip(reason)
+    return directory
+
+
 @pytest.fixture(scope="session")
 def argo_schemas():
-    """Argo's v4 JSON schema and CRDs, or a skip when `../shared/argo` is absent."""
-    if not (SHARED_ARGO / "schema.json").is_file():
-        pytest.skip(SHARED_MISSING)
+    """Argo's v4 JSON schema and CRDs (see `require_shared` when `../shared/argo` is absent)."""
     from pulumi_argo_orchestration.views.conformance import ArgoSchemas
 
-    return ArgoSchemas.load(SHARED_ARGO)
+    return ArgoSchemas.load(require_shared(SHARED_ARGO))
 
 
 @pytest.fixture(scope="session")
 def argo_v35_schemas():
-    """Argo v3.5.15's JSON schema and CRDs, or a skip when `../shared/argo/v3.5` is absent."""
-    if not (SHARED_ARGO_V35 / "schema.json").is_file():
-        pytest.skip(SHARED_V35_MISSING)
+    """Argo v3.5.15's JSON schema and CRDs (`../shared/argo/v3.5`, see `require_shared`)."""
     from pulumi_argo_orchestration.views.conformance import ArgoSchemas
 
-    return ArgoSchemas.load(SHARED_ARGO_V35)
+    return ArgoSchemas.load(require_shared(SHARED_ARGO_V35))
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from pulumi_argo_orchestration import SpecError, pipeline_manifests
-from tests.conftest import SHARED_ARGO, SHARED_MISSING, minimal_spec
+from tests.conftest import SHARED_ARGO_V35, minimal_spec, require_shared
 
 LOCKED = {
     "name": "a",
@@ -49,11 +49,9 @@ def test_v3_5_child_manifest_spells_locks_in_the_singular():
         "semaphore": {"configMapKeyRef": {"name": "limits", "key": "warehouse"}},
         "mutex": {"name": "publisher"},
     }
-    if not (SHARED_ARGO / "v3.5" / "schema.json").is_file():
-        pytest.skip(SHARED_MISSING)
     from pulumi_argo_orchestration.views.conformance import ArgoSchemas
 
-    schemas = ArgoSchemas.load(SHARED_ARGO / "v3.5")
+    schemas = ArgoSchemas.load(require_shared(SHARED_ARGO_V35))
     assert [p for d in documents for p in schemas.problems(d)] == []
 
 
@@ -132,14 +130,12 @@ def test_the_data_platform_example_uses_every_job_field():
     assert readers  # an output handed to a later child
 
 
-def test_every_job_field_renders_conforming_restricted_documents():
+def test_every_job_field_renders_conforming_restricted_documents(schemas_for):
     """The spec with every new field: Argo's schema and CRDs (strict), each child manifest, and
     the restricted Pod Security Standard over every pod (tests/support/safety_checks.py)."""
-    from tests.support.safety_checks import SCHEMAS, check_pipeline
+    from tests.support.safety_checks import check_pipeline
 
-    if SCHEMAS is None:
-        pytest.skip(SHARED_MISSING)
-    documents = check_pipeline(_data_platform(), "job fields")
+    documents = check_pipeline(_data_platform(), "job fields", schemas_for)
     assert {d["kind"] for d in documents} >= {"WorkflowTemplate", "CronWorkflow"}
 
 
@@ -156,11 +152,9 @@ def test_every_job_field_but_backoff_cap_also_runs_on_argo_v3_5():
     ]
     del spec["templates"][0]["retryStrategy"]["backoff"]["cap"]
     documents = pipeline_manifests(spec)
-    if not (SHARED_ARGO / "v3.5" / "schema.json").is_file():
-        pytest.skip(SHARED_MISSING)
     from pulumi_argo_orchestration.views.conformance import ArgoSchemas
 
-    schemas = ArgoSchemas.load(SHARED_ARGO / "v3.5")
+    schemas = ArgoSchemas.load(require_shared(SHARED_ARGO_V35))
     assert [p for d in documents for p in schemas.problems(d)] == []
 
 

@@ -49,8 +49,8 @@ FUZZ = settings(
         templates=[{"name": "worker", "image": "a", "resources": {"requests": {"cpu": 0.5}}}]
     )
 )
-def test_valid_specs_render_to_conforming_documents(spec):
-    check_pipeline(spec, "fuzz")
+def test_valid_specs_render_to_conforming_documents(spec, schemas_for):
+    check_pipeline(spec, "fuzz", schemas_for)
     FIGURES["fuzz: valid specs generated"] += 1
 
 
@@ -70,7 +70,7 @@ def test_broken_specs_name_every_broken_field(spec, breakages):
 
 @settings(FUZZ, max_examples=GARBLED_EXAMPLES)
 @given(spec=garbled_specs())
-def test_arbitrary_data_is_a_spec_error_or_a_valid_spec(spec):
+def test_arbitrary_data_is_a_spec_error_or_a_valid_spec(spec, schemas_for):
     try:
         pipeline = load_pipeline(spec)
     except SpecError as error:
@@ -78,7 +78,7 @@ def test_arbitrary_data_is_a_spec_error_or_a_valid_spec(spec):
         if not isinstance(spec, dict):
             assert [p.path for p in error.problems] == [""]
     else:
-        check_pipeline(pipeline.model_dump(by_alias=True, exclude_none=True), "fuzz")
+        check_pipeline(pipeline.model_dump(by_alias=True, exclude_none=True), "fuzz", schemas_for)
     FIGURES["fuzz: arbitrary documents generated"] += 1
 
 

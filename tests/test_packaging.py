@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from pulumi_argo_orchestration import __version__
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES, ROOT, require_shared
 
 SEED = EXAMPLES / "scheduled-sync" / "pipeline.yaml"
 GOLDEN = ROOT / "tests" / "golden" / "scheduled-sync.yaml"
@@ -181,8 +181,7 @@ def test_the_wheel_installs_into_a_fresh_venv_and_renders(dist: Path, tmp_path: 
 
 def test_the_shipped_argo_schema_is_the_generators_output_from_argos_schema():
     """`scripts/generate_argo_schema.py --check`: the package data matches ../shared/argo."""
-    if not (ROOT.parent / "shared" / "argo" / "schema.json").is_file():
-        pytest.skip("../shared/argo not found: Argo's schema lives beside the checkout")
+    require_shared()
     check = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "generate_argo_schema.py"), "--check"],
         capture_output=True,

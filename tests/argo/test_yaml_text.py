@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pulumi_argo_orchestration import dump_documents, pipeline_manifests
-from pulumi_argo_orchestration.argo.yaml_text import _represent_str, dump_document
+from pulumi_argo_orchestration.argo.yaml_text import dump_document
 from tests.conftest import EXAMPLE_SPECS
 
 pytestmark = pytest.mark.skipif(
@@ -17,10 +17,20 @@ pytestmark = pytest.mark.skipif(
 
 
 class GenericDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
-    """PyYAML's generic path with the same literal-block strings: the reference output."""
+    """PyYAML's generic path, with the one rule the manifests add written out here: the
+    reference output."""
 
 
-GenericDumper.add_representer(str, _represent_str)
+def literal_block_if_multiline(dumper, value):
+    """A string with a line break as a literal block (`|`), so a child manifest or a script
+    reads as written; any other string as PyYAML's SafeRepresenter writes it."""
+    node = yaml.representer.SafeRepresenter.represent_str(dumper, value)
+    if "\n" in value:
+        node.style = "|"
+    return node
+
+
+GenericDumper.add_representer(str, literal_block_if_multiline)
 
 
 def generic_documents(documents):
@@ -89,3 +99,10 @@ def test_nan_and_signed_zero_are_written_as_the_generic_dumper_writes_them():
 def test_types_the_safe_dumper_refuses_are_still_refused():
     with pytest.raises(yaml.representer.RepresenterError):
         dump_documents([{"value": object()}])
+
+
+def test_multiline_strings_are_literal_blocks_that_read_back_the_same():
+    document = {"script": "set -e\necho 'a: b'\n", "one": "line"}
+    text = dump_document(document)
+    assert text == "script: |\n  set -e\n  echo 'a: b'\none: line\n"
+    assert yaml.safe_load(text) == document

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from tests.conftest import EXAMPLE_SPECS, EXAMPLES, SHARED_ARGO, SHARED_MISSING
+from tests.conftest import EXAMPLE_SPECS, EXAMPLES, SHARED_ARGO, require_shared
 from tests.support.cli_runner import invoke
 
 
@@ -84,8 +82,7 @@ def test_programs_report_their_spec_problems_and_unsupported_declarations(tmp_pa
 
 
 def test_strict_checks_the_manifests_against_argos_schemas(tmp_path):
-    if not (SHARED_ARGO / "schema.json").is_file():
-        pytest.skip(SHARED_MISSING)
+    require_shared()
     program = tmp_path / "raw"
     write(program / "Pulumi.yaml", "name: raw\nruntime: python\n")
     write(

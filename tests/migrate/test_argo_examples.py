@@ -15,7 +15,7 @@ import pytest
 from pulumi_argo_orchestration.argo.manifests import pipeline_manifests, shared_template_manifests
 from pulumi_argo_orchestration.migrate.documents import read_files
 from pulumi_argo_orchestration.migrate.importer import IMPORTED, PARTIAL, REFUSED, import_input
-from tests.conftest import ARGO_EXAMPLES, ARGO_EXAMPLES_MISSING
+from tests.conftest import ARGO_EXAMPLES, require_shared
 
 UNREADABLE = "unreadable"
 OUTCOMES = {
@@ -84,9 +84,7 @@ FILES = sorted({key.rsplit(":", 1)[0] for key in OUTCOMES})
 
 @pytest.fixture(scope="module")
 def examples():
-    if not ARGO_EXAMPLES.is_dir():
-        pytest.skip(ARGO_EXAMPLES_MISSING)
-    return ARGO_EXAMPLES
+    return require_shared(ARGO_EXAMPLES)
 
 
 def test_the_table_lists_every_example_file(examples):

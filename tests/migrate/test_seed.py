@@ -20,7 +20,7 @@ from pulumi_argo_orchestration import pipeline_manifests
 from pulumi_argo_orchestration.argo.manifests import shared_template_manifests
 from pulumi_argo_orchestration.migrate.documents import read_files
 from pulumi_argo_orchestration.migrate.importer import import_input
-from tests.conftest import SEED_MISSING, SHARED_SEED
+from tests.conftest import SHARED_SEED, require_shared
 from tests.support.argo_substitution import entry_steps, run_child
 
 SEEDS = ["basic.yaml", "parallel.yaml", "params.yaml"]
@@ -28,9 +28,7 @@ SEEDS = ["basic.yaml", "parallel.yaml", "params.yaml"]
 
 @pytest.fixture(scope="module")
 def seed_dir():
-    if not SHARED_SEED.is_dir():
-        pytest.skip(SEED_MISSING)
-    return SHARED_SEED
+    return require_shared(SHARED_SEED)
 
 
 def orchestration(cron: dict[str, Any]) -> dict[str, Any]:

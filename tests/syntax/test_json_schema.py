@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from pulumi_argo_orchestration.spec import argo_fields
 from pulumi_argo_orchestration.syntax.json_schema import MAX_DEPTH, Validator
-from tests.conftest import FIGURES, SHARED_ARGO, SHARED_MISSING
+from tests.conftest import ARGO_EXAMPLES, FIGURES, SHARED_ARGO, require_shared
 
 jsonschema = pytest.importorskip("jsonschema")
 referencing = pytest.importorskip("referencing")
@@ -66,8 +66,7 @@ def our_paths(version: str, value: Any) -> set[tuple[Any, ...]]:
 @cache
 def example_templates() -> list[dict[str, Any]]:
     """Every template in Argo's examples (../shared/argo/examples)."""
-    if not (SHARED_ARGO / "examples").is_dir():
-        pytest.skip(SHARED_MISSING)
+    require_shared(ARGO_EXAMPLES)
     templates = []
     for path in sorted((SHARED_ARGO / "examples").rglob("*.yaml")):
         try:

@@ -23,7 +23,7 @@ from pulumi_argo_orchestration import pipeline_manifests
 from pulumi_argo_orchestration.views.conformance import KUBERNETES_VERSION
 from tests.argo.test_injection import HOSTILE
 from tests.conftest import minimal_spec
-from tests.support.safety_checks import SCHEMAS, check_pipeline
+from tests.support.safety_checks import check_pipeline
 from tests.support.spec_strategies import honour_contracts
 
 Spec = dict[str, Any]
@@ -495,8 +495,8 @@ MATRIX = matrix()
 
 
 @pytest.mark.parametrize("spec", [s for _, s in MATRIX], ids=[n for n, _ in MATRIX])
-def test_every_document_conforms(spec):
-    check_pipeline(spec, "matrix")
+def test_every_document_conforms(spec, schemas_for):
+    check_pipeline(spec, "matrix", schemas_for)
 
 
 def test_the_matrix_covers_every_option_alone_in_pairs_and_together():
@@ -516,13 +516,11 @@ def test_the_matrix_covers_every_option_alone_in_pairs_and_together():
     assert len(MATRIX) >= 250 and documents >= 2000, (len(MATRIX), documents)
 
 
-def test_core_kinds_get_kubernetes_validates_verdict():
+def test_core_kinds_get_kubernetes_validates_verdict(argo_schemas):
     """The schemas are kubernetes-validate's strict files, compiled once: same verdict as its
     own `validate`, on every core document of the matrix and on broken copies of them."""
     kubernetes_validate = pytest.importorskip("kubernetes_validate")
-    schemas = SCHEMAS
-    if schemas is None:
-        pytest.skip("../shared/argo not found")
+    schemas = argo_schemas
     core = {
         json.dumps(d, sort_keys=True): d
         for _, spec in MATRIX[:60]
