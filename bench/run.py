@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> None:
 
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    from bench import memory, pulumi_side, registrations, render_cases, startup
+    from bench import dag, memory, pulumi_side, registrations, render_cases, startup
     from bench.report import load_average, render
 
     started = datetime.datetime.now(datetime.timezone.utc)
@@ -40,6 +40,7 @@ def main(argv: list[str] | None = None) -> None:
         sections.append(pulumi_side.run_case(pipelines=10, children=2, rounds=1))
         sections.append(registrations.run_case((1, 10)))
         sections.append(startup.run_case(rounds=3, warmup=1))
+        sections.append(dag.run_case(100, 1_000, rounds=2))
     else:
         sizes, hera_sizes = [10, 100, 1_000, 10_000], [10, 100, 1_000]
         rounds = {10: 30, 100: 15, 1_000: 7, 10_000: 5}
@@ -48,6 +49,7 @@ def main(argv: list[str] | None = None) -> None:
         sections.append(registrations.run_case())
         sections.append(startup.run_case(rounds=21))
         sections.append(memory.run_case(10_000))
+        sections.append(dag.run_case(1_000, 10_000, rounds=5))
     text = render(sections, COMMAND, started, (load_at_start, load_average()), NOTES)
 
     output = args.output or (None if args.quick else ROOT / "bench" / "RESULTS.md")

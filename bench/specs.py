@@ -83,3 +83,26 @@ def pipeline_spec(
             for slot in range(width)
         ],
     }
+
+
+def dag_chain_spec(tasks: int) -> dict[str, Any]:
+    """A DAG of `tasks` tasks on the Argo 3.5 target (v4 caps a DAG at 200 tasks), each after
+    the one before and each `when` reading the status of the task half way back: the shape
+    whose full transitive closure is largest (tasks² / 2 pairs)."""
+    chain: list[dict[str, Any]] = [{"name": "t0", "workflowTemplate": "worker"}]
+    for i in range(1, tasks):
+        chain.append(
+            {
+                "name": f"t{i}",
+                "workflowTemplate": "worker",
+                "dependsOn": [f"t{i - 1}"],
+                "when": f"'{{{{tasks.t{i // 2}.status}}}}' == Succeeded",
+            }
+        )
+    return {
+        "name": "bench-dag",
+        "argoVersion": "3.5",
+        "schedule": "0 */4 * * *",
+        "timezone": "Europe/Zurich",
+        "tasks": chain,
+    }
