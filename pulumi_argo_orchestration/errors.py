@@ -44,6 +44,15 @@ def shown(value: object, *, code: bool = False, plain: bool = False) -> str:
     return f"an integer of about {int(value.bit_length() * 0.30103):,} digits"
 
 
+def shown_list(values: Iterable[object], limit: int = 5) -> str:
+    """`'a', 'b', 'c'`: the first `limit` values through `shown`, then how many more; a message
+    naming the members of a set must not grow with the set."""
+    items = list(values)
+    listed = ", ".join(shown(value) for value in items[:limit])
+    rest = len(items) - limit
+    return f"{listed} and {rest:,} more" if rest > 0 else listed
+
+
 def _short_repr(reprlib: Any) -> Any:
     short = reprlib.Repr()
     short.maxlevel = 2

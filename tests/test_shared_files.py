@@ -12,14 +12,14 @@ from tests.conftest import SHARED_MISSING, require_shared
 def test_without_ci_a_missing_directory_skips_with_the_reason(tmp_path, monkeypatch):
     monkeypatch.delenv("CI", raising=False)
     with pytest.raises(Skipped) as caught:
-        require_shared(tmp_path)
+        require_shared(tmp_path / "absent")
     assert str(caught.value) == SHARED_MISSING
 
 
 def test_with_ci_a_missing_directory_fails_the_test(tmp_path, monkeypatch):
     monkeypatch.setenv("CI", "1")
     with pytest.raises(Failed) as caught:
-        require_shared(tmp_path)
+        require_shared(tmp_path / "absent")
     assert str(caught.value) == f"{SHARED_MISSING} (CI is set: these checks must run)"
 
 

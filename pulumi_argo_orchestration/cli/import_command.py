@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from ..errors import shown
+
 
 def arguments(parser: argparse.ArgumentParser) -> None:
     """FILE..., --program DIR, --allow-partial."""
@@ -113,15 +115,15 @@ def _write_program(directory: Path, files: Mapping[str, str]) -> list[Path]:
 
 def _existing_file(text: str) -> str:
     if not os.path.exists(text):
-        raise argparse.ArgumentTypeError(f"Path {text!r} does not exist.")
+        raise argparse.ArgumentTypeError(f"Path {shown(text)} does not exist.")
     if os.path.isdir(text):
-        raise argparse.ArgumentTypeError(f"Path {text!r} is a directory.")
+        raise argparse.ArgumentTypeError(f"Path {shown(text)} is a directory.")
     return text
 
 
 def _program_dir(text: str) -> str:
     if os.path.exists(text) and not os.path.isdir(text):
-        raise argparse.ArgumentTypeError(f"Directory {text!r} is a file.")
+        raise argparse.ArgumentTypeError(f"Directory {shown(text)} is a file.")
     return text
 
 

@@ -15,11 +15,12 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from ..argo import child_workflow, metrics
+from ..errors import shown
 from ..spec import names
 from ..spec.models import CROSS_NAMESPACE_TTL
 from ..syntax.template_text import tag_spans
 from . import rendered
-from .findings import Draft, Fields, Findings, Loc, Where, scalar_text, shown
+from .findings import Draft, Fields, Findings, Loc, Where, scalar_text, shown_as_yaml
 from .manifest_text import ManifestError, parse_manifest
 
 WORKFLOW_API_VERSION = "argoproj.io/v1alpha1"
@@ -68,7 +69,7 @@ def spawn_manifest(template: Any) -> tuple[dict[str, Any] | None, str]:
         kinds = [k for k in ("container", "script", "steps", "dag", "suspend") if k in template]
         return None, f"it is a {kinds[0]} template" if kinds else "it has no resource"
     if resource.get("action") != "create":
-        return None, f"its resource action is {resource.get('action')!r}, not 'create'"
+        return None, f"its resource action is {shown(resource.get('action'))}, not 'create'"
     text = resource.get("manifest")
     if not isinstance(text, str):
         return None, "its resource has no manifest text"
@@ -80,7 +81,7 @@ def spawn_manifest(template: Any) -> tuple[dict[str, Any] | None, str]:
         return None, "its manifest is not one object"
     manifest = dict(documents[0])
     if manifest.get("kind") != "Workflow" or manifest.get("apiVersion") != WORKFLOW_API_VERSION:
-        return None, f"its manifest is a {manifest.get('kind')!r}, not an Argo Workflow"
+        return None, f"its manifest is a {shown(manifest.get('kind'))}, not an Argo Workflow"
     spec = manifest.get("spec")
     if not isinstance(spec, Mapping) or not isinstance(spec.get("workflowTemplateRef"), Mapping):
         return None, "its Workflow has no workflowTemplateRef"
@@ -108,21 +109,23 @@ def import_child(
         what = f"runs `{how}` in the orchestrator" if how else "has no template"
         findings.cannot_express(
             where,
-            f"step {name!r} {what} instead of spawning a child Workflow: the spec's steps only "
-            "spawn children (dropped)",
+            f"step {shown(name)} {what} instead of spawning a child Workflow: the spec's steps "
+            "only spawn children (dropped)",
         )
         return None
     found = orchestrator.templates.get(str(template_name))
     if found is None:
-        findings.cannot_express(where.at("template"), f"no template {template_name!r}: dropped")
+        findings.cannot_express(
+            where.at("template"), f"no template {shown(template_name)}: dropped"
+        )
         return None
     template_where, template = found
     manifest, why_not = spawn_manifest(template)
     if manifest is None:
         findings.cannot_express(
             where,
-            f"step {name!r} runs template {template_name!r}, which does not spawn a child "
-            f"Workflow ({why_not}): dropped",
+            f"step {shown(name)} runs template {shown(template_name)}, which does not spawn a "
+            f"child Workflow ({why_not}): dropped",
         )
         return None
     draft = _Draft(where)
@@ -137,7 +140,7 @@ def import_child(
     if template_name != expected_template:
         findings.change(
             template_where.at("name"),
-            f"the spawn template is named {expected_template!r}: one per child",
+            f"the spawn template is named {shown(expected_template)}: one per child",
         )
     reader = _ManifestReader(
         manifest,
@@ -207,7 +210,7 @@ def _step_fields(fields: Fields, draft: _Draft, dag: bool) -> None:
         else:
             findings.cannot_express(
                 where,
-                f"{depends!r}: only task names joined by `&&` map to `dependsOn`",
+                f"{shown(depends)}: only task names joined by `&&` map to `dependsOn`",
             )
 
 
@@ -250,8 +253,8 @@ def _spawn_template(
         if name not in values:
             findings.change(
                 value.where,
-                f"template {template.get('name')!r} has no input {name!r}, so Argo never used this "
-                f"argument of step {step!r}: left out",
+                f"template {shown(template.get('name'))} has no input {shown(name)}, so Argo "
+                f"never used this argument of step {shown(step)}: left out",
             )
     return values, outputs
 
@@ -284,7 +287,7 @@ def _spawn_outputs(outputs: Fields, findings: Findings) -> tuple[str, ...]:
             findings.cannot_express(
                 item_where,
                 "the spec reads only a child's global output parameters, as "
-                f"{child_workflow.output_json_path(name or 'NAME')!r}",
+                f"{shown(child_workflow.output_json_path(name or 'NAME'))}",
             )
         else:
             read.append(name)
@@ -307,13 +310,14 @@ def _resource_fields(template: Any, where: Where, findings: Findings) -> bool:
             findings.cannot_express(
                 resource.where.at(key),
                 f"missing: without it the step ends as soon as the child is created; the spec "
-                f"always waits for the child ({expected!r})",
+                f"always waits for the child ({shown(expected)})",
             )
         elif value.split() != expected.split() and value.replace(" ", "") != expected.replace(
             " ", ""
         ):
             findings.cannot_express(
-                resource.where.at(key), f"{value!r}: the spec always waits with {expected!r}"
+                resource.where.at(key),
+                f"{shown(value)}: the spec always waits with {shown(expected)}",
             )
     resource.done()
     return owned
@@ -367,12 +371,12 @@ class _ManifestReader:
         if fixed is not None:
             self.findings.change(
                 metadata.where.at("name"),
-                f"a fixed name {fixed!r} becomes generateName {expected!r}, so every run "
+                f"a fixed name {shown(fixed)} becomes generateName {shown(expected)}, so every run "
                 "creates its own child",
             )
         elif generate != expected:
             self.findings.change(
-                metadata.where.at("generateName"), f"{generate!r} becomes {expected!r}"
+                metadata.where.at("generateName"), f"{shown(generate)} becomes {shown(expected)}"
             )
         self._labels(metadata.fields("labels"))
         owner_references = metadata.take("ownerReferences")
@@ -466,7 +470,7 @@ class _ManifestReader:
         elif ttl is None and cross:
             self.findings.change(
                 ttl_where,
-                f"added for a child in another namespace: {shown(CROSS_NAMESPACE_TTL)} (it "
+                f"added for a child in another namespace: {shown_as_yaml(CROSS_NAMESPACE_TTL)} (it "
                 "cannot be owned by its run)",
             )
         self._deadline(spec.take("activeDeadlineSeconds"), spec.where.at("activeDeadlineSeconds"))
@@ -496,7 +500,7 @@ class _ManifestReader:
             if name is None or value is None:
                 continue
             if ("arguments", name) in self.draft.origins:
-                self.findings.cannot_express(where, f"a second argument {name!r}: dropped")
+                self.findings.cannot_express(where, f"a second argument {shown(name)}: dropped")
                 continue
             self.draft.put(("arguments", name), value, value_where)
         arguments.done()
@@ -511,7 +515,7 @@ class _ManifestReader:
         if resolved is not None and resolved.isdigit():
             self.draft.deadline = (int(resolved), where)
         elif resolved is not None:
-            self.findings.cannot_express(where, f"{text!r}: the spec takes a fixed deadline")
+            self.findings.cannot_express(where, f"{shown(text)}: the spec takes a fixed deadline")
 
     def _synchronization(self, sync: Fields) -> None:
         draft = self.draft
@@ -552,7 +556,8 @@ class _ManifestReader:
         resolved = self._value(text, where, argument=False)
         if resolved is not None and tag_spans(resolved):
             self.findings.cannot_express(
-                where, f"a {what} known only at run time ({resolved!r}): the spec needs a literal"
+                where,
+                f"a {what} known only at run time ({shown(resolved)}): the spec needs a literal",
             )
             return None
         return resolved
@@ -596,14 +601,14 @@ class _ManifestReader:
                 "through sprig.quote, so quotes and newlines cannot rewrite the child (argo #3449)",
             )
         elif resolved != text:
-            self.findings.change(where, f"{text!r} is {resolved!r}, the step's argument")
+            self.findings.change(where, f"{shown(text)} is {shown(resolved)}, the step's argument")
         return resolved
 
     def _input(self, name: str, where: Where) -> str | None:
         value = self.inputs.get(name)
         if value is None or value.text is None:
             self.findings.cannot_express(
-                where, f"reads input {name!r}, which step {self.step!r} gives no value"
+                where, f"reads input {shown(name)}, which step {shown(self.step)} gives no value"
             )
             return None
         return value.text

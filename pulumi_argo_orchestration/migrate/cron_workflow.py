@@ -21,13 +21,14 @@ from typing import Any
 from ..argo import metrics
 from ..argo import orchestrator as rendered_orchestrator
 from ..argo.calendar_when import spec_when
+from ..errors import shown
 from ..spec import names
 from ..spec.models import Calendar, Window
 from ..syntax.go_duration import duration_text
 from . import rendered
 from .child import ChildDraft, Orchestrator, import_child, spawns
 from .documents import SourceDocument
-from .findings import Draft, Fields, Findings, Loc, Where, list_items, scalar_text, shown
+from .findings import Draft, Fields, Findings, Loc, Where, list_items, scalar_text, shown_as_yaml
 from .prometheus_rule import alert_settings
 
 # Argo's values when a CronWorkflow leaves these out (workflow/cron/operator.go:269 and :432-446
@@ -328,8 +329,8 @@ def _run_labels(metadata: Fields, labels: dict[str, str], draft: PipelineDraft) 
         if key in merged and merged[key] != value:
             draft.findings.cannot_express(
                 where,
-                f"{value!r} here, {merged[key]!r} on the CronWorkflow: the spec has one `labels` "
-                "for every object, run and child",
+                f"{shown(value)} here, {shown(merged[key])} on the CronWorkflow: the spec has "
+                "one `labels` for every object, run and child",
             )
             continue
         merged[key] = value
@@ -352,7 +353,7 @@ def _orchestrator(workflow_spec: Fields, draft: PipelineDraft, labels: Mapping[s
         name = ref.get("name") if isinstance(ref, Mapping) else None
         findings.refuse(
             where.at("workflowTemplateRef"),
-            f"each run instantiates the template {name!r} itself, which spawns no child "
+            f"each run instantiates the template {shown(name)} itself, which spawns no child "
             "Workflow: not an orchestrator (import that template's orchestration, if it has one)",
         )
         workflow_spec.drop("workflowTemplateRef")
@@ -371,14 +372,14 @@ def _orchestrator(workflow_spec: Fields, draft: PipelineDraft, labels: Mapping[s
     used = {entrypoint, exit_handler}
     if entrypoint is None or entrypoint not in templates:
         if not instantiates:
-            findings.refuse(where.at("entrypoint"), f"no entry template {entrypoint!r}")
+            findings.refuse(where.at("entrypoint"), f"no entry template {shown(entrypoint)}")
     else:
         used |= _entry(templates[entrypoint], entrypoint, orchestrator, draft)
     if exit_handler is not None:
         used |= _exit(exit_handler, where.at("onExit"), orchestrator, draft)
     for name, (template_where, _) in templates.items():
         if name not in used:
-            findings.change(template_where, f"template {name!r}: no step runs it, left out")
+            findings.change(template_where, f"template {shown(name)}: no step runs it, left out")
     _timeouts(draft)
     if not draft.children and not findings.refusals:
         findings.refuse(
@@ -449,11 +450,11 @@ def _account_fields(workflow_spec: Fields, draft: PipelineDraft) -> None:
     executor.done()
     context = workflow_spec.take("securityContext")
     if context != rendered.restricted_pod():
-        was = f" instead of {shown(context)}" if context else ""
+        was = f" instead of {shown_as_yaml(context)}" if context else ""
         findings.change(
             where.at("securityContext"),
             "the orchestrator's pods get the restricted defaults "
-            f"{shown(rendered.restricted_pod())}{was}",
+            f"{shown_as_yaml(rendered.restricted_pod())}{was}",
         )
     if account is None:
         findings.change(
@@ -472,7 +473,7 @@ def _accounts(draft: PipelineDraft, derived: Sequence[SourceDocument], where: Wh
         if draft.own or draft.account_given:
             draft.findings.change(
                 where.at("serviceAccountName"),
-                f"the spec renders ServiceAccount, Role and RoleBinding {account!r}: set "
+                f"the spec renders ServiceAccount, Role and RoleBinding {shown(account)}: set "
                 "`createServiceAccount: false` if the account exists already",
             )
         return
@@ -518,7 +519,7 @@ def _templates(workflow_spec: Fields, findings: Findings) -> dict[str, tuple[Whe
         if not isinstance(name, str):
             findings.cannot_express(where, "a template without a name: no step can run it")
         elif name in templates:
-            findings.cannot_express(where, f"a second template {name!r}: Argo refuses it")
+            findings.cannot_express(where, f"a second template {shown(name)}: Argo refuses it")
         else:
             templates[name] = (where, template)
     return templates
@@ -535,7 +536,7 @@ def _entry(
     if name != rendered_orchestrator.ENTRYPOINT:
         findings.change(
             where.at("name"),
-            f"the entry template {name!r} is named {rendered_orchestrator.ENTRYPOINT!r}",
+            f"the entry template {shown(name)} is named {shown(rendered_orchestrator.ENTRYPOINT)}",
         )
     parallelism = fields.take("parallelism")
     if parallelism is not None:
@@ -571,8 +572,8 @@ def _entry(
         kind = next((k for k in ("container", "script", "resource", "suspend") if k in fields), "")
         findings.refuse(
             where.at(kind) if kind else where,
-            f"the entry template {name!r} runs a {kind or 'template'} itself, with no steps or "
-            "DAG spawning children: not an orchestrator",
+            f"the entry template {shown(name)} runs a {kind or 'template'} itself, with no steps "
+            "or DAG spawning children: not an orchestrator",
         )
         fields.drop(kind)
         return used
@@ -587,15 +588,15 @@ def _exit(
     findings = draft.findings
     found = orchestrator.templates.get(name)
     if found is None:
-        findings.cannot_express(where, f"no template {name!r}: dropped")
+        findings.cannot_express(where, f"no template {shown(name)}: dropped")
         return set()
     template_where, template = found
     if spawns(template):
         step = {"name": name.removeprefix("spawn-"), "template": name}
         findings.change(
             template_where,
-            f"the exit handler is a steps template {rendered_orchestrator.EXIT_HANDLER!r} whose "
-            "one step spawns the child",
+            f"the exit handler is a steps template {shown(rendered_orchestrator.EXIT_HANDLER)} "
+            "whose one step spawns the child",
         )
         child = import_child(where, step, orchestrator, dag=False)
         if child is not None:
@@ -620,7 +621,7 @@ def _exit(
     if name != rendered_orchestrator.EXIT_HANDLER:
         findings.change(
             template_where.at("name"),
-            f"the exit handler {name!r} is named {rendered_orchestrator.EXIT_HANDLER!r}",
+            f"the exit handler {shown(name)} is named {shown(rendered_orchestrator.EXIT_HANDLER)}",
         )
     child = import_child(step_where, step, orchestrator, dag=False)
     if child is not None:

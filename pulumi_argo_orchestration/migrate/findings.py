@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from ..errors import format_path
+from ..errors import format_path, shown
 
 NO_EQUIVALENT = "no equivalent in the pipeline spec"
 
@@ -230,12 +230,12 @@ def _kind(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    return f"{type(value).__name__} {value!r}"[:80]
+    return f"{type(value).__name__} {shown(value)}"
 
 
-def shown(value: Any) -> str:
-    """A value as it would appear in YAML, on one line, for a message."""
+def shown_as_yaml(value: Any) -> str:
+    """A value as it would appear in YAML, on one line, for a message (cut like every echo)."""
     text: str = yaml.safe_dump(
         value, default_flow_style=True, sort_keys=False, width=10_000, allow_unicode=True
     )
-    return text.strip().removesuffix("...").strip()
+    return shown(text.strip().removesuffix("...").strip(), plain=True)

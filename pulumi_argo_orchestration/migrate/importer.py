@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from ..errors import SpecError, format_path
+from ..errors import SpecError, format_path, shown
 from ..spec import names
 from ..spec.loading import load_pipeline, load_shared_template
 from ..spec.pipeline import Pipeline, SharedTemplate
@@ -29,7 +29,7 @@ from .cron_workflow import (
     orchestrator_reference,
 )
 from .documents import Input, SourceDocument
-from .findings import Finding, Findings, Loc, Where, shown
+from .findings import Finding, Findings, Loc, Where, shown_as_yaml
 from .workflow_template import TemplateDraft, import_template
 
 IMPORTED = "imported"
@@ -235,7 +235,7 @@ def _duplicates(templates: list[TemplateDraft]) -> None:
         if key in first:
             template.findings.refuse(
                 template.where.at("metadata", "name"),
-                f"a second {template.kind} {template.name!r} (the first is at {first[key]})",
+                f"a second {template.kind} {shown(template.name)} (the first is at {first[key]})",
             )
         else:
             first[key] = template.where
@@ -318,7 +318,7 @@ def _attach(
     if template.namespace is None:
         template.findings.change(
             template.where.at("metadata"),
-            f"no namespace: created in its pipeline's namespace {draft.namespace!r}",
+            f"no namespace: created in its pipeline's namespace {shown(draft.namespace)}",
         )
     _template_account(data, template, draft.name, draft.namespace, derived, pipeline=draft.name)
     attached = draft.data.setdefault("templates", [])
@@ -358,7 +358,11 @@ def _pipeline_pod_fields(
         template.findings.cannot_express(
             template.where.at("spec", "podGC"),
             "a template of a pipeline takes the pipeline's `podGC`"
-            + (f" ({shown(draft.data['podGC'])})" if draft.data.get("podGC") else ", none here"),
+            + (
+                f" ({shown_as_yaml(draft.data['podGC'])})"
+                if draft.data.get("podGC")
+                else ", none here"
+            ),
         )
     elif pod_gc is None and draft.data.get("podGC") is not None:
         template.findings.change(
@@ -428,7 +432,8 @@ def _template_account(
     if not found:
         template.findings.change(
             where,
-            f"the spec renders ServiceAccount, Role and RoleBinding {named or default!r} for its "
+            f"the spec renders ServiceAccount, Role and RoleBinding {shown(named or default)} for "
+            "its "
             "pods: set `createServiceAccount: false` if the account exists already",
         )
 
@@ -501,7 +506,8 @@ def _declare_read_outputs(draft: PipelineDraft) -> None:
             declared.append(entry)
             draft.findings.change(
                 draft.where,
-                f"{'ClusterWorkflowTemplate' if cluster else 'WorkflowTemplate'} {name!r} is not "
+                f"{'ClusterWorkflowTemplate' if cluster else 'WorkflowTemplate'} {shown(name)} "
+                "is not "
                 "in the input: declared under `externalTemplates` with the outputs later steps "
                 "read; list its parameters there to check the children's arguments",
             )
@@ -558,6 +564,6 @@ def _template_outcome(
         return outcome(REFUSED, "nothing")
     (owner,) = users
     if not any(pipeline.name == owner for pipeline in valid):
-        findings.refuse(template.where, f"not imported: its pipeline {owner!r} is refused")
+        findings.refuse(template.where, f"not imported: its pipeline {shown(owner)} is refused")
         return outcome(REFUSED, "nothing")
     return outcome(_outcome(findings), f"a template of pipeline {owner}")

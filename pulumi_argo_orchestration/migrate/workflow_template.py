@@ -24,10 +24,11 @@ from pydantic import ValidationError
 
 from ..argo import pod_security
 from ..argo import workflow_template as rendered_template
+from ..errors import shown
 from ..spec import argo_fields, names
 from ..spec.models import PodSecurity
 from .documents import SourceDocument
-from .findings import Draft, Fields, Findings, Loc, Where, scalar_text, shown
+from .findings import Draft, Fields, Findings, Loc, Where, scalar_text, shown_as_yaml
 
 _INPUT_TAG = r"\{\{\s*inputs\.parameters\.([-a-zA-Z0-9_]+)\s*\}\}"
 _OTHER_ENTRY_KINDS = ("containerSet", "steps", "dag", "resource", "suspend", "http")
@@ -163,18 +164,18 @@ class _TemplateReader:
                 where.at("entrypoint"),
                 f"no entrypoint, so only `templateRef: {{name: {self.name}, template: "
                 f"{entrypoint}}}` could run it; the rendered template's entry is "
-                f"{rendered_template.ENTRYPOINT!r}",
+                f"{shown(rendered_template.ENTRYPOINT)}",
             )
         if entrypoint not in names_:
-            self.findings.refuse(where.at("entrypoint"), f"no entry template {entrypoint!r}")
+            self.findings.refuse(where.at("entrypoint"), f"no entry template {shown(entrypoint)}")
             return None
         index = names_.index(entrypoint)
         for other, (other_where, _) in enumerate(templates):
             if other != index:
                 self.findings.cannot_express(
                     other_where,
-                    f"template {names_[other]!r}: a spec template is one container; only the "
-                    f"entry template {entrypoint!r} is imported",
+                    f"template {shown(names_[other])}: a spec template is one container; only the "
+                    f"entry template {shown(entrypoint)} is imported",
                 )
         entry_where, template = templates[index]
         fields = Fields(template, entry_where, self.findings)
@@ -182,14 +183,16 @@ class _TemplateReader:
             kind = next((k for k in _OTHER_ENTRY_KINDS if k in fields), "template")
             self.findings.refuse(
                 entry_where.at(kind) if kind in fields else entry_where,
-                f"the entry template {entrypoint!r} has `{kind}`: a spec template is one container",
+                f"the entry template {shown(entrypoint)} has `{kind}`: a spec template is one "
+                "container",
             )
             fields.drop(kind)
         fields.drop("name")
         if entrypoint != rendered_template.ENTRYPOINT and renamed:
             self.findings.change(
                 entry_where.at("name"),
-                f"the entry template {entrypoint!r} is named {rendered_template.ENTRYPOINT!r}: "
+                f"the entry template {shown(entrypoint)} is named "
+                f"{shown(rendered_template.ENTRYPOINT)}: "
                 f"`templateRef: {{name: {self.name}, template: {entrypoint}}}` stops working",
             )
         return entry_where, fields
@@ -305,7 +308,7 @@ class _TemplateReader:
         if container_name not in (None, "main"):
             self.findings.change(
                 container_where.at("name"),
-                f"{container_name!r} is not written: Argo names the container `main` anyway",
+                f"{shown(container_name)} is not written: Argo names the container `main` anyway",
             )
         self._security(spec, container)
         further = self._further(container, lambda key, value: {main_key: {key: value}})
@@ -361,13 +364,13 @@ class _TemplateReader:
             if context is None:
                 self.findings.change(
                     item_where,
-                    f"restricted Pod Security defaults: securityContext {shown(expected)}",
+                    f"restricted Pod Security defaults: securityContext {shown_as_yaml(expected)}",
                 )
             elif context != expected:
                 self.findings.cannot_express(
                     item_where.at("securityContext"),
-                    f"{shown(context)}: rendered as {shown(expected)}, from the template's "
-                    "`security`",
+                    f"{shown_as_yaml(context)}: rendered as {shown_as_yaml(expected)}, from the "
+                    "template's `security`",
                 )
             further: dict[str, Any] = {}
             for field in container.remaining():
@@ -397,7 +400,7 @@ class _TemplateReader:
             if global_name is not None and global_name != out.get("name"):
                 self.findings.cannot_express(
                     item_where.at("globalName"),
-                    f"{global_name!r}: the spec exports each output under its own name",
+                    f"{shown(global_name)}: the spec exports each output under its own name",
                 )
             parameter.done()
             items.append((out, item_where))
@@ -499,10 +502,12 @@ class _TemplateReader:
             if result is None:
                 self.findings.cannot_express(where)
             elif given != result:
-                self.findings.cannot_express(where, f"{shown(given)}: rendered as {shown(result)}")
+                self.findings.cannot_express(
+                    where, f"{shown_as_yaml(given)}: rendered as {shown_as_yaml(result)}"
+                )
         for key, value in {**rendered_pod, **rendered_container}.items():
             if own.get(key, pod.get(key)) != value:
-                added.append(f"{key}: {shown(value)}")
+                added.append(f"{key}: {shown_as_yaml(value)}")
         if added:
             self.findings.change(
                 container_where,

@@ -22,6 +22,7 @@ import functools
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ..errors import shown
 from ..syntax.json_schema import Path, Validator
 
 ARGO = "io.argoproj.workflow.v1alpha1."
@@ -141,7 +142,7 @@ def schema_problems(
         {path for path, _ in own},
     )
     when = "later" if version == VERSIONS[-1] else "earlier"
-    target = f"Argo v{version} (`argoVersion` is {version!r})"
+    target = f"Argo v{version} (`argoVersion` is {shown(version)})"
     return [
         (
             path,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ..errors import Problem, shown
+from ..errors import Problem, join_path, shown, shown_list
 from .models import Child, PipelineFields
 
 
@@ -105,10 +105,10 @@ def argument_problems(path: str, child: Child, contract: Contract) -> list[Probl
         for name, has_default in contract.parameters.items()
         if not has_default and name not in child.arguments
     ]
-    declared = ", ".join(repr(name) for name in contract.parameters) or "no parameters"
+    declared = shown_list(contract.parameters) or "no parameters"
     problems += [
         Problem(
-            f"{path}.arguments.{name}",
+            join_path(path, ["arguments", name]),
             f"child {shown(child.name)} passes parameter {shown(name)}, which "
             f"{contract.describe()} does not declare (it declares {declared})",
         )

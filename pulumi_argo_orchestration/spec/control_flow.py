@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 
-from ..errors import Problem, shown
+from ..errors import Problem, join_path, shown, shown_list
 from ..syntax import govaluate
 from . import contracts
 from .models import Child, PipelineFields
@@ -51,7 +51,9 @@ def control_flow_problems(pipeline: PipelineFields) -> list[Problem]:
         if getattr(child, "depends_on", None) and not path.startswith("tasks["):
             # A Task object placed in `stages` or `onExit` from Python: its order would be ignored.
             problems.append(Problem(f"{path}.dependsOn", "only `tasks` can have `dependsOn`"))
-        texts = [(f"{path}.arguments.{key}", value) for key, value in child.arguments.items()]
+        texts = [
+            (join_path(path, ["arguments", key]), value) for key, value in child.arguments.items()
+        ]
         if child.when is not None:
             texts.append((f"{path}.when", child.when))
             problems += _undeclared(f"{path}.when", child.when, declared)
@@ -164,15 +166,15 @@ class ChildOutputs:
         contract = self.known.get((child.cluster_scope, child.template_ref))
         if contract is None:
             return (
-                f"{reference}: the outputs of {child.template_ref!r}, the template of child "
-                f"{name!r}, are unknown: define it under `templates` or declare its `outputs` "
+                f"{reference}: the outputs of {shown(child.template_ref)}, the template of child "
+                f"{shown(name)}, are unknown: define it under `templates` or declare its `outputs` "
                 "under `externalTemplates`"
             )
         output = parameter.group(1)
         if output not in contract.outputs:
-            exported = ", ".join(repr(o) for o in contract.outputs) or "none"
+            exported = shown_list(contract.outputs) or "none"
             return (
-                f"{reference}: {contract.describe()} exports no output parameter {output!r} "
+                f"{reference}: {contract.describe()} exports no output parameter {shown(output)} "
                 f"(it exports {exported})"
             )
         return _unreadable(reference, child)
@@ -181,13 +183,13 @@ class ChildOutputs:
 def _unreadable(reference: str, child: Child) -> str | None:
     if child.optional:
         return (
-            f"{reference}: child {child.name!r} has `optional: true`: when it fails, the pipeline "
-            "goes on without its outputs and the step reading them errors"
+            f"{reference}: child {shown(child.name)} has `optional: true`: when it fails, the "
+            "pipeline goes on without its outputs and the step reading them errors"
         )
     if child.when is not None:
         return (
-            f"{reference}: child {child.name!r} has a `when` condition: when it is skipped there "
-            "is no output to read and the step reading it errors (Argo before v3.7.16 and "
+            f"{reference}: child {shown(child.name)} has a `when` condition: when it is skipped "
+            "there is no output to read and the step reading it errors (Argo before v3.7.16 and "
             "v4.0.7 leaves the reference unresolved, later versions fail it)"
         )
     ttl = child.ttl_strategy
@@ -199,7 +201,7 @@ def _unreadable(reference: str, child: Child) -> str | None:
             after_success = ttl.seconds_after_completion
     if after_success == 0:
         return (
-            f"{reference}: child {child.name!r} is deleted as soon as it succeeds "
+            f"{reference}: child {shown(child.name)} is deleted as soon as it succeeds "
             "(its ttlStrategy), before its spawn step can read its outputs: keep it a while"
         )
     return None

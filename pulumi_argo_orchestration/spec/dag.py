@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 
-from ..errors import Problem, shown
+from ..errors import Problem, shown, shown_list
 from .models import Task
 
-_KNOWN_SHOWN = 5  # task names an "unknown task" message lists; the rest are counted
+_PATH_SHOWN = 12  # tasks a cycle's path writes out; a longer one is cut in the middle
 
 
 def dependency_problems(tasks: Sequence[Task]) -> list[Problem]:
@@ -49,11 +49,10 @@ def dependency_problems(tasks: Sequence[Task]) -> list[Problem]:
         if len(members) == 1:
             problems.append(Problem(where, f"task {shown(members[0])} depends on itself"))
             continue
-        names = ", ".join(shown(name) for name in members)
         problems.append(
             Problem(
                 where,
-                f"dependency cycle among tasks {names}: {' -> '.join(witness)} "
+                f"dependency cycle among tasks {shown_list(members)}: {_path_text(witness)} "
                 "(each waits for the next)",
             )
         )
@@ -61,12 +60,17 @@ def dependency_problems(tasks: Sequence[Task]) -> list[Problem]:
 
 
 def _known(tasks: Sequence[Task]) -> str:
-    """`known tasks are 'a', 'b'`, with at most _KNOWN_SHOWN names: one message per unknown name
-    must not grow with the size of the DAG."""
-    names = list(dict.fromkeys(task.name for task in tasks[: _KNOWN_SHOWN + 1]))
-    listed = ", ".join(shown(name) for name in names[:_KNOWN_SHOWN])
-    rest = len({task.name for task in tasks}) - min(len(names), _KNOWN_SHOWN)
-    return f"known tasks are {listed}" + (f" and {rest:,} more" if rest > 0 else "")
+    """`known tasks are 't0', 't1' ... and 9,995 more`: one message per unknown name must not
+    grow with the size of the DAG."""
+    return f"known tasks are {shown_list(dict.fromkeys(task.name for task in tasks))}"
+
+
+def _path_text(path: Sequence[str]) -> str:
+    """`a -> b -> a`, with at most a dozen hops written out."""
+    if len(path) <= _PATH_SHOWN:
+        return " -> ".join(path)
+    hops = len(path) - 1
+    return " -> ".join([*path[: _PATH_SHOWN - 1], f"... ({hops:,} steps)", path[-1]])
 
 
 def _graph(tasks: Sequence[Task]) -> dict[str, list[str]]:

@@ -109,6 +109,11 @@ def _timeout(value: str) -> str:
         f"invalid timeout {shown(value)}: use a positive Go duration ('30m', '1h30m') "
         "or seconds ('90')",
     )
+    check(
+        seconds is not None and seconds <= names.INTEGER_MAX,
+        "timeout",
+        f"invalid timeout {shown(value)}: Argo's activeDeadlineSeconds is {names.INTEGER_RANGE}",
+    )
     return value
 
 
@@ -252,7 +257,7 @@ def _container_name(value: str) -> str:
     check(
         value not in _RESERVED_CONTAINERS and not value.startswith(_RESERVED_CONTAINER_PREFIXES),
         "container_name",
-        f"{value!r} is a container name Argo uses itself: main, init, wait, supervisor and "
+        f"{shown(value)} is a container name Argo uses itself: main, init, wait, supervisor and "
         "names starting with 'artifact-plugin-' or 'init-artifact-' are reserved",
     )
     return value
@@ -262,12 +267,12 @@ def _run_as_user(value: Any) -> Any:
     """A UID (a whole number, also as text) or 'image', reported as one error, not a union's two."""
     if value == "image":
         return value
-    if isinstance(value, str) and value.isdigit():
+    if isinstance(value, str) and value.isdigit() and len(value) <= 19:  # within 64 bits' digits
         value = int(value)
     check(
-        isinstance(value, int) and not isinstance(value, bool) and value >= 0,
+        isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= names.INTEGER_MAX,
         "run_as_user",
-        f"{value!r} is not allowed: use a UID greater than or equal to 0, or 'image' to keep "
+        f"{shown(value)} is not allowed: use a UID greater than or equal to 0, or 'image' to keep "
         "the image's own numeric USER",
     )
     return value
@@ -277,7 +282,7 @@ def _go_duration(value: str) -> str:
     check(
         bool(re.fullmatch(_GO_DURATION, value)),
         "duration",
-        f"invalid duration {value!r}: use a Go duration with its unit ('30s', '5m', '1h30m')",
+        f"invalid duration {shown(value)}: use a Go duration with its unit ('30s', '5m', '1h30m')",
     )
     return value
 
@@ -286,7 +291,7 @@ def _absolute_path(value: str) -> str:
     check(
         value.startswith("/") and "\x00" not in value,
         "path",
-        f"{value!r} must be an absolute path, e.g. '/tmp/result'",
+        f"{shown(value)} must be an absolute path, e.g. '/tmp/result'",
     )
     return value
 
@@ -298,7 +303,7 @@ def _relative_path(value: str) -> str:
         and ".." not in value.split("/")
         and "\x00" not in value,
         "path",
-        f"{value!r} must be a relative path without '..' elements",
+        f"{shown(value)} must be a relative path without '..' elements",
     )
     return value
 

@@ -50,7 +50,8 @@ def pipeline_problems(pipeline: PipelineFields) -> list[Problem]:
                 Problem(path, "set exactly one of `workflowTemplate` or `clusterWorkflowTemplate`")
             )
         for key, value in child.arguments.items():
-            problems += _undeclared(f"{path}.arguments.{key}", value, declared, "the pipeline")
+            where = join_path(path, ["arguments", key])
+            problems += _undeclared(where, value, declared, "the pipeline")
 
     problems += _token_problems(pipeline, "")
     problems += _annotation_problems(pipeline, "")
@@ -224,7 +225,7 @@ def _container_problems(
             problems.append(
                 Problem(
                     f"{prefix}volumeMounts[{k}].mountPath",
-                    f"{mount.mount_path!r} is already mounted "
+                    f"{shown(mount.mount_path)} is already mounted "
                     f"(volumeMounts[{first[mount.mount_path]}]): Argo refuses the template",
                 )
             )
@@ -282,7 +283,7 @@ def _volume_problems(
             problems.append(
                 Problem(
                     f"{prefix}volumes[{k}].name",
-                    f"{volume.name!r} is a volume Argo adds to its pods: choose another name",
+                    f"{shown(volume.name)} is a volume Argo adds to its pods: choose another name",
                 )
             )
     declared = {volume.name for volume in template.volumes}
@@ -293,7 +294,7 @@ def _volume_problems(
                 problems.append(
                     Problem(
                         f"{path}volumeMounts[{k}].name",
-                        f"mounts volume {mount.name!r}, which the template's `volumes` do not "
+                        f"mounts volume {shown(mount.name)}, which the template's `volumes` do not "
                         "declare",
                     )
                 )

@@ -126,7 +126,7 @@ def template_target_problems(
         problems.append(
             Problem(
                 f"{prefix}retryStrategy.backoff.cap",
-                f"`cap` needs Argo v3.7 or later and `argoVersion` is {version.value!r}",
+                f"`cap` needs Argo v3.7 or later and `argoVersion` is {shown(version.value)}",
             )
         )
     volumes = [

@@ -26,11 +26,18 @@ GO_DURATION_MAX_SECONDS = (2**63 - 1) // 10**9
 _WHOLE = r"^(?:[0-9]+(?:\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+$"
 
 
+_LONGEST = 64
+"""Characters of the longest duration read: Go's own overflow at 292 years is 20 digits, and
+longer text would only cost time (turning digits into a number is quadratic in their count)."""
+
+
 def duration_seconds(text: str, *, exact: bool = False) -> int | None:
     """Whole seconds, rounded up so a deadline is never shorter than asked; None if invalid.
 
     With `exact`, a duration that is not a whole number of seconds is None instead.
     """
+    if len(text) > _LONGEST:
+        return None
     if text.isdigit():
         return int(text)
     if not re.match(_WHOLE, text):

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..errors import shown
 from .spelling import closest
 
 MAX_DEPTH = 64
@@ -127,7 +128,7 @@ class Validator:
         allowed = schema.get("enum")
         if allowed is not None and value not in allowed:
             listed = _or([repr(option) for option in allowed])
-            found.append((path, f"{value!r} is not allowed: use {listed}"))
+            found.append((path, f"{shown(value)} is not allowed: use {listed}"))
         if isinstance(value, Mapping) and _OBJECT_KEYWORDS & schema.keys():
             self._check_object(value, schema, path, found, depth)
         elif isinstance(value, list) and isinstance(schema.get("items"), Mapping):
@@ -149,13 +150,16 @@ class Validator:
                 found.append(((*path, name), "required field is missing"))
         for key, item in value.items():
             if not isinstance(key, str):
-                found.append((path, f"field names must be text, got {kind_of(key)} {key!r}"))
+                found.append((path, f"field names must be text, got {kind_of(key)} {shown(key)}"))
             elif key in properties:
                 self._check(item, properties[key], (*path, key), found, depth + 1)
             elif extra is False:
                 hint = closest(key, sorted(properties))
                 found.append(
-                    ((*path, key), "unknown field" + (f" (did you mean {hint!r}?)" if hint else ""))
+                    (
+                        (*path, key),
+                        "unknown field" + (f" (did you mean {shown(hint)}?)" if hint else ""),
+                    )
                 )
             elif isinstance(extra, Mapping):
                 self._check(item, extra, (*path, key), found, depth + 1)

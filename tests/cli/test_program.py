@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import textwrap
 import time
 
@@ -352,25 +354,45 @@ def test_a_program_that_ends_its_process_is_a_failure_not_the_commands_status(tm
     )
 
 
+def _zombie(pid):
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(os.name != "posix", reason="process groups")
 def test_a_program_that_never_ends_is_stopped_after_the_timeout(tmp_path):
-    """With what it started: the sleeping subprocess is stopped too (its process group)."""
-    marker = tmp_path / "still-running"
+    """With what it started: its sleeping subprocess is stopped too (the process group)."""
+    started = tmp_path / "sleeper.pid"
     program = write_program(
         tmp_path / "loops",
-        CONFIG_MAP + "import subprocess, sys\n"
-        f"subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(3); "
-        f'open({str(marker)!r}, "w").close()\'])\n'
+        CONFIG_MAP + "import pathlib, subprocess, sys\n"
+        "sleeper = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'])\n"
+        f"pathlib.Path({str(started)!r}).write_text(str(sleeper.pid))\n"
         "while True:\n    pass\n",
     )
-    result = invoke("render", program, "--timeout", "1")
+    result = invoke("render", program, "--timeout", "3")
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (
         f"{program}: the program failed\n"
-        "  - it did not finish within 1 seconds and was stopped (--timeout SECONDS allows "
+        "  - it did not finish within 3 seconds and was stopped (--timeout SECONDS allows "
         "longer, 0 no limit)\n"
     )
-    time.sleep(3.5)
-    assert not marker.exists()
+    sleeper = int(started.read_text())  # the program did start it before it was stopped
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            os.kill(sleeper, 0)
+        except ProcessLookupError:
+            break
+        if _zombie(sleeper):  # killed, waiting for an init that does not reap it
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(sleeper, signal.SIGKILL)
+        pytest.fail("the program's subprocess outlived it")
 
 
 def test_a_program_that_patches_the_library_cannot_change_the_next_verdict(tmp_path):

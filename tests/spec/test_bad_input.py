@@ -350,7 +350,12 @@ def _replaced(spec, path, replacement):
 BOMB: list = ["lol"] * 10
 for _ in range(4):
     BOMB = [BOMB] * 10  # 10**5 leaves sharing five lists, as a YAML alias bomb builds them
-HUGE_VALUES = {"text": "{{x" * 40_000, "integer": 10**5000, "alias bomb": BOMB}
+HUGE_VALUES = {
+    "text": "{{x" * 40_000,
+    "digits": "9" * 5000,
+    "integer": 10**5000,
+    "alias bomb": BOMB,
+}
 
 
 @pytest.mark.parametrize("example", EXAMPLE_SPECS, ids=lambda p: p.parent.name)

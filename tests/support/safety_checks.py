@@ -6,9 +6,9 @@ its own, core kinds with kubernetes-validate in strict mode. It also checks the 
 invariants: no wildcard and no cluster-wide RBAC, restricted pods wherever the spec asks for no
 exception (every container, volume and annotation of the pod,
 tests/support/pod_security_standard.py) and no violation beyond the exceptions a template names,
-and every child manifest through both of Argo's passes (tests/argo_substitution.py). The schemas come from the `schemas_for` fixture:
-without `../shared/argo` the test is skipped with the reason after the other checks ran (failed,
-with `CI` set), never passed unchecked.
+and every child manifest through both of Argo's passes (tests/argo_substitution.py). The schemas
+come from the `schemas_for` fixture: without `../shared/argo` the test is skipped with the reason
+after the other checks ran (failed, with `CI` set), never passed unchecked.
 """
 
 from __future__ import annotations
