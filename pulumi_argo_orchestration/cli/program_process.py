@@ -1,19 +1,22 @@
 """A Pulumi program rendered in a process of its own, for every command that takes a program.
 
 A program is arbitrary Python, and the command's own output must not depend on what it does.
-Run in a child process:
+Each program runs in a process of its own:
 
 - everything it writes, to `sys.stdout`, `sys.__stdout__`, file descriptor 1, from a subprocess
-  or an `atexit` handler, reaches stderr: the child's descriptor 1 *is* stderr, and the manifests
-  come back on a descriptor of their own;
+  or an `atexit` handler, reaches stderr: its descriptor 1 *is* stderr, and the manifests come
+  back on a descriptor of their own;
 - whatever it changes (the library, `sys.modules`, its interpreter) is gone with the process, so
   in `validate a b` the verdict on `b` cannot depend on `a`;
-- `os._exit`, a crash or a signal end the child, not the command, and are reported as such;
+- `os._exit`, a crash or a signal end that process, not the command, and are reported as such;
 - a program that does not finish is stopped after `--timeout` seconds, with whatever it started
-  (the child leads a process group of its own).
+  (it leads a process group of its own).
 
-The price is one interpreter start and Pulumi's import per program (about a fifth of a second);
-a command that runs the program in its own process pays the import anyway.
+On Linux a server process imports Pulumi and the library once, runs one pipeline to build the
+model's validators, and forks a fresh copy of itself for each program: the copy starts where a
+program can begin, so `validate` of ten programs costs about what one in-process run did for all
+ten. Elsewhere (no `fork`, or no descriptor passing) each program gets a new interpreter, which
+pays Pulumi's import every time.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from typing import IO, Any, cast
 
 from ..errors import ResolvedValueError, SpecError, shown
@@ -30,63 +34,38 @@ from ..offline.project import ProjectError
 from .rendering import DEFAULT_TIMEOUT, ProgramOptions, Rendered, RenderFailure, spec_failure
 
 _PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-_CHILD = (
-    f"import sys; sys.path.append({_PACKAGE_ROOT!r}); "
-    "from pulumi_argo_orchestration.cli.program_process import child_main; child_main()"
+_RUN = f"import sys; sys.path.append({_PACKAGE_ROOT!r}); "
+_CHILD = _RUN + "from pulumi_argo_orchestration.cli.program_process import child_main; child_main()"
+_SERVER = _RUN + (
+    "from pulumi_argo_orchestration.cli.program_process import server_main; "
+    "server_main(int(sys.argv[1]))"
 )
 _POSIX = os.name == "posix"
 
 
 def render_program(path: str, options: ProgramOptions) -> Rendered:
-    """Render the program at `path` in a child process, or RenderFailure saying why not."""
-    import threading
-
+    """Render the program at `path` in a process of its own, or RenderFailure saying why not."""
     timeout = DEFAULT_TIMEOUT if options.timeout is None else (options.timeout or None)
-    request = json.dumps(
-        {
-            "path": path,
-            "stack": options.stack,
-            "config": dict(options.config),
-            "secrets": dict(options.secrets),
-            "show_secrets": options.show_secrets,
-        }
-    ).encode()
+    request = {
+        "path": path,
+        "stack": options.stack,
+        "config": dict(options.config),
+        "secrets": dict(options.secrets),
+        "show_secrets": options.show_secrets,
+        "cwd": os.getcwd(),
+        "env": dict(os.environ),
+    }
     _write_stderr("")  # flush what the command wrote so far: the program's output follows it
     try:
-        process = subprocess.Popen(
-            [sys.executable, "-c", _CHILD],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=_POSIX,
-        )
+        server = _server()
+        if server is not None:
+            status, timed_out, reply = server.render(request, timeout)
+        else:
+            status, timed_out, reply = _render_in_new_process(request, timeout)
     except OSError as error:
         raise RenderFailure(
-            path, "cannot run the program", [f"cannot start {sys.executable}: {error}"]
+            path, "cannot run the program", [f"cannot start a process for it: {error}"]
         ) from None
-    pipes = (process.stdin, process.stdout, process.stderr)
-    stdin, stdout, stderr = cast("tuple[IO[bytes], IO[bytes], IO[bytes]]", pipes)
-    reply: list[bytes] = []
-    readers = [
-        threading.Thread(target=lambda: reply.append(stdout.read()), daemon=True),
-        threading.Thread(target=_forward, args=(stderr,), daemon=True),
-    ]
-    for reader in readers:
-        reader.start()
-    timed_out = False
-    try:
-        try:
-            stdin.write(request)
-            stdin.close()
-        except BrokenPipeError:
-            pass  # the child is gone already: its exit status says why
-        process.wait(timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-    finally:
-        _stop(process)  # and whatever the program started, on every way out of here
-        for reader in readers:
-            reader.join(timeout=5)
     if timed_out:
         raise RenderFailure(
             path,
@@ -96,7 +75,7 @@ def render_program(path: str, options: ProgramOptions) -> Rendered:
                 "(--timeout SECONDS allows longer, 0 no limit)"
             ],
         )
-    return _rendered(path, process.returncode, b"".join(reply))
+    return _rendered(path, status, reply)
 
 
 def _rendered(path: str, status: int, reply: bytes) -> Rendered:
@@ -147,20 +126,342 @@ def _write_stderr(text: str) -> None:
             pass  # stderr is gone: nothing to tell anyone
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Kill the child and its process group (whatever the program started); reap the child."""
-    if _POSIX:
-        import signal
+def _kill_group(leader: int) -> None:
+    """SIGKILL a program's process group (it, and whatever it started)."""
+    import signal
 
-        # ProcessLookupError: gone already, with everything it started.
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)
-    elif process.poll() is None:
-        process.kill()
-    process.wait()
+    # ProcessLookupError: gone already, with everything it started.
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(leader, signal.SIGKILL)
 
 
-# --- the child ---------------------------------------------------------------------------------
+def _read_all(descriptor: int, into: list[bytes]) -> None:
+    with open(descriptor, "rb") as stream:
+        into.append(stream.read())
+
+
+def _forward_descriptor(descriptor: int) -> None:
+    with open(descriptor, "rb") as stream:
+        _forward(stream)
+
+
+# --- a new interpreter per program -------------------------------------------------------------
+
+
+def _render_in_new_process(
+    request: dict[str, Any], timeout: float | None
+) -> tuple[int, bool, bytes]:
+    """(exit status, timed out, answer) of a child interpreter that renders the program."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", _CHILD],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=_POSIX,
+    )
+    pipes = (process.stdin, process.stdout, process.stderr)
+    stdin, stdout, stderr = cast("tuple[IO[bytes], IO[bytes], IO[bytes]]", pipes)
+    reply: list[bytes] = []
+    readers = [
+        threading.Thread(target=lambda: reply.append(stdout.read()), daemon=True),
+        threading.Thread(target=_forward, args=(stderr,), daemon=True),
+    ]
+    for reader in readers:
+        reader.start()
+    timed_out = False
+    try:
+        try:
+            stdin.write(json.dumps(request).encode())
+            stdin.close()
+        except BrokenPipeError:
+            pass  # the child is gone already: its exit status says why
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+    finally:
+        # And whatever the program started, on every way out of here.
+        if _POSIX:
+            _kill_group(process.pid)
+        elif process.poll() is None:
+            process.kill()
+        process.wait()
+        for reader in readers:
+            reader.join(timeout=5)
+    return process.returncode, timed_out, b"".join(reply)
+
+
+def child_main() -> None:
+    """The child interpreter: read the request on stdin, render, answer where stdout was."""
+    answer_to = os.dup(1)  # not inherited by what the program starts (PEP 446)
+    os.dup2(2, 1)  # from here on, descriptor 1 is stderr: nothing the program does reaches ours
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
+    answer = _answer(json.loads(sys.stdin.buffer.read()))
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    with open(answer_to, "wb") as reply:
+        reply.write(json.dumps(answer).encode())
+    # The interpreter now ends as the program's process would: its atexit handlers run (their
+    # output goes to stderr too).
+
+
+def _answer(request: dict[str, Any]) -> dict[str, Any]:
+    options = ProgramOptions(
+        stack=request["stack"],
+        config=request["config"],
+        secrets=request["secrets"],
+        show_secrets=request["show_secrets"],
+    )
+    try:
+        rendered = render_program_here(request["path"], options)
+    except RenderFailure as failure:
+        return {
+            "failure": {
+                "source": failure.source,
+                "headline": failure.headline,
+                "problems": list(failure.problems),
+                "note": failure.note,
+            }
+        }
+    return {"rendered": {"documents": rendered.documents, "warnings": rendered.warnings}}
+
+
+# --- a server that forks a warmed-up copy of itself per program (Linux) ------------------------
+
+_LOCK = threading.Lock()
+_RUNNING: list[_ProgramServer] = []
+_SERVER_START_LIMIT = 300.0  # seconds to import Pulumi and warm up, on the slowest machine
+
+
+def _server() -> _ProgramServer | None:
+    """This command's program server, started on first use; None where there is none."""
+    import socket
+
+    if not (sys.platform.startswith("linux") and hasattr(socket, "send_fds")):
+        return None
+    with _LOCK:
+        if _RUNNING and _RUNNING[0].process.poll() is not None:
+            _RUNNING.clear()  # it died: start another
+        if not _RUNNING:
+            _RUNNING.append(_ProgramServer())
+        return _RUNNING[0]
+
+
+class _ProgramServer:
+    """The parent's side: one request at a time over a UNIX socket, with the two pipes of the
+    program's process (its answer, its output) passed along as descriptors."""
+
+    def __init__(self) -> None:
+        import socket
+
+        ours, theirs = socket.socketpair()
+        self.socket = ours
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", _SERVER, str(theirs.fileno())],
+                pass_fds=[theirs.fileno()],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                start_new_session=True,  # Ctrl-C is the command's to handle, not the server's
+            )
+        finally:
+            theirs.close()
+
+    def render(self, request: dict[str, Any], timeout: float | None) -> tuple[int, bool, bytes]:
+        """(exit status, timed out, answer) of a forked copy that renders the program."""
+        answer_read, answer_write = os.pipe()
+        output_read, output_write = os.pipe()
+        try:
+            _send(
+                self.socket, {"request": request, "timeout": timeout}, [answer_write, output_write]
+            )
+        finally:
+            os.close(answer_write)
+            os.close(output_write)
+        reply: list[bytes] = []
+        readers = [
+            threading.Thread(target=_read_all, args=(answer_read, reply), daemon=True),
+            threading.Thread(target=_forward_descriptor, args=(output_read,), daemon=True),
+        ]
+        for reader in readers:
+            reader.start()
+        leader = None
+        try:
+            # The server enforces the timeout; these only guard against a server that hangs.
+            self.socket.settimeout(_SERVER_START_LIMIT)
+            leader = _receive(self.socket)["pid"]
+            self.socket.settimeout(None if timeout is None else timeout + _SERVER_START_LIMIT)
+            ended = _receive(self.socket)
+        except BaseException:
+            # Ctrl-C, SIGTERM, or the server gone: stop the program, and the server with it (its
+            # next message would answer a request no one waits for).
+            if leader is not None:
+                _kill_group(leader)
+            self.close()
+            raise
+        finally:
+            for reader in readers:
+                reader.join(timeout=5)
+        return int(ended["status"]), bool(ended["timed_out"]), b"".join(reply)
+
+    def close(self) -> None:
+        with _LOCK:
+            if self in _RUNNING:
+                _RUNNING.remove(self)
+        self.socket.close()  # the server reads the end of its socket and leaves
+        _kill_group(self.process.pid)
+        self.process.wait()
+
+
+def _send(connection: Any, message: dict[str, Any], descriptors: list[int] | None = None) -> None:
+    import socket
+
+    payload = json.dumps(message).encode()
+    header = len(payload).to_bytes(8, "big")
+    if descriptors:
+        socket.send_fds(connection, [header], descriptors)
+    else:
+        connection.sendall(header)
+    connection.sendall(payload)
+
+
+def _receive(connection: Any, descriptors: int = 0) -> Any:
+    """The next message (and the descriptors sent with it); OSError when the other side left."""
+    import socket
+
+    if descriptors:
+        header, fds, _, _ = socket.recv_fds(connection, 8, descriptors)
+    else:
+        header, fds = _exactly(connection, 8), []
+    if len(header) < 8:
+        header += _exactly(connection, 8 - len(header))
+    payload = _exactly(connection, int.from_bytes(header, "big"))
+    message = json.loads(payload)
+    return (message, fds) if descriptors else message
+
+
+def _exactly(connection: Any, size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        chunk = connection.recv(size - len(data))
+        if not chunk:
+            raise ConnectionError("the program server's connection ended")
+        data += chunk
+    return data
+
+
+def server_main(descriptor: int) -> None:
+    """The server: warm up once, then fork one copy per program and report how it ended."""
+    import socket
+
+    connection = socket.socket(fileno=descriptor)
+    _warm_up()
+    while True:
+        try:
+            message, fds = _receive(connection, descriptors=2)
+        except (ConnectionError, OSError, ValueError):
+            return  # the command is done (or gone)
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        leader = os.fork()
+        if leader == 0:
+            connection.close()
+            _serve_in_fork(message["request"], fds)  # never returns
+        for fd in fds:
+            os.close(fd)
+        _send(connection, {"pid": leader})
+        status, timed_out, gone = _wait(leader, message["timeout"], connection)
+        if gone:
+            return
+        _send(connection, {"status": status, "timed_out": timed_out})
+
+
+# A program as small as a real one gets: what it imports and validates is what every program
+# needs, so the copies of the server start past it.
+_WARM_UP_PROGRAM = """
+from pulumi_argo_orchestration import ScheduledPipeline
+ScheduledPipeline("warm-up", {
+    "name": "warm-up", "schedule": "@daily", "timezone": "UTC",
+    "stages": [[{"name": "a", "workflow_template": "t"}]],
+    "templates": [{"name": "t", "image": "alpine"}],
+})
+"""
+
+
+def _warm_up() -> None:
+    """Render a small program once: Pulumi imported, the model's validators built. Its executor
+    threads end with the run, so the server forks with one thread."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as directory:
+        Path(directory, "Pulumi.yaml").write_text("name: warm-up\nruntime: python\n")
+        Path(directory, "__main__.py").write_text(_WARM_UP_PROGRAM)
+        options: dict[str, Any] = {
+            "stack": None,
+            "config": {},
+            "secrets": {},
+            "show_secrets": False,
+        }
+        _answer({"path": directory, **options})
+
+
+def _wait(leader: int, timeout: float | None, connection: Any) -> tuple[int, bool, bool]:
+    """(exit status, timed out, the command gone) once the copy has ended; its process group is
+    killed then, and earlier at the timeout or when the command goes away."""
+    import select
+    import socket
+    import time
+
+    deadline = None if timeout is None else time.monotonic() + timeout
+    timed_out = gone = False
+    while True:
+        pid, status = os.waitpid(leader, os.WNOHANG)
+        if pid:
+            break
+        if deadline is not None and time.monotonic() >= deadline and not timed_out:
+            timed_out = True
+            _kill_group(leader)
+        readable, _, _ = select.select([connection], [], [], 0.02)
+        if readable and not gone and not connection.recv(1, socket.MSG_PEEK):
+            gone = True
+            _kill_group(leader)
+    _kill_group(leader)  # what the program started and left running
+    return os.waitstatus_to_exitcode(status), timed_out, gone
+
+
+def _serve_in_fork(request: dict[str, Any], fds: list[int]) -> None:
+    """In the forked copy: become the program's process (its own group, descriptor 1 and 2 the
+    output pipe, the command's directory and environment), render, answer, end."""
+    code = 1
+    try:
+        os.setsid()
+        answer_to, output = fds
+        os.dup2(output, 1)
+        os.dup2(output, 2)
+        os.close(output)
+        sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        answer = _answer(request)
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        with open(answer_to, "wb") as reply:
+            reply.write(json.dumps(answer).encode())
+        code = 0
+    finally:
+        # The process ends as the program's would: its atexit handlers run, their output on
+        # stderr; not the server's shutdown, which is no business of this copy.
+        import atexit
+
+        atexit._run_exitfuncs()
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code)
+
+
+# --- in the program's process ------------------------------------------------------------------
 
 
 def render_program_here(path: str, options: ProgramOptions) -> Rendered:
@@ -252,37 +553,3 @@ def _message_text(value: object) -> str:
     except Exception:  # a program's exception whose __str__ fails
         return ""
     return shown(" ".join(text[:100_000].split()), plain=True)
-
-
-def child_main() -> None:
-    """The child: read the request on stdin, render, answer on the descriptor stdout was."""
-    answer_to = os.dup(1)  # not inherited by what the program starts (PEP 446)
-    os.dup2(2, 1)  # from here on, descriptor 1 is stderr: nothing the program does reaches ours
-    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
-    request = json.loads(sys.stdin.buffer.read())
-    options = ProgramOptions(
-        stack=request["stack"],
-        config=request["config"],
-        secrets=request["secrets"],
-        show_secrets=request["show_secrets"],
-    )
-    try:
-        rendered = render_program_here(request["path"], options)
-        answer: dict[str, Any] = {
-            "rendered": {"documents": rendered.documents, "warnings": rendered.warnings}
-        }
-    except RenderFailure as failure:
-        answer = {
-            "failure": {
-                "source": failure.source,
-                "headline": failure.headline,
-                "problems": list(failure.problems),
-                "note": failure.note,
-            }
-        }
-    for stream in (sys.stdout, sys.stderr):
-        stream.flush()
-    with open(answer_to, "wb") as reply:
-        reply.write(json.dumps(answer).encode())
-    # The interpreter now ends as the program's process would: its atexit handlers run (their
-    # output goes to stderr too).

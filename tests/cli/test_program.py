@@ -413,3 +413,23 @@ def test_a_program_that_patches_the_library_cannot_change_the_next_verdict(tmp_p
     assert result.exit_code == 1
     assert result.stdout == f"{patcher}: ok (1 manifest)\n"
     assert "ScheduledPipeline \"etl\": name: 'Not_A_Label' must be a lowercase" in result.stderr
+
+
+def test_where_no_program_server_runs_each_program_gets_an_interpreter_of_its_own(
+    tmp_path, monkeypatch
+):
+    """The path for systems without fork and descriptor passing: the same guarantees."""
+    from pulumi_argo_orchestration.cli import program_process
+
+    monkeypatch.setattr(program_process, "_server", lambda: None)
+    noisy = write_program(
+        tmp_path / "noisy", CONFIG_MAP + "import os\nos.write(1, b'fd-1\\n')\nos._exit(0)\n"
+    )
+    ends = write_program(tmp_path / "ends", CONFIG_MAP + "import os\nos._exit(3)\n")
+    loops = write_program(tmp_path / "loops", CONFIG_MAP + "while True:\n    pass\n")
+    result = invoke("validate", noisy, ends, loops, "--timeout", "2")
+    assert result.exit_code == 1
+    assert result.stdout == ""  # os._exit(0) before answering is no answer either
+    assert "fd-1\n" in result.stderr
+    assert f"{ends}: it ended its process with exit status 3 before it finished" in result.stderr
+    assert f"{loops}: it did not finish within 2 seconds and was stopped" in result.stderr
