@@ -54,6 +54,7 @@ def render_program(path: str, options: ProgramOptions) -> Rendered:
         "show_secrets": options.show_secrets,
         "cwd": os.getcwd(),
         "env": dict(os.environ),
+        "path_entries": list(sys.path),  # the program imports what the command could
     }
     _write_stderr("")  # flush what the command wrote so far: the program's output follows it
     try:
@@ -205,6 +206,8 @@ def child_main() -> None:
 
 
 def _answer(request: dict[str, Any]) -> dict[str, Any]:
+    if "path_entries" in request:
+        sys.path[:] = [*request["path_entries"], _PACKAGE_ROOT]
     options = ProgramOptions(
         stack=request["stack"],
         config=request["config"],

@@ -26,7 +26,7 @@ import pulumi
 from pulumi.errors import InputPropertiesError, InputPropertyErrorDetails
 from pulumi.output import Unknown, contains_unknowns
 
-from ..errors import Problem, ResolvedValueError, SpecError, format_path
+from ..errors import Problem, ResolvedValueError, SpecError, format_path, shown
 from ..spec.control_flow import reads_outputs
 from ..spec.inputs import STAND_IN_PREFIX, PathPart, placeholder, position
 from .inputs import Path, Split
@@ -382,7 +382,7 @@ class Plan:
                 problems.append(
                     Problem(
                         f"{path}.namespace",
-                        f"{namespace!r} is also the pipeline's namespace, which came from an "
+                        f"{shown(namespace)} is also the pipeline's namespace, which came from an "
                         "Output: the objects were planned for a child in another namespace; "
                         "leave this child's `namespace` out to run it in the pipeline's",
                     )

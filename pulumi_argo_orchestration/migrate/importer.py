@@ -433,8 +433,7 @@ def _template_account(
         template.findings.change(
             where,
             f"the spec renders ServiceAccount, Role and RoleBinding {shown(named or default)} for "
-            "its "
-            "pods: set `createServiceAccount: false` if the account exists already",
+            "its pods: set `createServiceAccount: false` if the account exists already",
         )
 
 

@@ -624,7 +624,7 @@ def _ends_at_exit_0(program: Callable[[], Any]) -> Callable[[], Any]:
 
 
 @contextlib.contextmanager
-def _own_event_loop(thread_loops: set[Any]) -> Iterator[None]:
+def _own_event_loop(thread_loops: set[Any] | None = None) -> Iterator[None]:
     """Run on an event loop of the run's own, closed when the run ends, which keeps quiet about
     what a failure leaves (Pulumi's own program runner does the same).
 
@@ -644,8 +644,11 @@ def _own_event_loop(thread_loops: set[Any]) -> Iterator[None]:
     if asyncio._get_running_loop() is not None:
         yield  # (and its executor's threads keep their loops: they may serve it again)
         return
-    # The loop installed before, if any: asking the policy for it would create one.
-    previous = getattr(getattr(asyncio.get_event_loop_policy(), "_local", None), "_loop", None)
+    # The thread's state before, restored after: the loop installed, if any (asking the policy
+    # for it would create one), and whether `get_event_loop` may still create one.
+    local = getattr(asyncio.get_event_loop_policy(), "_local", None)
+    previous = getattr(local, "_loop", None)
+    set_called = getattr(local, "_set_called", None)
     loop = asyncio.new_event_loop()
     loop.set_exception_handler(_quiet_about_unretrieved)
     asyncio.set_event_loop(loop)
@@ -661,11 +664,12 @@ def _own_event_loop(thread_loops: set[Any]) -> Iterator[None]:
             loop.run_until_complete(loop.shutdown_default_executor())
         finally:
             asyncio.set_event_loop(previous)
+            if local is not None and set_called is not None:
+                local._set_called = set_called
             loop.close()
-            for thread_loop in thread_loops:
+            for thread_loop in thread_loops or ():
                 if not thread_loop.is_running() and not thread_loop.is_closed():
                     thread_loop.close()
-            thread_loops.clear()
 
 
 # What asyncio says of the futures a failed run leaves: failed ones nobody awaited, and

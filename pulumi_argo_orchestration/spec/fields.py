@@ -344,7 +344,7 @@ def schema_checked(definition: str) -> AfterValidator:
 def _annotations(value: dict[str, str]) -> dict[str, str]:
     for key in value:
         problem = kubernetes_names.label_key_problem(key)
-        check(problem is None, "annotation", f"annotation {key!r}: {problem}")
+        check(problem is None, "annotation", f"annotation {shown(key)}: {problem}")
     return value
 
 

@@ -362,9 +362,9 @@ def _shared_account_problems(pipeline: PipelineFields) -> list[Problem]:
         problems.append(
             Problem(
                 "serviceAccountName",
-                f"{pipeline.account_name!r} is the account the pipeline's templates share; the "
-                "orchestrator's account may create Workflows, which their pods must not: choose "
-                "another name",
+                f"{shown(pipeline.account_name)} is the account the pipeline's templates share; "
+                "the orchestrator's account may create Workflows, which their pods must not: "
+                "choose another name",
             )
         )
     for account, specs in users.items():
@@ -375,7 +375,7 @@ def _shared_account_problems(pipeline: PipelineFields) -> list[Problem]:
         problems.append(
             Problem(
                 f"{where}.serviceAccountAnnotations" if where else "serviceAccountAnnotations",
-                f"ServiceAccount {account!r} is also the account of {others}, with other "
+                f"ServiceAccount {shown(account)} is also the account of {others}, with other "
                 "annotations, and one account has one set: give this one its own account "
                 "(`serviceAccountName`) or the same annotations",
             )
