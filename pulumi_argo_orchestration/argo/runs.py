@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from ..errors import Problem, SpecError
+from ..errors import Problem, SpecError, shown
 from ..spec import names
 from ..spec.calendar import effective_schedules, skip_reason
 from ..spec.models import ArgoVersion, Calendar
@@ -140,8 +140,9 @@ def child_run(
     known["workflow.scheduledTime"] = format_rfc3339(scheduled)
     arguments = {key: fill_simple_tags(text, known) for key, text in child.arguments.items()}
     notes = [
-        f"argument {key!r} of step {step!r} holds {tag}, which a run of the orchestrator fills "
-        "in: Argo fills it in from this Workflow's own run, or leaves it as it is"
+        f"argument {shown(key)} of step {shown(step)} holds {tag}, which a run of the "
+        "orchestrator fills in: Argo fills it in from this Workflow's own run, or leaves it as it "
+        "is"
         for key, text in arguments.items()
         for tag in dict.fromkeys(tags(text))
     ]
@@ -162,10 +163,10 @@ def child_run(
 def _unknown_step(step: str, steps: list[str]) -> str:
     import difflib
 
-    message = f"the pipeline has no step {step!r}"
+    message = f"the pipeline has no step {shown(step)}"
     close = difflib.get_close_matches(step, steps, n=1)
     if close:
-        message += f" (did you mean {close[0]!r}?)"
+        message += f" (did you mean {shown(close[0])}?)"
     return f"{message}; its steps: {', '.join(steps)}"
 
 

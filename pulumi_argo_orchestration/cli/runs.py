@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from ..errors import shown
 from .usage import UsageError
 
 if TYPE_CHECKING:
@@ -29,10 +30,10 @@ def _spec_file(text: str) -> str:
     from ..offline.project import is_program_path
 
     if not os.path.exists(text):
-        raise argparse.ArgumentTypeError(f"Path {text!r} does not exist.")
+        raise argparse.ArgumentTypeError(f"Path {shown(text)} does not exist.")
     if is_program_path(text):
         raise argparse.ArgumentTypeError(
-            f"{text!r} is a Pulumi program: give the pipeline's spec file (YAML)"
+            f"{shown(text)} is a Pulumi program: give the pipeline's spec file (YAML)"
         )
     return text
 
@@ -43,7 +44,7 @@ def _time(text: str) -> datetime:
     moment = parse_rfc3339(text)
     if moment is None:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not an RFC 3339 time with an offset (e.g. {EXAMPLE})"
+            f"{shown(text)} is not an RFC 3339 time with an offset (e.g. {EXAMPLE})"
         )
     return moment
 
@@ -51,7 +52,7 @@ def _time(text: str) -> datetime:
 def _parameter(text: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     if not sep or not name:
-        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {shown(text)}")
     return name, value
 
 
@@ -59,7 +60,7 @@ def _parallel(text: str) -> int:
     try:
         count = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a valid integer.") from None
+        raise argparse.ArgumentTypeError(f"{shown(text)} is not a valid integer.") from None
     if not 1 <= count <= _PARALLEL_MAX:
         raise argparse.ArgumentTypeError(f"{count} is not in the range 1<=x<={_PARALLEL_MAX}.")
     return count

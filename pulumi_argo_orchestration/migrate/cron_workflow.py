@@ -158,7 +158,7 @@ def _referenced(
     if template.name != draft.name:
         draft.findings.change(
             template.where.at("metadata", "name"),
-            f"the orchestrator's WorkflowTemplate is named after its pipeline: {draft.name!r}",
+            f"the orchestrator's WorkflowTemplate is named after its pipeline: {shown(draft.name)}",
         )
     body = Fields(template.body.get("spec"), template.where.at("spec"), draft.findings)
     run_metadata = body.fields("workflowMetadata")

@@ -123,7 +123,7 @@ def _window_length(value: str) -> str:
     check(
         seconds is not None and 1 <= seconds <= go_duration.GO_DURATION_MAX_SECONDS and exact,
         "window_length",
-        f"invalid window length {value!r}: use a Go duration of whole seconds, at least 1s "
+        f"invalid window length {shown(value)}: use a Go duration of whole seconds, at least 1s "
         "('4h', '90m', '1h30m') or seconds ('3600')",
     )
     return value
@@ -141,7 +141,7 @@ def _iso_date(value: str) -> str:
             date.fromisoformat(value)
         except ValueError:
             valid = False
-    check(valid, "iso_date", f"invalid date {value!r}: use an ISO date such as '2026-12-25'")
+    check(valid, "iso_date", f"invalid date {shown(value)}: use an ISO date such as '2026-12-25'")
     return value
 
 

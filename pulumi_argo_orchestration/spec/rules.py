@@ -92,14 +92,14 @@ def _orchestrator_template_problems(pipeline: PipelineFields) -> list[Problem]:
         return []
     why = "`orchestratorTemplate: true` gives that name to the orchestrator's WorkflowTemplate"
     problems = [
-        Problem(f"templates[{i}].name", f"{template.name!r} is the pipeline's name, and {why}")
+        Problem(f"templates[{i}].name", f"{shown(template.name)} is the pipeline's name, and {why}")
         for i, template in enumerate(pipeline.templates)
         if template.name == pipeline.name
     ]
     problems += [
         Problem(
             f"{path}.workflowTemplate",
-            f"{child.workflow_template!r} is the orchestrator itself ({why}): a child that "
+            f"{shown(child.workflow_template)} is the orchestrator itself ({why}): a child that "
             "runs it would start the whole pipeline again",
         )
         for path, child in pipeline.children
@@ -407,7 +407,7 @@ def _undeclared(path: str, text: str, declared: set[str], owner: str) -> list[Pr
 def _undeclared_message(ref: str, owner: str) -> str:
     if ref in names.WINDOW_PARAMETERS and owner == "the pipeline":
         return (
-            f"references {ref!r}, which the pipeline's `window` adds: set `window` "
+            f"references {shown(ref)}, which the pipeline's `window` adds: set `window` "
             "(e.g. `window: {length: 4h}`)"
         )
-    return f"references undeclared parameter {ref!r}: declare it in {owner}'s `parameters`"
+    return f"references undeclared parameter {shown(ref)}: declare it in {owner}'s `parameters`"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 
-from ..errors import Problem
+from ..errors import Problem, shown
 from ..syntax.rfc3339 import EXAMPLE, parse_rfc3339
 from ..syntax.template_text import argo_text_problem
 from . import names
@@ -29,7 +29,7 @@ def run_parameter_problems(pipeline: PipelineFields, values: Mapping[str, str]) 
         elif name in names.WINDOW_PARAMETERS:
             if parse_rfc3339(value) is None:
                 problems.append(
-                    Problem(path, f"{value!r} is not an RFC 3339 time (e.g. {EXAMPLE})")
+                    Problem(path, f"{shown(value)} is not an RFC 3339 time (e.g. {EXAMPLE})")
                 )
         else:
             problem = argo_text_problem(value)
@@ -39,10 +39,10 @@ def run_parameter_problems(pipeline: PipelineFields, values: Mapping[str, str]) 
 
 
 def _unknown(name: str, known: list[str]) -> str:
-    message = f"the pipeline has no parameter {name!r}"
+    message = f"the pipeline has no parameter {shown(name)}"
     close = difflib.get_close_matches(name, known, n=1)
     if close:
-        message += f" (did you mean {close[0]!r}?)"
+        message += f" (did you mean {shown(close[0])}?)"
     if known:
         return f"{message}; its parameters: {', '.join(known)}"
     return f"{message}; it has none"

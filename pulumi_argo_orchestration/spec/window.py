@@ -28,7 +28,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from ..errors import Problem
+from ..errors import Problem, shown
 from ..syntax import robfig_cron
 from ..syntax.go_duration import duration_seconds, duration_text
 from . import names
@@ -192,7 +192,8 @@ def window_problems(pipeline: PipelineFields) -> list[Problem]:
     problems = [
         Problem(
             f"parameters[{index}].name",
-            f"{parameter.name!r} is set by `window` (the run's time window): rename the parameter",
+            f"{shown(parameter.name)} is set by `window` (the run's time window): rename the "
+            "parameter",
         )
         for index, parameter in enumerate(pipeline.parameters)
         if parameter.name in names.WINDOW_PARAMETERS

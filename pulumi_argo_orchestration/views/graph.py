@@ -107,7 +107,7 @@ def _referenced_spec(
             and (kind == "ClusterWorkflowTemplate" or metadata.get("namespace") == namespace)
         ):
             return document.get("spec") or {}, template
-    raise GraphError(f"{name}: its {kind} {template!r} is not among the documents")
+    raise GraphError(f"{name}: its {kind} {shown(template)} is not among the documents")
 
 
 def _flow(document: Mapping[str, Any], documents: Sequence[Mapping[str, Any]]) -> Flow:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from pulumi_argo_orchestration.syntax.robfig_cron import next_runs
 from pulumi_argo_orchestration.views.schedule_preview import preview
 from tests.conftest import EXAMPLES
 from tests.support.cli_runner import invoke
