@@ -10,6 +10,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from ..errors import shown
 from .common import (
     _PATH_HELP,
     _existing_path,
@@ -33,7 +34,8 @@ def _failure(text: str) -> tuple[str, int | None]:
     step, _, attempts = text.partition(":")
     if not step or (attempts and not (attempts.isdigit() and int(attempts) >= 1)):
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not STEP or STEP:ATTEMPTS (a whole number of failed attempts, at least 1)"
+            f"{shown(text)} is not STEP or STEP:ATTEMPTS (a whole number of failed attempts, "
+            "at least 1)"
         )
     return step, int(attempts) if attempts else None
 
@@ -44,7 +46,7 @@ def _duration(text: str) -> int:
     seconds = duration_seconds(text)
     if seconds is None or seconds < 1:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a positive duration such as 90s, 5m or 1h30m"
+            f"{shown(text)} is not a positive duration such as 90s, 5m or 1h30m"
         )
     return seconds
 
@@ -52,13 +54,15 @@ def _duration(text: str) -> int:
 def _slow(text: str) -> tuple[str, int]:
     step, equals, duration = text.partition("=")
     if not step or not equals:
-        raise argparse.ArgumentTypeError(f"{text!r} is not STEP=DURATION, e.g. load=2h")
+        raise argparse.ArgumentTypeError(f"{shown(text)} is not STEP=DURATION, e.g. load=2h")
     return step, _duration(duration)
 
 
 def _runs(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= MAX_RUNS:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 to {MAX_RUNS}")
+        raise argparse.ArgumentTypeError(
+            f"{shown(text)} is not a whole number from 1 to {MAX_RUNS}"
+        )
     return int(text)
 
 

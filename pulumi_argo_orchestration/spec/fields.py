@@ -354,7 +354,7 @@ def _prometheus_label(value: str) -> str:
     check(
         bool(re.fullmatch(r"[a-zA-Z_][a-zA-Z0-9_]*", value)) and not value.startswith("__"),
         "prometheus_label",
-        f"invalid Prometheus label name {value!r}: use letters, digits and '_', not starting "
+        f"invalid Prometheus label name {shown(value)}: use letters, digits and '_', not starting "
         "with a digit or '__'",
     )
     return value
@@ -364,7 +364,7 @@ def _own_alert_label(value: str) -> str:
     check(
         value not in names.RESERVED_ALERT_LABELS,
         "label",
-        f"alert label {value!r} is set by the alert rules themselves and cannot be overridden",
+        f"alert label {shown(value)} is set by the alert rules themselves and cannot be overridden",
     )
     return value
 

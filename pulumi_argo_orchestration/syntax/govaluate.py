@@ -243,9 +243,9 @@ def evaluate(condition: str) -> bool:
     parser = _Evaluator(tokens)
     value = parser.disjunction()
     if parser.position != len(tokens):
-        raise GovaluateError(f"unexpected {tokens[parser.position][1]!r}")
+        raise GovaluateError(f"unexpected {shown(tokens[parser.position][1])}")
     if not isinstance(value, bool):
-        raise GovaluateError(f"the condition is {value!r}, not true or false")
+        raise GovaluateError(f"the condition is {shown(value)}, not true or false")
     return value
 
 
@@ -303,7 +303,9 @@ class _Evaluator:
             self._take()
             return _compare(token[1], left, self.unary())
         if token is not None and token[0] in (_Kind.MODIFIER, _Kind.TERNARY, _Kind.SEPARATOR):
-            raise GovaluateError(f"{token[1]!r} is not evaluated here: only comparisons and logic")
+            raise GovaluateError(
+                f"{shown(token[1])} is not evaluated here: only comparisons and logic"
+            )
         return left
 
     def unary(self) -> object:
@@ -314,7 +316,7 @@ class _Evaluator:
                 return not value
             if token == "-" and isinstance(value, float):
                 return -value
-            raise GovaluateError(f"{token!r} cannot apply to {value!r}")
+            raise GovaluateError(f"{shown(token)} cannot apply to {shown(value)}")
         if kind is _Kind.CLAUSE:
             value = self.disjunction()
             if self._peek() != (_Kind.CLAUSE_CLOSE, ")"):
@@ -327,12 +329,14 @@ class _Evaluator:
             return token == "true"
         if kind is _Kind.STRING:
             return token[1:-1] if token[:1] in _QUOTES else token
-        raise GovaluateError(f"{token!r} is not a value")
+        raise GovaluateError(f"{shown(token)} is not a value")
 
 
 def _logical(operator: str, left: object, right: object) -> bool:
     if not isinstance(left, bool) or not isinstance(right, bool):
-        raise GovaluateError(f"{operator!r} needs two booleans, not {left!r} and {right!r}")
+        raise GovaluateError(
+            f"{shown(operator)} needs two booleans, not {shown(left)} and {shown(right)}"
+        )
     return (left and right) if operator == "&&" else (left or right)
 
 
@@ -343,11 +347,11 @@ def _compare(operator: str, left: object, right: object) -> bool:
         return not (type(left) is type(right) and left == right)
     if operator in ("=~", "!~"):
         if not isinstance(left, str) or not isinstance(right, str):
-            raise GovaluateError(f"{operator!r} needs a string and a pattern")
+            raise GovaluateError(f"{shown(operator)} needs a string and a pattern")
         try:
             found = re.search(right, left) is not None
         except re.error as error:
-            raise GovaluateError(f"invalid pattern {right!r}: {error}") from None
+            raise GovaluateError(f"invalid pattern {shown(right)}: {error}") from None
         return found if operator == "=~" else not found
     if operator in ("<", "<=", ">", ">="):
         if isinstance(left, float) and isinstance(right, float):
@@ -356,6 +360,6 @@ def _compare(operator: str, left: object, right: object) -> bool:
         elif isinstance(left, str) and isinstance(right, str):
             order = (left > right) - (left < right)
         else:
-            raise GovaluateError(f"{operator!r} needs two numbers or two strings")
+            raise GovaluateError(f"{shown(operator)} needs two numbers or two strings")
         return {"<": order < 0, "<=": order <= 0, ">": order > 0, ">=": order >= 0}[operator]
-    raise GovaluateError(f"{operator!r} is not evaluated here")
+    raise GovaluateError(f"{shown(operator)} is not evaluated here")

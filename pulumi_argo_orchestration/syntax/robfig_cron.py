@@ -772,7 +772,7 @@ def _longest_gap(expressions: tuple[str, ...], timezone: str | None, start: date
     longest gaps. None when the schedules fire fewer than twice.
     """
     parsed = [_parse(expression) for expression in expressions]
-    tz = _zone(timezone)
+    tz = load_location(timezone)
     delays = [s.seconds for s in parsed if isinstance(s, _Every)]
     specs = [s for s in parsed if isinstance(s, _Spec)]
     gap = _wall_longest_gap(specs, start.astimezone(tz).date()) if specs else None

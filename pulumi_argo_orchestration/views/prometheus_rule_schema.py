@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..errors import shown
+
 API_VERSION = "monitoring.coreos.com/v1"
 KIND = "PrometheusRule"
 SOURCE = "prometheus-operator 0.82.2 PrometheusRule CRD"
@@ -87,6 +89,6 @@ def group_name_problems(document: Mapping[str, Any]) -> list[tuple[tuple[Any, ..
     for index, group in enumerate(groups):
         name = group.get("name") if isinstance(group, Mapping) else None
         if name in seen:
-            found.append((("spec", "groups", index, "name"), f"duplicate group name {name!r}"))
+            found.append((("spec", "groups", index, "name"), f"duplicate group name {shown(name)}"))
         seen.add(name)
     return found

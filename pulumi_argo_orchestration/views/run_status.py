@@ -28,6 +28,7 @@ from datetime import datetime, timezone, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ..errors import shown
 from ..spec import names
 from .graph import Flow, GraphError, Step, flows_from_manifests
 
@@ -154,7 +155,7 @@ def workflows_from_data(data: Any) -> list[dict[str, Any]]:
     for index, item in enumerate(items):
         if not isinstance(item, Mapping) or item.get("kind", "Workflow") != "Workflow":
             kind = item.get("kind") if isinstance(item, Mapping) else type(item).__name__
-            raise StatusInputError(f"items[{index}] is not a Workflow (kind {kind!r})")
+            raise StatusInputError(f"items[{index}] is not a Workflow (kind {shown(kind)})")
         metadata = item.get("metadata")
         if not isinstance(metadata, Mapping) or not isinstance(metadata.get("name"), str):
             raise StatusInputError(f"items[{index}] has no metadata.name")

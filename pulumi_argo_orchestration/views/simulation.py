@@ -51,6 +51,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
+from ..errors import shown
 from ..syntax.go_duration import duration_seconds
 from ..syntax.govaluate import GovaluateError, evaluate
 from ..syntax.robfig_cron import next_runs
@@ -370,7 +371,7 @@ def run_child(plan: ChildPlan, scenario: Scenario, start: int) -> _ChildRun:
     if not plan.template_known:
         notes.append(f"template {plan.template} is not among the manifests: no retries known")
     if retry is not None and retry.expression:
-        notes.append(f"retryStrategy.expression {retry.expression!r} is taken as true")
+        notes.append(f"retryStrategy.expression {shown(retry.expression)} is taken as true")
     attempts: list[Attempt] = []
     t, execution_deadline, first = start, None, start
     while True:
@@ -418,7 +419,7 @@ def run_child(plan: ChildPlan, scenario: Scenario, start: int) -> _ChildRun:
 def _not_retried(policy: str, message: str | None, wait: int) -> str:
     why = {
         "OnError": "retries Error only, and the attempt Failed",
-        "OnTransientError": f"retries transient errors only, and {message!r} is not one",
+        "OnTransientError": f"retries transient errors only, and {shown(message)} is not one",
     }.get(policy, "does not retry it")
     after = f"; the controller decides so after the backoff wait ({wait}s)" if wait else ""
     return f"retryPolicy {policy} {why}{after}"
@@ -505,13 +506,17 @@ def _condition(
     values = {**{f"workflow.parameters.{k}": v for k, v in plan.parameters.items()}, **extra}
     unknown = [tag for tag in _TAG.findall(when) if tag not in values]
     if unknown or any("{{" in values[tag] for tag in _TAG.findall(when)):
-        shown = ", ".join(f"{{{{{tag}}}}}" for tag in unknown) or "a parameter's value"
-        return True, None, f"when {when!r} is taken as true: {shown} is only known at run time"
+        unknowns = ", ".join(f"{{{{{tag}}}}}" for tag in unknown) or "a parameter's value"
+        return (
+            True,
+            None,
+            f"when {shown(when)} is taken as true: {unknowns} is only known at run time",
+        )
     text = _TAG.sub(lambda m: values[m.group(1)], when)
     try:
         proceed = evaluate(text)
     except GovaluateError as error:
-        return True, None, f"when {text!r} is taken as true: {error}"
+        return True, None, f"when {shown(text)} is taken as true: {error}"
     return proceed, None if proceed else f"when '{text}' evaluated false", None
 
 
