@@ -17,6 +17,16 @@ JSON-escapes its result into the JSON-marshalled template (`workflow/common/util
 (`workflow/validate/validate.go`, `SubstituteResourceManifestExpressions`). Only parameter names
 we validated (`^[-a-zA-Z0-9_]+$`) ever appear inside the expression; never user text.
 
+A child in its parent's namespace is owned by the parent run through `metadata.ownerReferences`
+written in the manifest text, from `{{workflow.name}}` and `{{workflow.uid}}` (both set for every
+run: `workflow/controller/operator.go`, `setGlobalParameters`). Argo's own `setOwnerReference:
+true` is not used: it parses the manifest and writes it again through Go's `json.Marshal` and
+yaml.v2 (`operator.go`, `executeResource`), which folds a NEL (U+0085) in an argument into a space
+and fails the step on any other C1 control character; a manifest we write is handed to kubectl
+byte for byte. The reference has no `blockOwnerDeletion` (Argo's would set it): it matters only
+for foreground deletion, which Argo never uses, and under the OwnerReferencesPermissionEnforcement
+admission plugin it would need `update` on `workflows/finalizers` (`argo/rbac.py`).
+
 A child's outputs come back the other way: its template exports each output parameter with
 `globalName`, the controller copies it into the child Workflow's `status.outputs.parameters`
 (workflow/controller/operator.go, `addOutputsToGlobalScope`; workflow/util/util.go,
@@ -58,6 +68,22 @@ def spawn_template_name(step: str) -> str:
 def argument_expression(parameter: str) -> str:
     """The expression tag that places an input parameter's value as a quoted YAML string."""
     return "{{=sprig.quote(inputs.parameters['" + parameter + "'])}}"
+
+
+def owner_references() -> list[dict[str, Any]]:
+    """The parent run as the child's controller; Kubernetes deletes the child with its run.
+
+    Same namespace only: Kubernetes forbids owner references across namespaces.
+    """
+    return [
+        {
+            "apiVersion": "argoproj.io/v1alpha1",
+            "kind": "Workflow",
+            "name": "{{workflow.name}}",
+            "uid": "{{workflow.uid}}",
+            "controller": True,
+        }
+    ]
 
 
 def ttl_strategy(child: Child, cross_namespace: bool) -> dict[str, int] | None:
@@ -128,6 +154,9 @@ def child_document(
         "namespace": namespace,
         "labels": child_labels,
     }
+    if parent is not None and parent_namespace is None:
+        # Spawned by a run in its own namespace: owned by that run.
+        metadata["ownerReferences"] = owner_references()
     spec: dict[str, Any] = {}
     if arguments:
         spec["arguments"] = {
@@ -168,9 +197,10 @@ def spawn_template(
     outputs: Sequence[str] = (),
     metrics: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The resource template: create the child, own it, wait for it to succeed or fail.
+    """The resource template: create the child, wait for it to succeed or fail.
 
-    A child in another namespace cannot be owned by its parent; its ttlStrategy deletes it.
+    The manifest makes the run own a child in its namespace; a child in another namespace cannot
+    be owned by its parent, and its ttlStrategy deletes it.
     `outputs` are the child's output parameters later steps read: declared here, read from the
     child Workflow once it has succeeded.
     `metrics` is the template's `metrics` (the step's duration, when the pipeline has alerts).
@@ -181,8 +211,6 @@ def spawn_template(
     child_namespace = child.namespace or namespace
     cross_namespace = child_namespace != namespace
     resource: dict[str, Any] = {"action": "create"}
-    if not cross_namespace:
-        resource["setOwnerReference"] = True
     resource["successCondition"] = SUCCESS_CONDITION
     resource["failureCondition"] = FAILURE_CONDITION
     resource["manifest"] = child_manifest(

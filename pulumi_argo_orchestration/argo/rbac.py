@@ -24,7 +24,15 @@ EXECUTOR_RULES: tuple[dict[str, Any], ...] = (
 SPAWN_RULES: tuple[dict[str, Any], ...] = (
     {"apiGroups": [ARGO_GROUP], "resources": ["workflows"], "verbs": ["create", "get"]},
 )
-ORCHESTRATOR_RULES: tuple[dict[str, Any], ...] = (*SPAWN_RULES, *EXECUTOR_RULES)
+# A child in its parent's namespace carries an ownerReference to its run (argo/child_workflow.py).
+# Where the OwnerReferencesPermissionEnforcement admission plugin is on (OpenShift), only a user
+# who may delete an object may set its ownerReferences ("cannot set an ownerRef on a resource you
+# can't delete", plugin/pkg/admission/gc/gc_admission.go): hence `delete` on workflows there, and
+# only there. Without `blockOwnerDeletion` no right on the owner's `workflows/finalizers` is needed.
+OWNED_SPAWN_RULES: tuple[dict[str, Any], ...] = (
+    {"apiGroups": [ARGO_GROUP], "resources": ["workflows"], "verbs": ["create", "get", "delete"]},
+)
+ORCHESTRATOR_RULES: tuple[dict[str, Any], ...] = (*OWNED_SPAWN_RULES, *EXECUTOR_RULES)
 
 
 # Argo finds an executor account's token in this Secret (util/secrets, TokenNameForServiceAccount):
@@ -154,7 +162,9 @@ def rbac_manifests(pipeline: Pipeline) -> list[dict[str, Any]]:
     """ServiceAccounts, token Secrets, Roles, RoleBindings: orchestrator first, then executors.
 
     The orchestrator may create and read Workflows only where its children run: its own namespace
-    when a child runs there, and a Role plus RoleBinding in each other child namespace. The
+    when a child runs there (and delete them there, which setting the owner reference of a child
+    requires under OwnerReferencesPermissionEnforcement), and a Role plus RoleBinding in each other
+    child namespace, where children are not owned. The
     account that spawns is the executor account when one is named, since Argo's own containers
     then authenticate with its token. Templates that need no account of their own share one
     executor account: every executor needs the same rights, so one account, Role and RoleBinding

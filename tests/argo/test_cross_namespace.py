@@ -21,6 +21,16 @@ from pulumi_argo_orchestration.testing import run_pulumi
 from tests.conftest import minimal_spec
 
 PLACEHOLDER = re.compile(r"\{\{.*?\}\}")
+# The run that spawned the child, as `child()` shows it: its name and uid are `{{...}}` tags.
+OWNED_BY_RUN = [
+    {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Workflow",
+        "name": "placeholder",
+        "uid": "placeholder",
+        "controller": True,
+    }
+]
 
 
 def spec(**overrides):
@@ -116,20 +126,26 @@ def test_orchestrator_has_no_workflow_rights_at_home_when_no_child_runs_there():
         if r["metadata"]["name"] == "nightly-orchestrator"
     ]
     assert role["rules"] == [dict(rule) for rule in ORCHESTRATOR_RULES]
-    assert list(SPAWN_RULES) == list(ORCHESTRATOR_RULES[:1])
+    # At home the children are owned by their run, which needs `delete` under
+    # OwnerReferencesPermissionEnforcement; in other namespaces they are not, and it is not granted.
+    assert ORCHESTRATOR_RULES[0]["verbs"] == ["create", "get", "delete"]
+    assert list(SPAWN_RULES) == [
+        {"apiGroups": ["argoproj.io"], "resources": ["workflows"], "verbs": ["create", "get"]}
+    ]
 
 
 def test_cross_namespace_child_is_not_owned_and_cleans_up_by_ttl():
     templates = spawners(pipeline_manifests(spec()))
-    home = templates["spawn-home"]["resource"]
-    assert home["setOwnerReference"] is True
-    assert "ttlStrategy" not in child(templates["spawn-home"])["spec"]
+    home = child(templates["spawn-home"])
+    assert home["metadata"]["ownerReferences"] == OWNED_BY_RUN
+    assert "ttlStrategy" not in home["spec"]
 
     for name, namespace in (("spawn-load", "warehouse"), ("spawn-report", "analytics")):
         resource = templates[name]["resource"]
         assert "setOwnerReference" not in resource
         assert resource["successCondition"] == "status.phase == Succeeded"
         workflow = child(templates[name])
+        assert "ownerReferences" not in workflow["metadata"]
         assert workflow["metadata"]["namespace"] == namespace
         assert workflow["spec"]["ttlStrategy"] == {
             "secondsAfterCompletion": 604800,
@@ -161,7 +177,7 @@ def test_child_ttl_strategy_is_the_childs_own_when_set():
     }
     # A same-namespace child may set one too; it stays owned by its run.
     assert child(templates["spawn-home"])["spec"]["ttlStrategy"] == {"secondsAfterCompletion": 3600}
-    assert templates["spawn-home"]["resource"]["setOwnerReference"] is True
+    assert child(templates["spawn-home"])["metadata"]["ownerReferences"] == OWNED_BY_RUN
 
 
 def test_child_namespace_equal_to_the_pipelines_is_a_same_namespace_child():
@@ -169,7 +185,7 @@ def test_child_namespace_equal_to_the_pipelines_is_a_same_namespace_child():
         minimal_spec(stages=[[{"name": "a", "namespace": "argo", "workflowTemplate": "t"}]])
     )
     assert {d["metadata"]["namespace"] for d in documents} == {"argo"}
-    assert spawners(documents)["spawn-a"]["resource"]["setOwnerReference"] is True
+    assert child(spawners(documents)["spawn-a"])["metadata"]["ownerReferences"] == OWNED_BY_RUN
 
 
 def problems(spec_):

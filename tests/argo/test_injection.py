@@ -99,7 +99,7 @@ def expected_child(cron: dict[str, Any], values: dict[str, str]) -> Any:
     """The child the validation pass sees, with each placeholder replaced by what it stands for."""
     child, placeholders = argo.validate_child(cron, STEP, fake_arguments=True)
     meaning = {p: m for m, p in placeholders.items()}
-    mapping = {"workflow.name": argo.WORKFLOW_NAME}
+    mapping = {"workflow.name": argo.WORKFLOW_NAME, "workflow.uid": argo.WORKFLOW_UID}
     mapping.update({f"inputs.parameters.{k}": v for k, v in values.items()})
     return argo.replace_strings(child, {p: mapping[m] for p, m in meaning.items() if m in mapping})
 
@@ -171,6 +171,15 @@ def test_the_expected_child_is_the_one_we_mean():
                 "argo-orchestration/parent": argo.WORKFLOW_NAME,
                 "argo-orchestration/step": STEP,
             },
+            "ownerReferences": [
+                {
+                    "apiVersion": "argoproj.io/v1alpha1",
+                    "kind": "Workflow",
+                    "name": argo.WORKFLOW_NAME,
+                    "uid": argo.WORKFLOW_UID,
+                    "controller": True,
+                }
+            ],
         },
         "spec": {
             "arguments": {
@@ -195,9 +204,8 @@ def test_hostile_value_passes_validation_and_reaches_the_child_unchanged(value):
     # The validation pass, with the spec's own value: the manifest parses, the value is intact.
     validated, placeholders = argo.validate_child(cron, STEP, fake_arguments=False)
     names = {p: m for m, p in placeholders.items()}
-    validated = argo.replace_strings(
-        validated, {p: argo.WORKFLOW_NAME for p, m in names.items() if m == "workflow.name"}
-    )
+    run = {"workflow.name": argo.WORKFLOW_NAME, "workflow.uid": argo.WORKFLOW_UID}
+    validated = argo.replace_strings(validated, {p: run[m] for p, m in names.items() if m in run})
     assert argo.differences(expected, validated) == []
 
     # The run: the spec's value, and the same value passed at submission (`argo submit -p`).
@@ -322,6 +330,57 @@ def test_tojson_would_alter_nel_and_lose_c1_controls():
     assert argo.run_child(with_tojson(HOSTILE["injection"]), STEP) == argo.run_child(
         rendered_cron(hostile_spec(HOSTILE["injection"])), STEP
     )
+
+
+# --- owner references: written in the manifest, not by Argo's setOwnerReference -----------------
+
+
+def with_set_owner_reference(cron: dict[str, Any]) -> dict[str, Any]:
+    """Our CronWorkflow with Argo's form of ownership: `setOwnerReference: true`, no reference in
+    the manifest (what the package rendered before)."""
+    cron = copy.deepcopy(cron)
+    spawn = cron["spec"]["workflowSpec"]["templates"][1]["resource"]
+    lines = spawn["manifest"].splitlines(keepends=True)
+    start = lines.index("  ownerReferences:\n")
+    spawn["manifest"] = "".join(lines[:start] + lines[start + 6 :])
+    spawn["setOwnerReference"] = True
+    return cron
+
+
+def test_argos_set_owner_reference_alters_nel_and_fails_on_c1_controls():
+    """executeResource re-marshals an owned manifest (json.Marshal, then yaml.v2): the form the
+    package no longer uses loses these values; the manifest's own reference carries them."""
+    nel = rendered_cron(hostile_spec(HOSTILE["nel"]))
+    literal = argo.run_child(with_set_owner_reference(nel), STEP)["spec"]["arguments"]
+    assert literal["parameters"][2] == {"name": "literal", "value": "a b"}
+    with pytest.raises(argo.ArgoError, match="re-marshal.*control characters are not allowed"):
+        argo.run_child(
+            with_set_owner_reference(rendered_cron(hostile_spec(HOSTILE["c1-controls"]))), STEP
+        )
+
+    for name in ("nel", "c1-controls"):
+        cron = rendered_cron(hostile_spec(HOSTILE[name]))
+        child = argo.run_child(cron, STEP)
+        assert argo.differences(expected_child(cron, arguments_for(HOSTILE[name])), child) == []
+
+
+def test_both_forms_give_the_child_the_same_owner_but_argos_blocks_deletion():
+    cron = rendered_cron(hostile_spec(BENIGN))
+    ours = argo.run_child(cron, STEP)["metadata"]["ownerReferences"]
+    theirs = argo.run_child(with_set_owner_reference(cron), STEP)["metadata"]["ownerReferences"]
+    assert theirs == [{**ours[0], "blockOwnerDeletion": True}] == [argo.owner_reference()]
+
+
+def test_the_pod_pass_replaces_pod_name_and_the_first_pass_the_step_locals():
+    """`{{pod.name}}` in a submitted value is replaced (operator.go locals, substitutePodParams)."""
+    cron = rendered_cron(hostile_spec(BENIGN))
+    for tag, meaning in (
+        ("{{pod.name}}", argo.pod_name("spawn-work")),
+        ("{{steps.name}}", STEP),
+        ("{{node.name}}", f"{argo.WORKFLOW_NAME}[0].{STEP}"),
+    ):
+        child = argo.run_child(cron, STEP, {"x": tag})
+        assert child["spec"]["arguments"]["parameters"][0]["value"] == meaning
 
 
 # --- what Argo itself cannot carry ------------------------------------------------------------

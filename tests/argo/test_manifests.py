@@ -72,7 +72,7 @@ def test_each_child_is_spawned_by_a_waiting_owned_resource_template():
     templates = {t["name"]: t for t in cron["spec"]["workflowSpec"]["templates"]}
     spawn = templates["spawn-sync-config"]["resource"]
     assert spawn["action"] == "create"
-    assert spawn["setOwnerReference"] is True
+    assert "setOwnerReference" not in spawn  # the manifest carries the owner reference itself
     assert spawn["successCondition"] == "status.phase == Succeeded"
     assert spawn["failureCondition"] == "status.phase in (Failed, Error)"
     child = child_manifest(templates["spawn-sync-config"])
@@ -81,6 +81,17 @@ def test_each_child_is_spawned_by_a_waiting_owned_resource_template():
     assert child["metadata"]["generateName"] == "scheduled-sync-sync-config-"
     assert child["metadata"]["namespace"] == "argo-workflows"
     assert child["spec"] == {"workflowTemplateRef": {"name": "config-sync"}}
+    manifest = spawn["manifest"]
+    # The run owns its child (same namespace), written as text: no re-marshal by Argo.
+    assert (
+        "  ownerReferences:\n"
+        "  - apiVersion: argoproj.io/v1alpha1\n"
+        "    kind: Workflow\n"
+        "    name: '{{workflow.name}}'\n"
+        "    uid: '{{workflow.uid}}'\n"
+        "    controller: true\n"
+    ) in manifest
+    assert "blockOwnerDeletion" not in manifest
 
 
 def test_labels_find_every_run_and_every_child():
@@ -109,7 +120,11 @@ def test_rbac_is_exactly_what_the_orchestrator_and_executors_need():
     documents = seed()
     roles = {r["metadata"]["name"]: r["rules"] for r in by_kind(documents, "Role")}
     assert roles["orchestrator-sa"] == [
-        {"apiGroups": ["argoproj.io"], "resources": ["workflows"], "verbs": ["create", "get"]},
+        {
+            "apiGroups": ["argoproj.io"],
+            "resources": ["workflows"],
+            "verbs": ["create", "get", "delete"],
+        },
         {
             "apiGroups": ["argoproj.io"],
             "resources": ["workflowtaskresults"],

@@ -27,7 +27,14 @@ WRITE_TASK_RESULTS = {
     "resources": ["workflowtaskresults"],
     "verbs": ["create", "patch"],
 }
-ORCHESTRATOR = [CREATE_GET_WORKFLOWS, WRITE_TASK_RESULTS]
+# At home the run owns its children; setting an ownerReference needs `delete` under
+# OwnerReferencesPermissionEnforcement (OpenShift).
+SPAWN_OWNED_WORKFLOWS = {
+    "apiGroups": ["argoproj.io"],
+    "resources": ["workflows"],
+    "verbs": ["create", "get", "delete"],
+}
+ORCHESTRATOR = [SPAWN_OWNED_WORKFLOWS, WRITE_TASK_RESULTS]
 EXECUTOR = [WRITE_TASK_RESULTS]
 
 
@@ -97,8 +104,12 @@ def test_nothing_is_cluster_wide_or_wildcarded():
             assert set(rule) == {"apiGroups", "resources", "verbs"}  # no resourceNames, no URLs
             for field in rule.values():
                 assert "*" not in field and all("*" not in item for item in field)
-            assert set(rule["verbs"]) <= {"create", "get", "patch"}
+            assert set(rule["verbs"]) <= {"create", "get", "patch", "delete"}
             assert rule["resources"] in (["workflows"], ["workflowtaskresults"])
+            # `delete` only where children are owned by their run (OwnerReferencesPermission-
+            # Enforcement), never on what Argo's executor writes.
+            if "delete" in rule["verbs"]:
+                assert rule["resources"] == ["workflows"]
 
 
 def test_an_account_shared_by_the_orchestrator_and_a_template_gets_the_union_once():

@@ -13,8 +13,14 @@ Tests use it to run our emitted CronWorkflow through both of Argo's passes, with
   `strconv.Quote`-escaped text (`util/template/simple_template.go`, `simpleReplaceStrict`);
   expression tags are evaluated and their result is JSON-escaped
   (`util/template/expression_template.go`, `expressionReplaceStrict`/`expressionReplaceCore`);
-  `util/template/replace.go`, `Replace`, insists on valid JSON before and after. The manifest
-  string is then parsed as YAML, as the executor does before creating the object.
+  `util/template/replace.go`, `Replace`, insists on valid JSON before and after. The first pass
+  also knows the step's local variables (`pod.name`, `steps.name`, `node.name`:
+  `workflow/controller/operator.go`, `executeTemplate`, lines 2240-2256 at f016ad89).
+  `executeResource` (`operator.go` lines 3926-3961) then re-marshals the manifest when the
+  template sets `setOwnerReference`; the template, without its input parameters, becomes the pod's
+  `ARGO_TEMPLATE` and the whole pod JSON is substituted a third time (`workflowpod.go`,
+  `createWorkflowPod` lines 636-641 and 703, `substitutePodParams` lines 1004-1025); the executor
+  reads `ARGO_TEMPLATE` back and hands the manifest to kubectl, which parses it as YAML.
 
 Only the expressions our manifests use are evaluated: `toJson(...)` and `sprig.quote(...)` of an
 input parameter here, and the date arithmetic of windows by `expr_dates`; any other expression
@@ -39,6 +45,7 @@ from tests.support import expr_dates
 PLACEHOLDER_PREFIX = "__argo__internal__placeholder-"  # util/template/placeholder.go
 WORKFLOW_NAME = "nightly-1767225600"  # a cron run: `<cron name>-<unix seconds>`
 CREATED = "2026-01-01T00:00:05Z"  # the run's creationTimestamp, RFC 3339
+WORKFLOW_UID = "4b1d6bd4-7d2c-4d0e-9a53-2f6a7d0c8b11"
 
 
 class ArgoError(Exception):
@@ -104,13 +111,21 @@ def go_json_string(text: str) -> str:
     return "".join(out)
 
 
-def go_json(value: Any) -> str:
-    """`json.Marshal` of plain data, keys in the order Go's structs declare them."""
+def go_json(value: Any, *, struct: bool = True) -> str:
+    """`json.Marshal` of plain data: keys in the order Go's structs declare them, or, for a
+    `map[string]interface{}` (`struct=False`, e.g. an unstructured object), sorted."""
     if isinstance(value, Mapping):
-        items = sorted(value.items(), key=lambda item: _GO_FIELD_RANK.get(item[0], len(_GO_ORDER)))
-        return "{" + ",".join(f"{go_json_string(k)}:{go_json(v)}" for k, v in items) + "}"
+        if struct:
+            items = sorted(value.items(), key=lambda kv: _GO_FIELD_RANK.get(kv[0], len(_GO_ORDER)))
+        else:
+            items = sorted(value.items())
+        return (
+            "{"
+            + ",".join(f"{go_json_string(k)}:{go_json(v, struct=struct)}" for k, v in items)
+            + "}"
+        )
     if isinstance(value, list):
-        return "[" + ",".join(go_json(item) for item in value) + "]"
+        return "[" + ",".join(go_json(item, struct=struct) for item in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -251,7 +266,7 @@ def global_params(
     params = {
         "workflow.name": WORKFLOW_NAME,
         "workflow.namespace": cron["metadata"]["namespace"],
-        "workflow.uid": "4b1d6bd4-7d2c-4d0e-9a53-2f6a7d0c8b11",
+        "workflow.uid": WORKFLOW_UID,
         "workflow.serviceAccountName": spec.get("serviceAccountName", "default"),
         "workflow.mainEntrypoint": spec["entrypoint"],
         "workflow.creationTimestamp": CREATED,
@@ -268,16 +283,36 @@ def resolve_step(step: Mapping[str, Any], params: Mapping[str, str]) -> dict[str
     return dict(json.loads(template_replace(go_json(step), params, allow_unresolved=True)))
 
 
+def pod_name(template_name: str) -> str:
+    """The pod a template's node runs in (`util.GeneratePodName`: workflow, template, a hash)."""
+    return f"{WORKFLOW_NAME}-{template_name}-1234567890"
+
+
+def local_params(template: Mapping[str, Any], step_name: str) -> dict[str, str]:
+    """operator.go `executeTemplate` (lines 2240-2256): what the first pass knows of this node.
+
+    A resource template is a pod type, so `pod.name` is set unless it has a retryStrategy.
+    """
+    params = {"steps.name": step_name, "node.name": f"{WORKFLOW_NAME}[0].{step_name}"}
+    if "retryStrategy" not in template:
+        params["pod.name"] = pod_name(template["name"])
+    return params
+
+
 def process_args(
-    template: Mapping[str, Any], arguments: Mapping[str, str], params: Mapping[str, str]
+    template: Mapping[str, Any],
+    arguments: Mapping[str, str],
+    params: Mapping[str, str],
+    local: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """common/util.go `ProcessArgs` then `SubstituteParams`: globals pass, then inputs pass."""
+    """common/util.go `ProcessArgs` (line 200) then `SubstituteParams` (line 273): globals and
+    locals first (line 280), then inputs."""
     tmpl = copy.deepcopy(dict(template))
     for parameter in tmpl.get("inputs", {}).get("parameters", []):
         if parameter["name"] not in arguments:
             raise ArgoError(f"inputs.parameters.{parameter['name']} was not supplied")
         parameter["value"] = arguments[parameter["name"]]
-    replace_map = dict(params)
+    replace_map = {**params, **(local or {})}
     first = template_replace(go_json(tmpl), replace_map, allow_unresolved=True)
     inputs = json.loads(first).get("inputs", {}).get("parameters", [])
     for parameter in inputs:
@@ -301,6 +336,103 @@ def inline_cron(documents: list[Mapping[str, Any]]) -> dict[str, Any]:
     ]
     spec = {k: v for k, v in template["spec"].items() if k != "workflowMetadata"}
     return {**cron, "spec": {**cron["spec"], "workflowSpec": spec}}
+
+
+def owner_reference() -> dict[str, Any]:
+    """`metav1.NewControllerRef(wf, argoproj.io/v1alpha1 Workflow)`, as Argo appends it
+    (k8s.io/apimachinery `pkg/apis/meta/v1/controller_ref.go`, `NewControllerRef`)."""
+    return {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Workflow",
+        "name": WORKFLOW_NAME,
+        "uid": WORKFLOW_UID,
+        "controller": True,
+        "blockOwnerDeletion": True,
+    }
+
+
+_OWNER_REFERENCE_FIELDS = ("apiVersion", "kind", "name", "uid", "controller", "blockOwnerDeletion")
+
+
+def execute_resource(template: Mapping[str, Any]) -> dict[str, Any]:
+    """operator.go `executeResource` (lines 3926-3961): with `setOwnerReference`, the manifest is
+    parsed (`sigs.k8s.io/yaml.Unmarshal`, line 3939), the owner reference appended (lines
+    3944-3945; unstructured's Get/SetOwnerReferences keep only the six fields of an existing one)
+    and the object written again (`yaml.Marshal`, line 3946): Go's `json.Marshal` of the map
+    (keys sorted, C1 controls and DEL written raw), then `JSONToYAML`, which reads that JSON with
+    yaml.v2 and writes YAML. A manifest without `setOwnerReference` is not touched here.
+    """
+    tmpl = copy.deepcopy(dict(template))
+    resource = tmpl["resource"]
+    if not resource.get("setOwnerReference"):
+        return tmpl
+    obj = parse_manifest(resource["manifest"])
+    if not isinstance(obj, dict) or not obj.get("kind"):
+        raise ArgoError("Object 'Kind' is missing")
+    metadata = obj.setdefault("metadata", {})
+    kept = [
+        {key: ref[key] for key in _OWNER_REFERENCE_FIELDS if key in ref}
+        for ref in metadata.get("ownerReferences") or []
+    ]
+    metadata["ownerReferences"] = [*kept, owner_reference()]
+    as_json = go_json(obj, struct=False)
+    try:  # JSONToYAML: yaml.v2 reads the JSON text (JSON is YAML), the reader's rules apply
+        reread = parse_manifest(as_json)
+    except ArgoError as error:
+        raise ArgoError(f"setOwnerReference re-marshal: {error}") from None
+    resource["manifest"] = yaml.safe_dump(
+        reread, allow_unicode=True, sort_keys=True, default_flow_style=False, width=1 << 30
+    )
+    return tmpl
+
+
+def pod_template(template: Mapping[str, Any], params: Mapping[str, str]) -> dict[str, Any]:
+    """The template as the executor receives it: `ARGO_TEMPLATE` of a pod substituted once more.
+
+    workflowpod.go `createWorkflowPod`: the template without its input parameters (lines 636-641)
+    is JSON-marshalled into the env var ARGO_TEMPLATE; `substitutePodParams` (line 703, lines
+    1004-1025) replaces globals, `inputs.parameters.*` and `pod.name` over the whole pod JSON,
+    where the template is JSON inside JSON; the executor `json.Unmarshal`s it back
+    (`cmd/argoexec/executor/init.go`). The pod here has the fields around ARGO_TEMPLATE that a
+    `{{` reaching across fields would meet first.
+    """
+    simplified = copy.deepcopy(dict(template))
+    inputs = simplified.pop("inputs", {})
+    name = pod_name(template["name"])
+    env = [
+        {"name": "ARGO_CONTAINER_NAME", "value": "main"},
+        {"name": "ARGO_TEMPLATE", "value": go_json({**simplified, "inputs": {}})},
+        {"name": "ARGO_NODE_ID", "value": name},
+        {"name": "ARGO_INCLUDE_SCRIPT_OUTPUT", "value": "false"},
+        {"name": "ARGO_DEADLINE", "value": "0001-01-01T00:00:00Z"},
+        {"name": "ARGO_WORKFLOW_NAME", "value": WORKFLOW_NAME},
+    ]
+    pod = {
+        "metadata": {"name": name, "namespace": params.get("workflow.namespace", "")},
+        "spec": {
+            "containers": [
+                {
+                    "name": "main",
+                    "image": "quay.io/argoproj/argoexec:latest",
+                    "command": ["argoexec", "resource", template["resource"]["action"]],
+                    "env": env,
+                }
+            ],
+            "serviceAccountName": params.get("workflow.serviceAccountName", ""),
+        },
+    }
+    pod_params = dict(params)
+    for parameter in inputs.get("parameters", []):
+        pod_params[f"inputs.parameters.{parameter['name']}"] = parameter.get("value", "")
+    pod_params["pod.name"] = name
+    replaced = json.loads(template_replace(go_json(pod), pod_params, allow_unresolved=True))
+    (text,) = [
+        e["value"] for e in replaced["spec"]["containers"][0]["env"] if e["name"] == "ARGO_TEMPLATE"
+    ]
+    try:
+        return dict(json.loads(text))
+    except ValueError as error:
+        raise ArgoError(f"ARGO_TEMPLATE is not valid JSON: {error}") from None
 
 
 def _templates(cron: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -350,7 +482,9 @@ def run_child(
     params = global_params(cron, overrides, scheduled_time=scheduled_time)
     step = resolve_step(_step(cron, step_name), {**params, **(outputs or {})})
     arguments = {p["name"]: p["value"] for p in step.get("arguments", {}).get("parameters", [])}
-    spawn = process_args(_templates(cron)[step["template"]], arguments, params)
+    template = _templates(cron)[step["template"]]
+    spawn = process_args(template, arguments, params, local_params(template, step_name))
+    spawn = pod_template(execute_resource(spawn), params)
     return parse_manifest(spawn["resource"]["manifest"])
 
 
@@ -397,7 +531,8 @@ def validate_child(
         arguments = {name: placeholder(f"inputs.parameters.{name}") for name in names}
     else:
         arguments = {p["name"]: p["value"] for p in step.get("arguments", {}).get("parameters", [])}
-    done = process_args(spawn, arguments, params)
+    local = {"pod.name": placeholder("pod.name")}  # validate.go: pod types get a placeholder
+    done = process_args(spawn, arguments, params, local)
     manifest = _substitute_manifest_expressions(done["resource"]["manifest"], placeholders)
     return parse_manifest(manifest), placeholders
 
