@@ -353,7 +353,7 @@ def test_argos_set_owner_reference_alters_nel_and_fails_on_c1_controls():
     nel = rendered_cron(hostile_spec(HOSTILE["nel"]))
     literal = argo.run_child(with_set_owner_reference(nel), STEP)["spec"]["arguments"]
     assert literal["parameters"][2] == {"name": "literal", "value": "a b"}
-    with pytest.raises(argo.ArgoError, match="re-marshal.*control characters are not allowed"):
+    with pytest.raises(argo.ArgoError, match=r"re-marshal.*control characters are not allowed"):
         argo.run_child(
             with_set_owner_reference(rendered_cron(hostile_spec(HOSTILE["c1-controls"]))), STEP
         )
