@@ -1,9 +1,11 @@
-"""Whole-pipeline rules for control flow: stages or tasks, what conditions and arguments may refer
-to, DAG dependencies, locks.
+"""Whole-pipeline rules for control flow: stages or tasks, which children a child may refer to,
+DAG dependencies, locks.
 
 Argo resolves `{{steps.X...}}` and `{{tasks.X...}}` only for children that ran before (an earlier
 stage, or a task among the dependencies), and `{{workflow.status}}` / `{{workflow.failures}}` only
 in the exit handler; anything else fails the run when the orchestrator reaches that child.
+`node_scopes` works out the children each one may refer to and `ChildOutputs` what they hand on;
+`references` checks every tag with them.
 
 A child's results reach later children as `{{steps.X.outputs.parameters.NAME}}`: the child's
 template exports `NAME` with `globalName`, Argo copies it into the child Workflow's
@@ -20,16 +22,14 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 
-from ..errors import Problem, join_path, shown, shown_list
+from ..errors import Problem, shown, shown_list
 from ..syntax import govaluate
 from . import contracts
 from .models import Child, PipelineFields
 
-_WORKFLOW_PARAMETER = r"^workflow\.parameters\.([-a-zA-Z0-9_]+)$"
 _NODE_REFERENCE = r"(?s)^(steps|tasks)\.([^.\s]+)(?:\..*)?$"
 _OUTPUT_READ = r"^(?:steps|tasks)\.([^.\s]+)\.outputs\.parameters\.([-a-zA-Z0-9_]+)$"
 _OUTPUT_PARAMETER = r"^parameters\.([-a-zA-Z0-9_]+)$"
-EXIT_ONLY = ("workflow.status", "workflow.failures")
 
 
 def control_flow_problems(pipeline: PipelineFields) -> list[Problem]:
@@ -43,41 +43,14 @@ def control_flow_problems(pipeline: PipelineFields) -> list[Problem]:
         from . import dag  # imported when used: most pipelines have stages
 
         problems += dag.dependency_problems(pipeline.tasks)
-    scopes = _scopes(pipeline)
-    child_names = {child.name for _, child in pipeline.children}
-    declared = {parameter.name for parameter in pipeline.parameters}
-    outputs = ChildOutputs(pipeline)
     for path, child in pipeline.children:
         if getattr(child, "depends_on", None) and not path.startswith("tasks["):
             # A Task object placed in `stages` or `onExit` from Python: its order would be ignored.
             problems.append(Problem(f"{path}.dependsOn", "only `tasks` can have `dependsOn`"))
-        texts = [
-            (join_path(path, ["arguments", key]), value) for key, value in child.arguments.items()
-        ]
-        if child.when is not None:
-            texts.append((f"{path}.when", child.when))
-            problems += _undeclared(f"{path}.when", child.when, declared)
-        for where, text in texts:
-            problems += _reference_problems(where, text, scopes[path], child_names, outputs)
     if any(child.synchronization is not None for _, child in pipeline.children):
         from . import locks  # imported when used, like dag
 
         problems += locks.synchronization_problems(pipeline.children)
-    return problems
-
-
-def _undeclared(path: str, text: str, declared: set[str]) -> list[Problem]:
-    problems = []
-    for tag in govaluate.tags(text):
-        match = re.match(_WORKFLOW_PARAMETER, tag)
-        if match and match.group(1) not in declared:
-            problems.append(
-                Problem(
-                    path,
-                    f"references undeclared parameter {shown(match.group(1))}: "
-                    "declare it in the pipeline's `parameters`",
-                )
-            )
     return problems
 
 
@@ -92,7 +65,7 @@ class _EarlierStages(Container[str]):
         return isinstance(name, str) and self._stage_of.get(name, self._stage) < self._stage
 
 
-def _scopes(pipeline: PipelineFields) -> dict[str, tuple[str, Container[str]]]:
+def node_scopes(pipeline: PipelineFields) -> dict[str, tuple[str, Container[str]]]:
     """For each child path: which node prefix it may use, and the names that ran before it."""
     scopes: dict[str, tuple[str, Container[str]]] = {}
     stage_of: dict[str, int] = {}
@@ -206,51 +179,3 @@ def _unreadable(reference: str, child: Child) -> str | None:
         )
     return None
 
-
-def _reference_problems(
-    path: str,
-    text: str,
-    scope: tuple[str, Container[str]],
-    child_names: Container[str],
-    outputs: ChildOutputs,
-) -> list[Problem]:
-    prefix, earlier = scope
-    exit_handler = prefix == ""
-    problems = []
-    for tag in govaluate.tags(text):
-        if tag in EXIT_ONLY and not exit_handler:
-            problems.append(Problem(path, f"`{{{{{tag}}}}}` is set only for the `onExit` child"))
-        match = re.match(_NODE_REFERENCE, tag)
-        if match is None:
-            continue
-        kind, name = match.groups()
-        reference = shown(f"{kind}.{name}", code=True)
-        if exit_handler:
-            problems.append(
-                Problem(
-                    path,
-                    f"{reference} is not defined in the exit handler, where `onExit` runs",
-                )
-            )
-        elif kind != prefix:
-            mode = "stages" if prefix == "steps" else "tasks"
-            fixed = shown(f"{prefix}.{name}", code=True)
-            problems.append(Problem(path, f"{reference}: this pipeline has `{mode}`, use {fixed}"))
-        elif name not in earlier:
-            problems.append(Problem(path, _not_before(kind, name, child_names)))
-        else:
-            attribute = tag[len(kind) + len(name) + 2 :]
-            problem = (
-                outputs.problem(kind, name, attribute) if attribute.startswith("outputs") else None
-            )
-            if problem:
-                problems.append(Problem(path, problem))
-    return problems
-
-
-def _not_before(kind: str, name: str, child_names: Container[str]) -> str:
-    if name not in child_names:
-        return f"{shown(f'{kind}.{name}', code=True)} refers to no child of this pipeline"
-    if kind == "steps":
-        return f"`steps.{name}` has not run yet: only children of earlier stages can be referred to"
-    return f"`tasks.{name}` is not among this task's dependencies: add it to `dependsOn`"

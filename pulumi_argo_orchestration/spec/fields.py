@@ -457,6 +457,24 @@ AlertLabels = dict[Annotated[PrometheusLabel, AfterValidator(_own_alert_label)],
 AlertSeverity = Annotated[str, StringConstraints(min_length=1, max_length=63)]
 
 
+# Validators whose accepted values never hold a `{{`: spec/references.py skips fields of these types
+# when it looks for template tags (a large spec is mostly names).
+NO_TEMPLATE_TEXT = frozenset(
+    {
+        _dns_label,
+        _dns_subdomain,
+        _parameter_name,
+        _schedule,
+        _timezone,
+        _duration,
+        _timeout,
+        _quantity,
+        _labels,
+        _capability,
+    }
+)
+
+
 def empty_list() -> list[Any]:
     # Default factories are Python functions, not `list` and `dict`: pydantic reads a factory's
     # signature when it builds the schema, and for a builtin that means tokenizing its text

@@ -7,19 +7,13 @@ a user fixes a spec in one go.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
-from typing import Any
-
-from ..errors import Problem, join_path, shown
-from . import calendar, contracts, control_flow, names, targets, window
+from ..errors import Problem, shown
+from . import calendar, contracts, control_flow, references, targets, window
 from .models import Container, EnvFromSource, EnvVar, PipelineFields, PodGC, Template
 
 # Volumes Argo adds to every pod, and the script volume (workflow/controller/workflowpod.go:
 # volumeVarArgo, volumeTmpDir, and "argo-staging" for script templates).
 ARGO_VOLUMES = frozenset({"var-run-argo", "tmp-dir-argo", "argo-staging"})
-
-_WORKFLOW_PARAMETER_REF = r"\{\{\s*workflow\.parameters\.([-a-zA-Z0-9_]+)\s*\}\}"
 
 
 def pipeline_problems(pipeline: PipelineFields) -> list[Problem]:
@@ -30,10 +24,6 @@ def pipeline_problems(pipeline: PipelineFields) -> list[Problem]:
     if pipeline.schedule is not None and pipeline.schedules is not None:
         problems.append(Problem("schedules", "set either `schedule` or `schedules`, not both"))
 
-    # The one set of orchestrator parameters a `{{workflow.parameters.NAME}}` may name: the
-    # declared ones and those the package adds (`PipelineFields.added_parameters`).
-    declared = {parameter.name for parameter in pipeline.parameters}
-    declared.update(pipeline.added_parameters)
     for i, parameter in enumerate(pipeline.parameters):
         if parameter.value is None:
             problems.append(Problem(f"parameters[{i}].value", "a pipeline parameter needs a value"))
@@ -49,9 +39,6 @@ def pipeline_problems(pipeline: PipelineFields) -> list[Problem]:
             problems.append(
                 Problem(path, "set exactly one of `workflowTemplate` or `clusterWorkflowTemplate`")
             )
-        for key, value in child.arguments.items():
-            where = join_path(path, ["arguments", key])
-            problems += _undeclared(where, value, declared, "the pipeline")
 
     problems += _token_problems(pipeline, "")
     problems += _annotation_problems(pipeline, "")
@@ -60,7 +47,7 @@ def pipeline_problems(pipeline: PipelineFields) -> list[Problem]:
         [(f"templates[{i}].name", t.name) for i, t in enumerate(pipeline.templates)], "template"
     )
     for i, template in enumerate(pipeline.templates):
-        problems += template_problems(template, f"templates[{i}].")
+        problems += _template_rules(template, f"templates[{i}].")
     for i, external in enumerate(pipeline.external_templates):
         problems += _duplicates(
             [(f"externalTemplates[{i}].outputs[{k}]", o) for k, o in enumerate(external.outputs)],
@@ -83,6 +70,9 @@ def pipeline_problems(pipeline: PipelineFields) -> list[Problem]:
     problems += calendar.calendar_problems(pipeline)
     problems += window.window_problems(pipeline)
     problems += _orchestrator_template_problems(pipeline)
+    problems += references.pipeline_reference_problems(
+        pipeline, control_flow.node_scopes(pipeline), control_flow.ChildOutputs(pipeline).problem
+    )
     return problems
 
 
@@ -109,9 +99,15 @@ def _orchestrator_template_problems(pipeline: PipelineFields) -> list[Problem]:
 
 
 def template_problems(template: Template, prefix: str) -> list[Problem]:
-    """Rules across a template's fields; `prefix` places them in the enclosing spec."""
+    """Rules of a template deployed on its own; `prefix` places them in the enclosing spec."""
+    return _template_rules(template, prefix) + references.template_reference_problems(
+        template, prefix.rstrip(".")
+    )
+
+
+def _template_rules(template: Template, prefix: str) -> list[Problem]:
+    """Rules across a template's fields (its references are checked by `references`)."""
     problems: list[Problem] = []
-    inputs = {parameter.name for parameter in template.parameters}
     problems += _token_problems(template, prefix)
     problems += _annotation_problems(template, prefix)
     security = template.security
@@ -127,17 +123,15 @@ def template_problems(template: Template, prefix: str) -> list[Problem]:
         [(f"{prefix}parameters[{k}].name", p.name) for k, p in enumerate(template.parameters)],
         "parameter",
     )
-    if template.source is not None:
-        if not template.command:
-            problems.append(
-                Problem(
-                    f"{prefix}command",
-                    "a script template (`source`) needs `command`, the interpreter, e.g. "
-                    "[python] or [sh]: Argo runs it with the script file as the last argument, "
-                    "and without it the controller looks the image's entrypoint up in the registry",
-                )
+    if template.source is not None and not template.command:
+        problems.append(
+            Problem(
+                f"{prefix}command",
+                "a script template (`source`) needs `command`, the interpreter, e.g. "
+                "[python] or [sh]: Argo runs it with the script file as the last argument, "
+                "and without it the controller looks the image's entrypoint up in the registry",
             )
-        problems += _undeclared(f"{prefix}source", template.source, inputs, "the template")
+        )
     main_key, other_key = (
         ("script", "container")
         if template.source is not None
@@ -158,7 +152,7 @@ def template_problems(template: Template, prefix: str) -> list[Problem]:
                 f"this is {kind}: put the main container's further fields under `argo.{main_key}`",
             )
         )
-    problems += _container_problems(template, prefix, inputs)
+    problems += _container_problems(template, prefix)
     containers = [
         (f"{prefix}{field}[{k}].", container)
         for field, group in (
@@ -169,7 +163,7 @@ def template_problems(template: Template, prefix: str) -> list[Problem]:
     ]
     problems += _duplicates([(f"{path}name", c.name) for path, c in containers], "container")
     for path, container in containers:
-        problems += _container_problems(container, path, inputs)
+        problems += _container_problems(container, path)
     problems += _volume_problems(template, prefix, containers)
     if template.outputs is not None:
         problems += _duplicates(
@@ -179,11 +173,6 @@ def template_problems(template: Template, prefix: str) -> list[Problem]:
             ],
             "output parameter",
         )
-    for path, text in _further_strings(template.argo, f"{prefix}argo"):
-        problems += _undeclared(path, text, inputs, "the template")
-    for path, container in containers:
-        for where, text in _further_strings(container.argo, f"{path}argo"):
-            problems += _undeclared(where, text, inputs, "the template")
     return problems
 
 
@@ -205,19 +194,10 @@ def pod_gc_problems(pod_gc: PodGC, path: str) -> list[Problem]:
     return problems
 
 
-def _container_problems(
-    container: Template | Container, prefix: str, inputs: set[str]
-) -> list[Problem]:
-    """Env, envFrom, references and mount paths of the main container or a sidecar."""
+def _container_problems(container: Template | Container, prefix: str) -> list[Problem]:
+    """Env, envFrom and mount paths of the main container or a sidecar."""
     problems: list[Problem] = []
-    for field in ("command", "args"):
-        for k, text in enumerate(getattr(container, field) or []):
-            problems += _undeclared(f"{prefix}{field}[{k}]", text, inputs, "the template")
-    if container.working_dir is not None:
-        problems += _undeclared(
-            f"{prefix}workingDir", container.working_dir, inputs, "the template"
-        )
-    problems += _env_problems(container.env, prefix, inputs)
+    problems += _env_problems(container.env, prefix)
     problems += _env_from_problems(container.env_from, prefix)
     first: dict[str, int] = {}
     for k, mount in enumerate(container.volume_mounts):
@@ -233,15 +213,13 @@ def _container_problems(
     return problems
 
 
-def _env_problems(env: list[EnvVar], prefix: str, inputs: set[str]) -> list[Problem]:
+def _env_problems(env: list[EnvVar], prefix: str) -> list[Problem]:
     problems: list[Problem] = []
     for k, var in enumerate(env):
         if (var.value is None) == (var.value_from is None):
             problems.append(
                 Problem(f"{prefix}env[{k}]", "set exactly one of `value` or `valueFrom`")
             )
-        elif var.value is not None:
-            problems += _undeclared(f"{prefix}env[{k}].value", var.value, inputs, "the template")
         source = var.value_from
         if source is not None and (source.secret_key_ref is None) == (
             source.config_map_key_ref is None
@@ -299,14 +277,6 @@ def _volume_problems(
                     )
                 )
     return problems
-
-
-def _further_strings(fields: dict[str, Any], path: str) -> Iterable[tuple[str, str]]:
-    if not fields:
-        return []
-    from .argo_fields import strings  # imported when used: most templates have no `argo:`
-
-    return [(join_path(path, where), text) for where, text in strings(fields)]
 
 
 def _token_problems(spec: PipelineFields | Template, prefix: str) -> list[Problem]:
@@ -395,19 +365,3 @@ def _duplicates(entries: list[tuple[str, str]], what: str) -> list[Problem]:
             first[name] = path
     return problems
 
-
-def _undeclared(path: str, text: str, declared: set[str], owner: str) -> list[Problem]:
-    return [
-        Problem(path, _undeclared_message(ref, owner))
-        for ref in re.findall(_WORKFLOW_PARAMETER_REF, text)
-        if ref not in declared
-    ]
-
-
-def _undeclared_message(ref: str, owner: str) -> str:
-    if ref in names.WINDOW_PARAMETERS and owner == "the pipeline":
-        return (
-            f"references {shown(ref)}, which the pipeline's `window` adds: set `window` "
-            "(e.g. `window: {length: 4h}`)"
-        )
-    return f"references undeclared parameter {shown(ref)}: declare it in {owner}'s `parameters`"

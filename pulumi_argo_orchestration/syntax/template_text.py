@@ -19,9 +19,11 @@ carried unchanged; see `argo/child_workflow.py` for how values reach a child Wor
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Mapping
 
 _JSON_ESCAPED_CONTROLS = frozenset("\b\t\n\f\r")  # strconv.Quote writes \b \t \n \f \r, JSON too
+EXPRESSION_PREFIX = "="  # util/template/kind.go, parseTag: `{{=...}}` is an expr expression
 
 
 def tag_spans(text: str) -> list[tuple[int, int]]:
@@ -52,6 +54,32 @@ def replace_tags(text: str, replacement: Callable[[str], str]) -> str:
         parts += [text[position:start], replacement(text[start + 2 : end - 2])]
         position = end
     return "".join([*parts, text[position:]])
+
+
+def raw_bodies(text: str) -> list[str]:
+    """The text inside each `{{...}}` tag as written (spaces kept: `{{ =x}}` is no expression)."""
+    return [text[start + 2 : end - 2] for start, end in tag_spans(text)]
+
+
+def is_expression(tag: str) -> bool:
+    """Argo evaluates a tag that starts with `=` (no space before it) as an expression."""
+    return tag.startswith(EXPRESSION_PREFIX)
+
+
+def _go_space(char: str) -> bool:
+    # Go's unicode.IsSpace: the ASCII spaces, NEL, and the Unicode space separators.
+    return char in "\t\n\v\f\r \x85\xa0" or unicodedata.category(char) in ("Zs", "Zl", "Zp")
+
+
+def variable_name(tag: str) -> str:
+    """The variable a simple tag names: Argo looks it up after `strings.TrimSpace`
+    (util/template/simple_template.go; workflow/validate/validate.go, resolveAllVariables)."""
+    start, end = 0, len(tag)
+    while start < end and _go_space(tag[start]):
+        start += 1
+    while end > start and _go_space(tag[end - 1]):
+        end -= 1
+    return tag[start:end]
 
 
 def unclosed_tag(text: str) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, event, given, reject, settings
+from hypothesis import HealthCheck, event, example, given, reject, settings
 from hypothesis import strategies as st
 
 from pulumi_argo_orchestration import (
@@ -23,7 +23,6 @@ from pulumi_argo_orchestration import (
     load_pipeline,
     pipeline_manifests,
 )
-from pulumi_argo_orchestration.syntax.template_text import argo_text_problem
 from pulumi_argo_orchestration.views import conformance
 from tests.conftest import FIGURES, minimal_spec
 from tests.support import argo_substitution as argo
@@ -40,7 +39,7 @@ HOSTILE = {
     "colon-space": "key: value",
     "hash": "value # not a comment",
     "closing-braces": "}} and }}",
-    "unknown-tag": "{{ not.a.variable }}",
+    "single-braces": "{ a } {b}",
     "leading-spaces": "   indented",
     "trailing-spaces": "trailing   ",
     "backslashes": "C:\\new\\table\\x41\\",
@@ -65,7 +64,21 @@ HOSTILE = {
     # Shaped to close the naive `value: "..."` and add a sibling parameter and a spec field.
     "injection": 'x"\n    - name: injected\n      value: "y',
     "field-injection": 'x"\n  serviceAccountName: "cluster-admin',
-    "combined": " \"'#: {{ x }} }}\\\n\t\u0085 ü\n---\n- a: b",
+    "combined": " \"'#: { x } }}\\\n\t\u0085 ü\n---\n- a: b",
+}
+
+# A `{{` Argo would read as a tag, in a value (argo #8253): refused in the spec with the reason.
+TEMPLATED = {
+    "unknown-tag": ("{{ not.a.variable }}", "is not a variable Argo sets in the orchestrator"),
+    "expression": ("{{=1+1}}", "is an expression, which Argo would evaluate"),
+    "quoted-expression": ('{{=sprig.quote("x")}}', "is an expression, which Argo would evaluate"),
+    "nested-tag": ("'{{\"{{workflow.name}}'", "Argo reads a tag from '{{' to the first '}}'"),
+    "pod-name": ("{{pod.name}}", "is not a variable Argo sets in the orchestrator"),
+    "inputs": (
+        "{{inputs.parameters.direct}}",
+        "the orchestrator's steps has no inputs; parameters are workflow arguments",
+    ),
+    "combined-with-tag": (" \"'#: {{ x }} }}\\\n\t\u0085 ü", "is not a variable Argo sets"),
 }
 
 
@@ -398,6 +411,45 @@ def test_values_argo_cannot_substitute_are_rejected_with_their_paths(value):
     assert all(reason in message for message in found.values())
 
 
+@pytest.mark.parametrize(("value", "reason"), TEMPLATED.values(), ids=TEMPLATED.keys())
+def test_a_tag_argo_would_not_resolve_as_written_is_refused_in_a_value(value, reason):
+    with pytest.raises(SpecError) as caught:
+        load_pipeline(hostile_spec(value))
+    found = {p.path: p.message for p in caught.value.problems}
+    assert set(found) == {"parameters[0].value", "stages[0][0].arguments.literal"}
+    assert all(reason in message for message in found.values())
+
+
+# Expressions are left out: the emulation does not evaluate them (Argo's does, `{{=1+1}}` -> `2`).
+SUBMITTED_TAGS = {k: v for k, v in TEMPLATED.items() if not v[0].startswith("{{=")}
+
+
+@pytest.mark.parametrize(
+    ("value", "outcome"),
+    [
+        (SUBMITTED_TAGS["unknown-tag"], "kept"),
+        (SUBMITTED_TAGS["nested-tag"], "fails"),
+        (SUBMITTED_TAGS["pod-name"], argo.pod_name("spawn-work")),
+        (SUBMITTED_TAGS["inputs"], "kept"),  # resolves to the input, which is itself
+        (SUBMITTED_TAGS["combined-with-tag"], "kept"),
+    ],
+    ids=["unknown-tag", "nested-tag", "pod-name", "inputs", "combined-with-tag"],
+)
+def test_submitted_at_run_time_a_tag_is_read_by_argo_or_fails_closed(value, outcome):
+    """`argo submit -p x=...` cannot be checked up front: Argo templates the value or fails the
+    step, and no field of the child other than that argument changes (documented)."""
+    value = value[0]
+    cron = rendered_cron(hostile_spec(BENIGN))
+    if outcome == "fails":
+        with pytest.raises(argo.ArgoError):
+            argo.run_child(cron, STEP, {"x": value})
+        return
+    child = argo.run_child(cron, STEP, {"x": value})
+    direct = child["spec"]["arguments"]["parameters"][0]["value"]
+    assert direct == (value if outcome == "kept" else outcome)
+    assert_arrived(value, child, benign_expected(value))
+
+
 @pytest.mark.parametrize("value", UNCARRIABLE.values(), ids=UNCARRIABLE.keys())
 def test_submitted_at_run_time_they_fail_closed(value):
     """Passed with `argo submit -p`, no child is created rather than a different one."""
@@ -429,6 +481,15 @@ VALUES = st.lists(
 BENIGN_CRON = rendered_cron(hostile_spec(BENIGN))
 
 
+def refused_in_the_spec(value: str) -> bool:
+    """Whether the spec refuses `value` as a parameter value and a child argument."""
+    try:
+        load_pipeline(hostile_spec(value))
+    except SpecError:
+        return True
+    return False
+
+
 def benign_expected(value: str) -> Any:
     """The child of a run whose `x` was submitted as `value` (the literal argument stays)."""
     return expected_child(BENIGN_CRON, arguments_for(value, BENIGN))
@@ -440,25 +501,42 @@ def benign_expected(value: str) -> Any:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(value=VALUES)
+# Found by an unseeded run: accepted up front, it failed at run time (fasttemplate reads the tag
+# `"{{workflow.name` up to the first `}}`).
+@example(value="'{{\"{{workflow.name}}'")
+@example(value="{{=1+1}}")
+@example(value="a{{b")
 def test_any_value_arrives_intact_is_rejected_up_front_or_fails_closed(value):
     FIGURES["injection: generated values run through Argo's substitution"] += 1
+    refused = refused_in_the_spec(value)
     try:
         child = argo.run_child(BENIGN_CRON, STEP, {"x": value})
     except argo.Unemulated:
-        reject()  # a `{{= ... }}` expression inside the value: Argo would evaluate it
+        assert refused  # a `{{= ... }}` expression: Argo would evaluate it
+        reject()
     except argo.ArgoError:
         # Every run-time failure is one the spec rejects up front.
-        assert argo_text_problem(value) is not None
+        assert refused
         event("fails closed")
         return
-    assert argo_text_problem(value) is None
+    event("arrives unchanged" if "{{" not in value else "Argo reads its tags")
+    assert_arrived(value, child, benign_expected(value))
+    if not refused:  # accepted in the spec: as a spec value it arrives the same way
+        as_spec = rendered_cron(hostile_spec(value))
+        assert_arrived(
+            value, argo.run_child(as_spec, STEP), expected_child(as_spec, arguments_for(value))
+        )
+    elif "{{" not in value:
+        pytest.fail(f"{value!r} arrives intact but the spec refuses it")
+
+
+def assert_arrived(value: str, child: Any, expected: Any) -> None:
+    """Unchanged; with a `{{`, Argo may read tags in the value, but no other field changes."""
     if "{{" not in value:
-        event("arrives unchanged")
-        assert argo.differences(benign_expected(value), child) == []
-    else:  # Argo may read tags in the value; no other field may change
-        event("Argo reads its tags")
-        values = child["spec"]["arguments"]["parameters"]
-        ours = benign_expected(value)
-        for index in range(2):
-            ours["spec"]["arguments"]["parameters"][index]["value"] = values[index]["value"]
-        assert argo.differences(ours, child) == []
+        assert argo.differences(expected, child) == []
+        return
+    arrived = child["spec"]["arguments"]["parameters"]
+    for index, parameter in enumerate(expected["spec"]["arguments"]["parameters"]):
+        if "{{" in str(parameter["value"]) or index < 2:
+            parameter["value"] = arrived[index]["value"]
+    assert argo.differences(expected, child) == []

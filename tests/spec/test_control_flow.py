@@ -564,7 +564,7 @@ def test_a_later_child_reads_an_earlier_childs_declared_output():
         ),
         (
             [[child("extrakt")], [child("load", arguments={"rows": READ})]],
-            "`steps.extract` refers to no child of this pipeline",
+            "`steps.extract` refers to no child of this pipeline (did you mean `steps.extrakt`?)",
         ),
         (
             [

@@ -20,6 +20,7 @@ from zoneinfo import available_timezones
 
 from hypothesis import strategies as st
 
+from pulumi_argo_orchestration.spec import references
 from pulumi_argo_orchestration.syntax.kubernetes_names import is_iana_timezone
 from pulumi_argo_orchestration.syntax.template_text import argo_text_problem
 
@@ -82,17 +83,30 @@ FRAGMENTS = [
     *('"', "'", "\n", "\t", ": ", "- ", "#", "}}", "{{ x }}", "\\", "  ", "---", "&a", "*a"),
     *("null", "yes", "0x1F", "\u0085", "\u0080", "\u2028", "é", "😀", "{{workflow.name}}", ""),
 ]
-# Values Argo can carry (argo_text.py): every pair of fragments, and some random text.
+# Any value may use the run's globals: what every pipeline's orchestrator resolves.
+_RUN = references.Scope(
+    "in the orchestrator",
+    frozenset(references.RUN_GLOBALS),
+    frozenset(),
+    "the pipeline",
+    orchestrator=True,
+)
+
+
+def carriable(value: str) -> bool:
+    """A value Argo carries (template_text.py) whose tags all resolve (spec/references.py)."""
+    return argo_text_problem(value) is None and not references.text_problems(
+        "", value, _RUN, references.Place.VALUE
+    )
+
+
+# Values Argo can carry: every pair of fragments, and some random text.
 VALUE_TABLE = [
-    "".join(pair)
-    for pair in itertools.product(FRAGMENTS, repeat=2)
-    if argo_text_problem("".join(pair)) is None
+    "".join(pair) for pair in itertools.product(FRAGMENTS, repeat=2) if carriable("".join(pair))
 ]
 VALUES = st.one_of(
     st.sampled_from(VALUE_TABLE),
-    st.text(st.characters(exclude_categories=["Cs"]), max_size=8).filter(
-        lambda value: argo_text_problem(value) is None
-    ),
+    st.text(st.characters(exclude_categories=["Cs"]), max_size=8).filter(carriable),
 )
 PARAMETER_NAMES = st.text(string.ascii_letters + string.digits + "-_", min_size=1, max_size=20)
 
