@@ -91,7 +91,53 @@ def contract_problems(pipeline: PipelineFields) -> list[Problem]:
         contract = known.get((child.cluster_scope, child.template_ref))
         if contract is not None:
             problems += argument_problems(path, child, contract)
+            continue
+        typo = _misspelt(child, known)
+        if typo is not None:
+            field = "clusterWorkflowTemplate" if child.cluster_scope else "workflowTemplate"
+            problems.append(
+                Problem(
+                    f"{path}.{field}",
+                    f"{typo.kind} {shown(child.template_ref)} is neither created by this "
+                    f"pipeline nor declared under `externalTemplates`: did you mean "
+                    f"{shown(typo.name)}? (If {shown(child.template_ref)} exists already, declare "
+                    "it under "
+                    "`externalTemplates`.)",
+                )
+            )
     return problems
+
+
+def _misspelt(child: Child, known: dict[tuple[bool, str], Contract]) -> Contract | None:
+    """The known template of the child's kind one typo away from its reference, if exactly one."""
+    close = [
+        contract
+        for (cluster, name), contract in known.items()
+        if cluster == child.cluster_scope and one_edit_apart(child.template_ref, name)
+    ]
+    return close[0] if len(close) == 1 else None
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """True when `b` is `a` with one character added, removed or changed, or two neighbours
+    swapped (`config-snyc` / `config-sync`): the typos a template name is likely to have."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    start = 0
+    while start < len(a) and a[start] == b[start]:
+        start += 1
+    if len(a) < len(b):  # one character added
+        return a[start:] == b[start + 1 :]
+    if a[start + 1 :] == b[start + 1 :]:  # one changed
+        return True
+    return (  # two neighbours swapped
+        start + 1 < len(a)
+        and a[start] == b[start + 1]
+        and a[start + 1] == b[start]
+        and a[start + 2 :] == b[start + 2 :]
+    )
 
 
 def argument_problems(path: str, child: Child, contract: Contract) -> list[Problem]:

@@ -178,4 +178,3 @@ def _unreadable(reference: str, child: Child) -> str | None:
             "(its ttlStrategy), before its spawn step can read its outputs: keep it a while"
         )
     return None
-

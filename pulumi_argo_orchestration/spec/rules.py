@@ -364,4 +364,3 @@ def _duplicates(entries: list[tuple[str, str]], what: str) -> list[Problem]:
         else:
             first[name] = path
     return problems
-

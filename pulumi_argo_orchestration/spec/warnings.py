@@ -62,10 +62,18 @@ def _child_warnings(pipeline: PipelineFields) -> list[str]:
                 f"secondsAfterCompletion, so a child that ends {never} is never deleted"
             )
         if child.template_ref and (child.cluster_scope, child.template_ref) not in known:
-            kind = "ClusterWorkflowTemplate" if child.cluster_scope else "WorkflowTemplate"
+            if child.cluster_scope:
+                where = f"ClusterWorkflowTemplate {shown(child.template_ref)} must already exist"
+            else:
+                namespace = child.namespace or pipeline.namespace
+                where = (
+                    f"WorkflowTemplate {shown(child.template_ref)} must already exist in "
+                    f"namespace {shown(namespace)}"
+                )
             warnings.append(
-                f"{pipeline.name}: {path} ({child.name}): {kind} {shown(child.template_ref)} is "
-                "not declared under `externalTemplates`, so its arguments are not checked"
+                f"{pipeline.name}: {path} ({child.name}): {where}: this pipeline does not create "
+                "it and it is not declared under `externalTemplates`, so its arguments are not "
+                "checked"
             )
     return warnings
 

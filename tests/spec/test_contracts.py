@@ -138,7 +138,16 @@ def test_undeclared_templates_are_not_checked_but_warned_about():
         )
     )
     (warning,) = [w for w in pipeline_warnings(pipeline) if "externalTemplates" in w]
-    assert "stages[0][0] (a): WorkflowTemplate 'elsewhere' is not declared" in warning
+    assert warning == (
+        "nightly: stages[0][0] (a): WorkflowTemplate 'elsewhere' must already exist in namespace "
+        "'argo': this pipeline does not create it and it is not declared under "
+        "`externalTemplates`, so its arguments are not checked"
+    )
+    cluster = load_pipeline(
+        minimal_spec(stages=[[{"name": "a", "clusterWorkflowTemplate": "elsewhere"}]])
+    )
+    (warning,) = [w for w in pipeline_warnings(cluster) if "externalTemplates" in w]
+    assert "ClusterWorkflowTemplate 'elsewhere' must already exist: this pipeline" in warning
     declared = load_pipeline(
         with_children({"name": "c", "workflowTemplate": "loader", "arguments": {"table": "t"}})
     )
@@ -203,3 +212,62 @@ def test_contracts_change_no_manifest(argo_schemas):
     declared = pipeline_manifests(minimal_spec(stages=[[child]], externalTemplates=EXTERNAL))
     assert declared == pipeline_manifests(minimal_spec(stages=[[child]]))
     assert [p for d in declared for p in argo_schemas.problems(d)] == []
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("config-snyc", "config-sync"),  # two neighbours swapped
+        ("config-syn", "config-sync"),  # one removed
+        ("config-synnc", "config-sync"),  # one added
+        ("config-sinc", "config-sync"),  # one changed
+        ("onfig-sync", "config-sync"),
+    ],
+)
+def test_a_template_one_typo_from_a_known_one_is_an_error(written, meant):
+    spec = minimal_spec(
+        stages=[[{"name": "a", "workflowTemplate": written}]],
+        templates=[{"name": "config-sync", "image": "alpine"}],
+    )
+    assert problems(spec) == {
+        "stages[0][0].workflowTemplate": f"WorkflowTemplate {written!r} is neither created by "
+        f"this pipeline nor declared under `externalTemplates`: did you mean {meant!r}? (If "
+        f"{written!r} exists already, declare it under `externalTemplates`.)"
+    }
+
+
+def test_declared_cluster_templates_are_compared_with_cluster_references_only():
+    spec = minimal_spec(
+        stages=[
+            [
+                {"name": "a", "clusterWorkflowTemplate": "notfiy"},
+                {"name": "b", "workflowTemplate": "notfiy"},
+            ]
+        ],
+        externalTemplates=[{"name": "notify", "clusterScope": True}],
+    )
+    assert problems(spec) == {
+        "stages[0][0].clusterWorkflowTemplate": "ClusterWorkflowTemplate 'notfiy' is neither "
+        "created by this pipeline nor declared under `externalTemplates`: did you mean "
+        "'notify'? (If 'notfiy' exists already, declare it under `externalTemplates`.)"
+    }
+
+
+def test_a_name_two_typos_away_or_close_to_two_names_only_warns():
+    for stages, templates in (
+        ([[{"name": "a", "workflowTemplate": "cnofig-snyc"}]], ["config-sync"]),
+        ([[{"name": "a", "workflowTemplate": "load-c"}]], ["load-a", "load-b"]),
+    ):
+        spec = minimal_spec(
+            stages=stages, templates=[{"name": n, "image": "alpine"} for n in templates]
+        )
+        warnings = pipeline_warnings(load_pipeline(spec))
+        assert any("must already exist in namespace 'argo'" in w for w in warnings)
+
+
+def test_one_edit_apart_is_damerau_distance_one():
+    from pulumi_argo_orchestration.spec.contracts import one_edit_apart
+
+    assert one_edit_apart("ab", "ba") and one_edit_apart("abc", "ab") and one_edit_apart("a", "")
+    assert not one_edit_apart("abc", "abc") and not one_edit_apart("abcd", "badc")
+    assert not one_edit_apart("abc", "cba") and not one_edit_apart("abc", "a")
