@@ -268,12 +268,22 @@ def validate(
     """
     if strict != (argo_schema is not None):
         raise _UsageError("--strict and --argo-schema DIR go together")
+    from ..argo.collisions import Declarations
+
     schemas = _argo_schemas(argo_schema) if argo_schema else None
     options = ProgramOptions(stack, config, secrets, timeout=timeout)
     failed = 0
     total = 0
+    # Files deployed together must not declare one object twice: each file's objects are
+    # compared with those of the valid files before it.
+    declared = Declarations()
+    files: set[str] = set()
     for path in paths:
-        problems, count = _problems(path, options, schemas)
+        problems, documents = _problems(path, options, schemas)
+        count = len(documents)
+        if not problems and os.path.realpath(path) not in files:  # a file named twice is one
+            problems = [str(p) for p in declared.add(path, documents)]
+        files.add(os.path.realpath(path))
         for problem in problems:
             print(f"{path}: {problem}", file=sys.stderr)
         if problems:
@@ -299,18 +309,20 @@ def _argo_schemas(directory: str) -> Any:
         raise _UsageError(f"argument --argo-schema: {error}") from None
 
 
-def _problems(path: str, options: ProgramOptions, schemas: Any) -> tuple[list[str], int]:
-    """Every problem of one PATH (program options are ignored for spec files), and its size."""
+def _problems(
+    path: str, options: ProgramOptions, schemas: Any
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """Every problem of one PATH (program options are ignored for spec files), and its documents."""
     try:
         rendered = render_path(path, options)
     except RenderFailure as failure:
-        return list(failure.problems), 0
+        return list(failure.problems), []
     for warning in rendered.warnings:
         print(f"warning: {path}: {warning}", file=sys.stderr)
     found = []
     if schemas is not None:
         found = [p for document in rendered.documents for p in schemas.problems(document)]
-    return found, len(rendered.documents)
+    return found, rendered.documents
 
 
 # --- graph -------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ import sys
 import threading
 from typing import IO, Any, cast
 
-from ..errors import ResolvedValueError, SpecError, shown
+from ..errors import Problem, ResolvedValueError, SpecError, shown
 from ..offline.project import ProjectError
 from .rendering import DEFAULT_TIMEOUT, ProgramOptions, Rendered, RenderFailure, spec_failure
 
@@ -534,9 +534,43 @@ def render_program_here(path: str, options: ProgramOptions) -> Rendered:
             ["the program declares no Kubernetes resources (no ScheduledPipeline, no typed "
              "pulumi-kubernetes resource): check that PATH is the program you meant"],
         )  # fmt: skip
+    collisions = _collisions(run)
+    if collisions:
+        count = len(collisions)
+        raise RenderFailure(
+            path,
+            f"{count} object{'s are' if count != 1 else ' is'} declared twice",
+            [str(problem) for problem in collisions],
+        )
     # One warning per text: a pipeline's own, then what its manifests show of hand-written ones.
     warnings = list(dict.fromkeys([*run.warnings, *manifest_warnings(documents)]))
     return Rendered(path, documents, warnings, True)
+
+
+def _collisions(run: Any) -> list[Problem]:
+    """Objects the program declares twice, each owner named by its outermost component.
+
+    Our components refuse this among themselves while the program runs; this also finds a plain
+    pulumi-kubernetes resource that declares an object a component (or another resource) does.
+    """
+    from ..argo.collisions import collision_problems
+    from ..offline.engine import resource_manifest
+
+    by_urn = {resource.urn: resource for resource in run.resources}
+
+    def owner(resource: Any) -> str:
+        while resource.parent in by_urn:
+            resource = by_urn[resource.parent]
+        return f"{resource.type.rsplit(':', 1)[-1]} {shown(resource.name, code=True)}"
+
+    declared = sorted(
+        run.kubernetes_resources(),
+        key=lambda r: run.construction.get((r.type, r.name), len(run.construction)),
+    )
+    return collision_problems(
+        (owner(resource), [resource_manifest(resource, show_secrets=False)])
+        for resource in declared
+    )
 
 
 def _one_line(error: BaseException) -> str:

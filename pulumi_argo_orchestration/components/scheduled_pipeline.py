@@ -14,6 +14,7 @@ from ..errors import SpecError, report_invalid_component
 from ..spec import names
 from ..spec.pipeline import Pipeline
 from .args import ScheduledPipelineArgs
+from .declarations import claim
 from .inputs import split, unknown_output
 from .kubernetes_resources import register_manifests
 from .plan import Plan, Rendered
@@ -71,6 +72,7 @@ class ScheduledPipeline(pulumi.ComponentResource):
             if parts.problems:
                 raise SpecError(parts.problems)
             plan = Plan(parts, Pipeline, render)
+            claim(f"ScheduledPipeline {resource_name!r}", plan.rendered.documents)
         except SpecError as error:
             if not report_invalid_component(f'ScheduledPipeline "{resource_name}"', error):
                 raise

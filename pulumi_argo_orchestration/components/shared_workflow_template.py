@@ -12,6 +12,7 @@ from ..errors import SpecError, report_invalid_component
 from ..spec.loading import load_shared_template
 from ..spec.pipeline import SharedTemplate
 from .args import SharedWorkflowTemplateArgs
+from .declarations import claim
 from .inputs import split, unknown_output
 from .kubernetes_resources import register_manifests
 from .plan import Plan, Rendered
@@ -48,6 +49,7 @@ class SharedWorkflowTemplate(pulumi.ComponentResource):
             if parts.problems:
                 raise SpecError(parts.problems)
             plan = Plan(parts, SharedTemplate, render)
+            claim(f"SharedWorkflowTemplate {resource_name!r}", plan.rendered.documents)
         except SpecError as error:
             if not report_invalid_component(f'SharedWorkflowTemplate "{resource_name}"', error):
                 raise
