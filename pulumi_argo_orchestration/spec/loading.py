@@ -13,7 +13,7 @@ from .._gc import gc_paused
 from ..errors import Problem, SpecError, format_path, shown
 from . import names
 from .pipeline import Pipeline, SharedTemplate
-from .yaml_input import InputError, parse_yaml, parse_yaml_stream, read_text
+from .yaml_input import InputError, parse_spec_yaml, parse_yaml_stream, read_text
 
 
 @gc_paused
@@ -134,16 +134,17 @@ _TYPE_LOCS = {"str", "int", "float", "bool", "list", "dict", "none", "is-instanc
 
 
 def parse_spec_text(text: str, source: str) -> Any:
-    """Parse YAML, turning syntax errors into a SpecError that names the line."""
+    """Parse YAML, turning syntax errors into a SpecError that names the line; text fields get
+    what was written (`yaml_scalars`)."""
     try:
-        return parse_yaml(text)
+        return parse_spec_yaml(text)
     except InputError as error:
         raise SpecError([Problem("", str(error))], source) from None
 
 
 def parse_documents(text: str, source: str) -> list[Any]:
-    """Every document of a YAML stream (an empty one is None), read like a spec file: the same
-    loader and limits as `parse_spec_text`, counted over the whole stream."""
+    """Every document of a YAML stream (an empty one is None), read as Kubernetes reads manifests
+    (YAML's own values), with the limits of `parse_spec_text` counted over the whole stream."""
     try:
         return parse_yaml_stream(text)
     except InputError as error:

@@ -8,6 +8,7 @@ one message, never a traceback.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Callable
@@ -17,6 +18,7 @@ import yaml
 
 from ..errors import shown
 from . import names
+from .yaml_scalars import SourceFloat, SourceInt
 
 T = TypeVar("T")
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -82,6 +84,42 @@ class _SpecLoader(_BaseLoader):  # type: ignore[misc]
 
 _SpecLoader.add_constructor("tag:yaml.org,2002:int", _SpecLoader.construct_yaml_int)
 
+_STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _SpecTextLoader(_SpecLoader):
+    """The loader for spec files: what was written stays (`yaml_scalars`). Keys are text, a
+    number keeps its source text for fields that want text, and a date stays text (no spec
+    field is a date); booleans stay YAML's."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        for key_node, _ in node.value:
+            # Every mapping of a spec has text keys: `{1: a, 01: b}` has two keys, not one key 1
+            # whose value YAML 1.1 overwrote.
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != _MERGE_TAG:
+                key_node.tag = _STR_TAG
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_source_int(self, node: Any) -> SourceInt:
+        return SourceInt(self.construct_yaml_int(node), node.value)
+
+    def construct_source_float(self, node: Any) -> SourceFloat | str:
+        number = self.construct_yaml_float(node)
+        if not math.isfinite(number):
+            return str(node.value)  # `.nan`, `.inf`: no field wants them as numbers
+        return SourceFloat(number, node.value)
+
+    def construct_source_text(self, node: Any) -> str:
+        return str(self.construct_scalar(node))
+
+
+_SpecTextLoader.add_constructor("tag:yaml.org,2002:int", _SpecTextLoader.construct_source_int)
+_SpecTextLoader.add_constructor("tag:yaml.org,2002:float", _SpecTextLoader.construct_source_float)
+_SpecTextLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _SpecTextLoader.construct_source_text
+)
+
 
 def expanded_size(root: Any) -> int:
     """About how many bytes the document would take with every alias written out: each node
@@ -118,6 +156,12 @@ def expanded_size(root: Any) -> int:
 def parse_yaml(text: str) -> Any:
     """One YAML document through the loader's limits, or InputError naming the line."""
     return _parsed(text, lambda: yaml.load(text, Loader=_SpecLoader))
+
+
+def parse_spec_yaml(text: str) -> Any:
+    """A spec file's document, within the same limits, keeping what was written
+    (`_SpecTextLoader`)."""
+    return _parsed(text, lambda: yaml.load(text, Loader=_SpecTextLoader))
 
 
 def parse_yaml_stream(text: str) -> list[Any]:

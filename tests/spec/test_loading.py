@@ -1,0 +1,107 @@
+"""A spec file's text fields receive what was written, never a number YAML 1.1 made of it.
+
+PyYAML (like YAML 1.1) reads `0123` as 83, `1:30` as 90, `3.10` as 3.1, `yes` as true and
+`2024-01-01` as a date; a field that wants text must still get the text as written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+
+from pulumi_argo_orchestration import dump_documents, pipeline_manifests
+from pulumi_argo_orchestration.spec.loading import load_spec_file, parse_spec_text
+from pulumi_argo_orchestration.spec.yaml_scalars import SourceInt
+
+SPEC = """\
+name: nightly
+schedule: "@daily"
+timezone: UTC
+parameters:
+  - {{name: p, value: {value}}}
+stages:
+  - - name: {name}
+      workflowTemplate: worker
+      arguments: {{x: {value}}}
+templates:
+  - name: worker
+    image: alpine:{value}
+    args: [{value}]
+    parameters: [{{name: x, value: {value}}}]
+    env: [{{name: V, value: {value}}}]
+    nodeSelector: {{zone: {value}}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("written", "yaml_1_1"),
+    [("0123", 83), ("1:30", 90), ("3.10", 3.1), ("1.10", 1.1), ("0x1F", 31), ("1_000", 1000)],
+)
+def test_every_text_field_keeps_a_number_as_written(tmp_path, written, yaml_1_1):
+    assert parse_spec_text(f"a: {written}", "x")["a"] == yaml_1_1  # what YAML 1.1 reads
+    path = tmp_path / "pipeline.yaml"
+    name = "0123" if written == "0123" else "work"
+    path.write_text(SPEC.format(value=written, name=name), encoding="utf-8")
+    pipeline = load_spec_file(path)
+    template = pipeline.templates[0]
+    child = pipeline.stages[0][0]
+    assert pipeline.parameters[0].value == written
+    assert child.arguments == {"x": written}
+    assert child.name == name
+    assert template.image == f"alpine:{written}"
+    assert template.args == [written]
+    assert template.env[0].value == written
+    assert template.node_selector == {"zone": written}
+    assert template.parameters[0].value == written
+    documents = list(yaml.safe_load_all(dump_documents(pipeline_manifests(pipeline))))
+    (cron,) = [d for d in documents if d["kind"] == "CronWorkflow"]
+    assert cron["spec"]["workflowSpec"]["arguments"]["parameters"] == [
+        {"name": "p", "value": written}
+    ]
+
+
+def test_booleans_and_dates_stay_text_where_text_is_wanted(tmp_path):
+    path = tmp_path / "pipeline.yaml"
+    path.write_text(SPEC.format(value="yes", name="work") + "suspend: on\n", encoding="utf-8")
+    pipeline = load_spec_file(path)
+    assert pipeline.parameters[0].value == "yes"
+    assert pipeline.templates[0].node_selector == {"zone": "yes"}
+    assert pipeline.suspend is True  # a boolean field still reads YAML's booleans
+    dated = parse_spec_text("value: 2024-01-01\nwhen: NO\n", "x")
+    assert dated == {"value": "2024-01-01", "when": "NO"}
+
+
+def test_keys_are_text_so_numbers_that_yaml_equates_stay_two_keys():
+    # YAML 1.1 reads both keys as the integer 1: the second silently replaced the first.
+    assert parse_spec_text("{1: a, 01: b, 1.0: c, true: d}", "x") == {
+        "1": "a",
+        "01": "b",
+        "1.0": "c",
+        "true": "d",
+    }
+
+
+def test_number_fields_get_numbers_and_no_source_number_reaches_a_manifest(tmp_path):
+    path = tmp_path / "pipeline.yaml"
+    path.write_text(
+        SPEC.format(value="1", name="work")
+        + "successfulJobsHistoryLimit: 010\nstartingDeadlineSeconds: 1:00\n",
+        encoding="utf-8",
+    )
+    pipeline = load_spec_file(path)
+    # A number field reads YAML 1.1's numbers, as Kubernetes' own YAML reader (yaml.v2) does.
+    assert (pipeline.successful_jobs_history_limit, pipeline.starting_deadline_seconds) == (8, 60)
+    assert type(pipeline.successful_jobs_history_limit) is int
+
+    def leaves(value: Any) -> list[Any]:
+        if isinstance(value, dict):
+            return [leaf for item in value.values() for leaf in leaves(item)]
+        if isinstance(value, list):
+            return [leaf for item in value for leaf in leaves(item)]
+        return [value]
+
+    found = {type(leaf) for d in pipeline_manifests(pipeline) for leaf in leaves(d)}
+    assert found <= {str, int, bool}
+    assert not isinstance(pipeline.model_dump()["successful_jobs_history_limit"], SourceInt)
