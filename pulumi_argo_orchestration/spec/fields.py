@@ -91,6 +91,41 @@ def _timezone(value: str) -> str:
     return value
 
 
+# Kubernetes stores integer fields in Go's int32 or int64 (the CRDs' `format`, which the API
+# server does not enforce): a larger value is stored, and then the controller cannot decode the
+# object. Argo also turns durations and deadlines into a Go time.Duration, int64 nanoseconds
+# (`time.ParseDuration`; operator.go, `getWorkflowDeadline`: `time.Duration(s) * time.Second`).
+INT32_MAX = 2**31 - 1
+INT64_MAX = 2**63 - 1
+DURATION_MAX_SECONDS = INT64_MAX // 10**9  # about 292 years
+
+
+def _go_int(bits: int, minimum: int) -> AfterValidator:
+    largest = INT32_MAX if bits == 32 else INT64_MAX
+
+    def fits(value: int) -> int:
+        check(
+            value <= largest,
+            "int_range",
+            f"{value} is larger than {largest}, the largest int{bits}, which is how Kubernetes "
+            "stores this field: the object would be stored but the controller could not read it",
+        )
+        check(value >= minimum, "int_range", f"{value} is less than {minimum}")
+        return value
+
+    return AfterValidator(fits)
+
+
+def _seconds_within_a_duration(value: str, what: str) -> None:
+    seconds = go_duration.duration_seconds(value)
+    check(
+        seconds is None or seconds <= DURATION_MAX_SECONDS,
+        what,
+        f"{what} {value!r} is longer than {DURATION_MAX_SECONDS} seconds (about 292 years), "
+        "the longest Go time.Duration Argo can hold",
+    )
+
+
 def _duration(value: str) -> str:
     check(
         bool(re.fullmatch(_DURATION, value)),
@@ -98,6 +133,7 @@ def _duration(value: str) -> str:
         f"invalid duration {shown(value)}: use seconds ('30') or a Go duration "
         "('10s', '2m', '1h30m')",
     )
+    _seconds_within_a_duration(value, "duration")
     return value
 
 
@@ -114,6 +150,7 @@ def _timeout(value: str) -> str:
         "timeout",
         f"invalid timeout {shown(value)}: Argo's activeDeadlineSeconds is {names.INTEGER_RANGE}",
     )
+    _seconds_within_a_duration(value, "timeout")
     return value
 
 
@@ -284,6 +321,7 @@ def _go_duration(value: str) -> str:
         "duration",
         f"invalid duration {shown(value)}: use a Go duration with its unit ('30s', '5m', '1h30m')",
     )
+    _seconds_within_a_duration(value, "duration")
     return value
 
 
@@ -423,9 +461,12 @@ Quantity = Annotated[str | int | float, BeforeValidator(_not_a_bool), AfterValid
 Labels = Annotated[dict[str, str], AfterValidator(_labels)]
 # Annotation keys follow the label key grammar (IsQualifiedName); values are free text.
 Annotations = Annotated[dict[str, str], AfterValidator(_annotations)]
-NonNegative = Annotated[int, Field(ge=0, le=names.INTEGER_MAX)]
-Positive = Annotated[int, Field(ge=1, le=names.INTEGER_MAX)]
-Integer = Annotated[int, Field(ge=-names.INTEGER_MAX - 1, le=names.INTEGER_MAX)]
+# Integers by the Go type Argo or Kubernetes reads them into (an IntOrString's number is int32).
+Int32 = Annotated[int, Field(ge=0), _go_int(32, 0)]
+PositiveInt32 = Annotated[int, Field(ge=1), _go_int(32, 1)]
+Int64 = Annotated[int, Field(ge=0), _go_int(64, 0)]
+PositiveInt64 = Annotated[int, Field(ge=1), _go_int(64, 1)]
+SignedInt64 = Annotated[int, _go_int(64, -INT64_MAX - 1)]
 Timeout = Annotated[str, AfterValidator(_timeout)]
 WindowLength = Annotated[str, AfterValidator(_window_length)]
 IsoDate = Annotated[str, BeforeValidator(_date_text), AfterValidator(_iso_date)]

@@ -103,6 +103,11 @@ def problems_from_errors(errors: list[Any]) -> list[Problem]:
         message = _MESSAGES.get(error["type"], error["msg"])
         if error["type"] == "enum":
             message = _enum_message(error)
+        elif error["type"] == "int_parsing_size":
+            message = (
+                f"{error.get('input')!r} is larger than any integer Kubernetes stores "
+                "(int64 at most)"
+            )
         problems.append(Problem(format_path(_clean_loc(error["loc"])), message))
     return problems
 

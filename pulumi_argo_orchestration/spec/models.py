@@ -36,25 +36,27 @@ from .fields import (
     FurtherContainerFields,
     FurtherTemplateFields,
     GoDuration,
-    Integer,
+    Int32,
+    Int64,
     IsoDate,
     Labels,
     LockName,
     Namespace,
     NonEmpty,
-    NonNegative,
     ObjectName,
     ParameterName,
     PipelineName,
     PodAnnotations,
     PodLabels,
-    Positive,
+    PositiveInt32,
+    PositiveInt64,
     PrometheusLabel,
     Quantity,
     RelativePath,
     RetryExpression,
     RunAsUser,
     Schedule,
+    SignedInt64,
     StepName,
     TemplateName,
     Timeout,
@@ -134,11 +136,11 @@ class Parameter(_Spec):
 class TtlStrategy(_Spec):
     """How long Argo keeps a finished child Workflow before deleting it."""
 
-    seconds_after_completion: NonNegative | None = None
+    seconds_after_completion: Int32 | None = None
     """Delete this long after the child ends in any phase (the fallback for the other two)."""
-    seconds_after_success: NonNegative | None = None
+    seconds_after_success: Int32 | None = None
     """Delete this long after the child succeeds."""
-    seconds_after_failure: NonNegative | None = None
+    seconds_after_failure: Int32 | None = None
     """Delete this long after the child fails (phase Failed; Error falls back to completion)."""
 
 
@@ -220,7 +222,7 @@ class Semaphore(_Spec):
     """ConfigMap holding the semaphore's size, in the child's namespace."""
     key: LockName
     """Key of the ConfigMap whose value is the semaphore's size."""
-    limit: Positive | None = None
+    limit: PositiveInt64 | None = None
     """Create the ConfigMap with this size; leave unset when the ConfigMap exists already."""
 
 
@@ -300,7 +302,7 @@ class Backoff(_Spec):
 
     duration: Duration
     """The first wait, e.g. '10s' (bare numbers are seconds); required whenever backoff is set."""
-    factor: Positive | None = None
+    factor: PositiveInt32 | None = None
     """Each wait is the previous one times this whole number (default: every wait is `duration`)."""
     max_duration: Duration | None = None
     """Deadline from the first attempt's start: no retry starts, and no wait ends, after it."""
@@ -322,7 +324,7 @@ class RetryAffinity(_Spec):
 class RetryStrategy(_Spec):
     """How Argo retries a failed child step (attempts = limit + 1)."""
 
-    limit: NonNegative | None = None
+    limit: Int32 | None = None
     """Retries after the first attempt (unset: no limit, and no backoff waits)."""
     retry_policy: RetryPolicy | None = None
     """Which failures are retried (default OnFailure; Always when only `expression` is set)."""
@@ -608,7 +610,7 @@ class Toleration(_Spec):
     """Taint value (with Equal)."""
     effect: Annotated[TaintEffect | None, INPUT] = None
     """NoSchedule, PreferNoSchedule or NoExecute."""
-    toleration_seconds: Annotated[Integer | None, INPUT] = None
+    toleration_seconds: Annotated[SignedInt64 | None, INPUT] = None
     """How long a NoExecute taint is tolerated."""
 
 
@@ -627,9 +629,9 @@ class PodSecurity(_Spec):
 
     run_as_user: RunAsUser | None = None
     """UID the containers run as (default 65534, `nobody`); 'image': the image's numeric USER."""
-    run_as_group: NonNegative | None = None
+    run_as_group: Int64 | None = None
     """GID the containers run as (default: the same number as `runAsUser`)."""
-    fs_group: NonNegative | None = None
+    fs_group: Int64 | None = None
     """Group that owns mounted volumes, so a non-root user can write to a PVC (default unset)."""
     run_as_non_root: bool = True
     """false lets the image's own user, root included, run the container."""
@@ -751,7 +753,7 @@ class Template(_Spec):
     """Taints the pods tolerate."""
     image_pull_secrets: Annotated[list[ObjectName], INPUT] = Field(default_factory=empty_list)
     """Secrets for pulling the image."""
-    active_deadline_seconds: Positive | None = None
+    active_deadline_seconds: PositiveInt32 | None = None
     """Upper bound on the container's run time."""
     service_account_name: ObjectName | None = None
     """Account the pods run under (default: shared `<pipeline>-executor`, or `<name>-executor`)."""
@@ -911,11 +913,11 @@ class PipelineFields(_Spec):
     """IANA time zone; default is the controller's zone."""
     concurrency_policy: ConcurrencyPolicy = ConcurrencyPolicy.ALLOW
     """Allow, Forbid or Replace (default Allow)."""
-    starting_deadline_seconds: NonNegative | None = None
+    starting_deadline_seconds: Int64 | None = None
     """How late a missed run may still start."""
-    successful_jobs_history_limit: NonNegative = 3
+    successful_jobs_history_limit: Int32 = 3
     """Succeeded runs kept (default 3)."""
-    failed_jobs_history_limit: NonNegative = 1
+    failed_jobs_history_limit: Int32 = 1
     """Failed runs kept (default 1)."""
     suspend: bool = False
     """Pause scheduling (default false)."""
@@ -955,7 +957,7 @@ class PipelineFields(_Spec):
     """DAG mode instead of `stages`: children that start when the ones they depend on finish."""
     on_exit: Child | None = None
     """A child spawned when the orchestrator ends, whatever its outcome (Argo `onExit`)."""
-    max_parallel: Positive | None = None
+    max_parallel: PositiveInt64 | None = None
     """Most children running at once (Argo `parallelism` on the entry template)."""
     child_timeout: Timeout | None = None
     """Default `timeout` for every child that sets none, e.g. `2h`."""

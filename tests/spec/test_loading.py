@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 import yaml
 
-from pulumi_argo_orchestration import dump_documents, pipeline_manifests
+from pulumi_argo_orchestration import SpecError, dump_documents, load_pipeline, pipeline_manifests
 from pulumi_argo_orchestration.spec.loading import load_spec_file, parse_spec_text
 from pulumi_argo_orchestration.spec.yaml_scalars import SourceInt
+from tests.conftest import minimal_spec
 
 SPEC = """\
 name: nightly
@@ -105,3 +106,76 @@ def test_number_fields_get_numbers_and_no_source_number_reaches_a_manifest(tmp_p
     found = {type(leaf) for d in pipeline_manifests(pipeline) for leaf in leaves(d)}
     assert found <= {str, int, bool}
     assert not isinstance(pipeline.model_dump()["successful_jobs_history_limit"], SourceInt)
+
+
+INT32 = "the largest int32, which is how Kubernetes stores this field"
+INT64 = "the largest int64, which is how Kubernetes stores this field"
+
+
+@pytest.mark.parametrize(
+    ("fields", "path", "message"),
+    [
+        ({"successfulJobsHistoryLimit": 2**64}, "successfulJobsHistoryLimit", INT32),
+        ({"failedJobsHistoryLimit": 2**31}, "failedJobsHistoryLimit", INT32),
+        ({"startingDeadlineSeconds": 2**63}, "startingDeadlineSeconds", INT64),
+        ({"maxParallel": 2**63}, "maxParallel", INT64),
+        (
+            {"templates": [{"name": "w", "image": "a", "activeDeadlineSeconds": 3.6e25}]},
+            "templates[0].activeDeadlineSeconds",
+            "3.6e+25 is larger than any integer Kubernetes stores (int64 at most)",
+        ),
+        (
+            {"templates": [{"name": "w", "image": "a", "activeDeadlineSeconds": 2**31}]},
+            "templates[0].activeDeadlineSeconds",
+            INT32,
+        ),
+        (
+            {"templates": [{"name": "w", "image": "a", "retryStrategy": {"limit": 2**31}}]},
+            "templates[0].retryStrategy.limit",
+            INT32,
+        ),
+        (
+            {"templates": [{"name": "w", "image": "a", "security": {"runAsUser": 2**63}}]},
+            "templates[0].security.runAsUser",
+            INT64,
+        ),
+        (
+            {
+                "stages": [
+                    [
+                        {
+                            "name": "a",
+                            "workflowTemplate": "t",
+                            "ttlStrategy": {"secondsAfterSuccess": 2**31},
+                        }
+                    ]
+                ]
+            },
+            "stages[0][0].ttlStrategy.secondsAfterSuccess",
+            INT32,
+        ),
+        (
+            {"childTimeout": "2562048h"},
+            "childTimeout",
+            "timeout '2562048h' is longer than 9223372036 seconds (about 292 years), the longest "
+            "Go time.Duration Argo can hold",
+        ),
+    ],
+)
+def test_integers_must_fit_the_go_type_kubernetes_reads_them_into(fields, path, message):
+    with pytest.raises(SpecError) as caught:
+        load_pipeline(minimal_spec(**fields))
+    assert [p.path for p in caught.value.problems] == [path]
+    assert message in caught.value.problems[0].message
+
+
+def test_the_largest_values_that_fit_are_accepted():
+    pipeline = load_pipeline(
+        minimal_spec(
+            successfulJobsHistoryLimit=2**31 - 1,
+            startingDeadlineSeconds=2**63 - 1,
+            childTimeout="2562047h",
+            templates=[{"name": "w", "image": "a", "activeDeadlineSeconds": 2**31 - 1}],
+        )
+    )
+    assert pipeline.successful_jobs_history_limit == 2147483647
