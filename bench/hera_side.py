@@ -72,7 +72,10 @@ def rbac_documents(spec: dict[str, Any], labels: dict[str, str]) -> list[dict[st
     executor = [
         {"apiGroups": [ARGO], "resources": ["workflowtaskresults"], "verbs": ["create", "patch"]}
     ]
-    orchestrator = [{"apiGroups": [ARGO], "resources": ["workflows"], "verbs": ["create", "get"]}]
+    # `delete`: the children carry an owner reference (OwnerReferencesPermissionEnforcement).
+    orchestrator = [
+        {"apiGroups": [ARGO], "resources": ["workflows"], "verbs": ["create", "get", "delete"]}
+    ]
     accounts = [(f"{spec['name']}-orchestrator", orchestrator + executor)]
     accounts += [(f"{t['name']}-executor", executor) for t in spec["templates"]]
     service_accounts = [
@@ -148,6 +151,15 @@ def child_workflow(
         generate_name=f"{pipeline}-{child['name']}-",
         namespace=namespace,
         labels={**labels, PARENT: "{{workflow.name}}", STEP: child["name"]},
+        owner_references=[
+            m.OwnerReference(
+                api_version="argoproj.io/v1alpha1",
+                kind="Workflow",
+                name="{{workflow.name}}",
+                uid="{{workflow.uid}}",
+                controller=True,
+            )
+        ],
         arguments=[Parameter(name=key, value=_expression(key)) for key in child["arguments"]],
         workflow_template_ref=m.WorkflowTemplateRef(name=child["workflowTemplate"]),
     )
@@ -182,7 +194,6 @@ def cron_workflow(
             name=f"spawn-{child['name']}",
             inputs=[Parameter(name=key) for key in child["arguments"]],
             action="create",
-            set_owner_reference=True,
             success_condition="status.phase == Succeeded",
             failure_condition="status.phase in (Failed, Error)",
             manifest=manifest(child_workflow(name, ns, labels, child)),
@@ -218,15 +229,28 @@ def render_shipped(spec: dict[str, Any]) -> str:
     ns = spec["namespace"]
     texts = [yaml.dump(doc, sort_keys=False) for doc in rbac_documents(spec, labels)]
     texts += [workflow_template(t, ns, labels).to_yaml() for t in spec["templates"]]
-    texts.append(cron_workflow(spec, labels, lambda child: child).to_yaml())
+    cron = cron_workflow(spec, labels, lambda child: child)
+    if spec["argoVersion"] == "3.5":  # Hera v7 writes only v4's `schedules`: what to_yaml does
+        texts.append(yaml.dump(_for_v3_5(cron.to_dict()), sort_keys=False))
+    else:
+        texts.append(cron.to_yaml())
     return "".join(f"---\n{text}" for text in texts)
 
 
-def _with_workflow_metadata(cron: CronWorkflow, labels: dict[str, str]) -> dict[str, Any]:
+def _for_v3_5(document: dict[str, Any]) -> dict[str, Any]:
+    """Argo 3.5's `spec.schedule` in place of `schedules`, as a Hera user targeting it writes."""
+    document["spec"] = {
+        ("schedule" if key == "schedules" else key): (value[0] if key == "schedules" else value)
+        for key, value in document["spec"].items()
+    }
+    return document
+
+
+def _with_workflow_metadata(cron: CronWorkflow, spec: dict[str, Any]) -> dict[str, Any]:
     """Hera's CronWorkflow has no field for `spec.workflowMetadata`: set it on the dict."""
     document: dict[str, Any] = cron.to_dict()
-    document["spec"]["workflowMetadata"] = {"labels": dict(labels)}
-    return document
+    document["spec"]["workflowMetadata"] = {"labels": dict(_labels(spec))}
+    return _for_v3_5(document) if spec["argoVersion"] == "3.5" else document
 
 
 def build_dicts(spec: dict[str, Any]) -> list[dict[str, Any]]:
@@ -236,7 +260,7 @@ def build_dicts(spec: dict[str, Any]) -> list[dict[str, Any]]:
     documents = rbac_documents(spec, labels)
     documents += [workflow_template(t, ns, labels).to_dict() for t in spec["templates"]]
     cron = cron_workflow(spec, labels, lambda child: dump_document(child.to_dict()))
-    documents.append(_with_workflow_metadata(cron, labels))
+    documents.append(_with_workflow_metadata(cron, spec))
     return documents
 
 

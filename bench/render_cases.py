@@ -85,11 +85,11 @@ def _comparable(document: Any) -> Any:
     return document
 
 
-def check_same_documents(children: int) -> None:
+def check_same_documents(children: int, version: str | None = None) -> None:
     """Refuse to compare unless Hera builds exactly our documents (order aside)."""
     from bench import hera_side
 
-    spec = specs.pipeline_spec(children)
+    spec = specs.pipeline_spec(children, version=version)
 
     def key(document: dict[str, Any]) -> tuple[str, str]:
         return document["kind"], document["metadata"]["name"]
@@ -108,6 +108,7 @@ def run(sizes: list[int], hera_sizes: list[int], rounds: dict[int, int]) -> list
     from bench import hera_side
 
     check_same_documents(10)
+    check_same_documents(10, version="3.5")  # the target of the 1,000 and 10,000 renders
     cases: list[Case] = []
     for children in sizes:
         spec = specs.pipeline_spec(children)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pulumi_argo_orchestration.spec.targets import V4_MAX_TEMPLATES
+
 WIDTH = 10
 """Children per stage: a size of N children is N // WIDTH stages of WIDTH parallel children."""
 
@@ -52,14 +54,24 @@ def template_spec(name: str) -> dict[str, Any]:
     }
 
 
+def argo_version(children: int) -> str:
+    """Argo v4 caps a workflow at 200 templates, and a pipeline has one per child plus `main`:
+    larger pipelines target Argo 3.5, whose CRDs have no caps, so what is timed stays valid."""
+    return "4" if children < V4_MAX_TEMPLATES else "3.5"
+
+
 def pipeline_spec(
-    children: int, name: str = "bench-pipeline", namespace: str = "jobs"
+    children: int,
+    name: str = "bench-pipeline",
+    namespace: str = "jobs",
+    version: str | None = None,
 ) -> dict[str, Any]:
     """A pipeline of `children` children (stages x width), each with its own template."""
     stages, width = shape(children)
     return {
         "name": name,
         "namespace": namespace,
+        "argoVersion": version or argo_version(children),
         "schedule": "0 */4 * * *",
         "timezone": "Europe/Zurich",
         "concurrencyPolicy": "Replace",

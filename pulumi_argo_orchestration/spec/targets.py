@@ -9,6 +9,10 @@ v3.7, and v4.0 removed `spec.schedule`.
 Values checked against Argo's schema (`argo:`, `affinity`, the schema-checked volume sources) are
 checked against the target's own schema here, for what only some Argo versions have; what no
 version accepts is reported with the field itself (`argo_fields.schema_problems`).
+
+Argo v4's CRDs also cap list sizes (`maxItems` in `manifests/base/crds/full`, e.g.
+`argoproj.io_cronworkflows.yaml`); the API server refuses a CronWorkflow over them when it is
+applied. v3.5's CRDs have no such caps.
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ V3_6_PIPELINE_FIELDS: tuple[tuple[str, str], ...] = (
     ("stop_strategy", "stopStrategy"),
 )
 PLURAL_SYNCHRONIZATION = {"semaphores": "semaphore", "mutexes": "mutex"}
+V4_MAX_TEMPLATES = 200  # spec.workflowSpec.templates
+V4_MAX_DAG_TASKS = 200  # templates[].dag.tasks
+V4_MAX_INPUT_PARAMETERS = 500  # templates[].inputs.parameters
 
 
 def target_problems(pipeline: PipelineFields) -> list[Problem]:
@@ -34,7 +41,7 @@ def target_problems(pipeline: PipelineFields) -> list[Problem]:
     for i, template in enumerate(pipeline.templates):
         problems += template_target_problems(template, f"templates[{i}].", pipeline.argo_version)
     if pipeline.argo_version is not ArgoVersion.V3_5:
-        return problems
+        return problems + v4_limit_problems(pipeline)
     target = f"`argoVersion` is {shown(pipeline.argo_version.value)}"
     schedules = pipeline.all_schedules
     if len(schedules) > 1:
@@ -69,6 +76,47 @@ def target_problems(pipeline: PipelineFields) -> list[Problem]:
     problems += plural_synchronization_problems(
         pipeline.model_dump(by_alias=True, exclude_none=True, mode="json")
     )
+    return problems
+
+
+def v4_limit_problems(pipeline: PipelineFields) -> list[Problem]:
+    """List sizes over Argo v4's CRD caps, counted as `argo/cron_workflow.py` emits them: the entry
+    template `main`, the exit handler when there is `onExit`, one spawn template per child (whose
+    inputs are the child's arguments), one DAG task per task."""
+    problems: list[Problem] = []
+    children = pipeline.children
+    handler = pipeline.on_exit is not None
+    templates = 1 + int(handler) + len(children)
+    if templates > V4_MAX_TEMPLATES:
+        room = V4_MAX_TEMPLATES - 1 - int(handler)
+        parts = "`main`" + (", the exit handler" if handler else "")
+        problems.append(
+            Problem(
+                "tasks" if pipeline.tasks is not None else "stages",
+                f"Argo v4 allows at most {V4_MAX_TEMPLATES} templates in a workflow (its CRD's "
+                f"`maxItems`; the API server would refuse the CronWorkflow), and this pipeline "
+                f"needs {templates}: {parts} and one spawn template for each of its "
+                f"{len(children)} children. Split it into pipelines of at most {room} children",
+            )
+        )
+    if pipeline.tasks is not None and len(pipeline.tasks) > V4_MAX_DAG_TASKS:
+        problems.append(
+            Problem(
+                "tasks",
+                f"Argo v4 allows at most {V4_MAX_DAG_TASKS} tasks in a DAG (its CRD's "
+                f"`maxItems`), and there are {len(pipeline.tasks)}",
+            )
+        )
+    for path, child in children:
+        if len(child.arguments) > V4_MAX_INPUT_PARAMETERS:
+            problems.append(
+                Problem(
+                    f"{path}.arguments",
+                    f"Argo v4 allows at most {V4_MAX_INPUT_PARAMETERS} input parameters in a "
+                    f"template (its CRD's `maxItems`), and each of the {len(child.arguments)} "
+                    "arguments of this child is one in its spawn template",
+                )
+            )
     return problems
 
 

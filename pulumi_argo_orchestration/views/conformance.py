@@ -113,6 +113,38 @@ def _shorten(message: str) -> str:
     return message if len(message) <= _MAX_MESSAGE else message[: _MAX_MESSAGE - 1] + "…"
 
 
+# Validators whose limit the reader needs to see: jsonschema's message says only "is too long".
+_LIMIT_KEYWORDS = frozenset(
+    {"maxItems", "minItems", "maxLength", "minLength", "maxProperties", "minProperties"}
+    | {"maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum"}
+)
+
+
+def _error_message(error: Any) -> str:
+    """A schema error's message, short, with its reason kept: jsonschema starts many messages
+    with the whole offending value (`[{...200 templates...}] is too long`), so that value is
+    summarised rather than the message cut before the reason."""
+    message = str(error.message)
+    instance = getattr(error, "instance", None)
+    shown = repr(instance)
+    if len(" ".join(message.split())) > _MAX_MESSAGE and shown in message:
+        message = message.replace(shown, _summary(instance))
+    keyword = getattr(error, "validator", None)
+    if isinstance(keyword, str) and keyword in _LIMIT_KEYWORDS:
+        message += f" ({keyword} {getattr(error, 'validator_value', '')})"
+    return _shorten(message)
+
+
+def _summary(instance: Any) -> str:
+    if isinstance(instance, list):
+        return f"a list of {len(instance)} items"
+    if isinstance(instance, Mapping):
+        return f"an object with {len(instance)} fields"
+    if isinstance(instance, str):
+        return f"a string of {len(instance)} characters ({instance[:40]!r}…)"
+    return _shorten(repr(instance))
+
+
 def _is_placeholder_value(instance: Any) -> bool:
     """Tell run-time-only values apart: a type or pattern verdict on them would be a guess."""
     return isinstance(instance, str) and _PLACEHOLDER_PREFIX in instance
@@ -333,7 +365,7 @@ class ArgoSchemas:
             if nested and _is_placeholder_value(exc.instance):
                 return []
             return [
-                f"{(format_path(exc.absolute_path) or _ROOT)}: {_shorten(exc.message)} [{source}]"
+                f"{(format_path(exc.absolute_path) or _ROOT)}: {_error_message(exc)} [{source}]"
             ]
         except kubernetes_validate.SchemaNotFoundError as exc:
             if nested:  # e.g. another operator's CRD inside a resource template: not ours to judge
@@ -445,7 +477,7 @@ def _schema_errors(
         if skip_placeholders and _is_placeholder_value(error.instance):
             continue  # a {{...}} value inside a child manifest: only known at run time
         found.append(
-            (format_path(error.absolute_path) or _ROOT, f"{_shorten(error.message)} [{source}]")
+            (format_path(error.absolute_path) or _ROOT, f"{_error_message(error)} [{source}]")
         )
     return [f"{where}: {message}" for where, message in sorted(found)]
 

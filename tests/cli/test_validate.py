@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import EXAMPLE_SPECS, EXAMPLES, SHARED_ARGO, require_shared
 from tests.support.cli_runner import invoke
 

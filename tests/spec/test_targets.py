@@ -10,7 +10,10 @@ import yaml
 from pulumi_argo_orchestration import ArgoVersion, SpecError, load_pipeline, pipeline_manifests
 from pulumi_argo_orchestration.argo.versions import for_target, singular_synchronization
 from pulumi_argo_orchestration.spec.loading import load_spec_file
-from pulumi_argo_orchestration.spec.targets import plural_synchronization_problems
+from pulumi_argo_orchestration.spec.targets import (
+    V4_MAX_TEMPLATES,
+    plural_synchronization_problems,
+)
 from tests.conftest import EXAMPLES, minimal_spec
 
 
@@ -169,3 +172,71 @@ def test_for_target_makes_plural_synchronization_valid_for_v3_5(argo_schemas, ar
     # The input is left alone; v4 documents pass through unchanged.
     assert document["spec"]["workflowSpec"]["synchronization"] == PLURAL
     assert for_target([document], ArgoVersion.V4) == [document]
+
+
+# --- Argo v4's CRD caps ------------------------------------------------------------------------
+
+
+def children(count, **child):
+    return [[{"name": f"c{i}", "workflowTemplate": "t", **child} for i in range(count)]]
+
+
+def test_the_template_count_is_the_one_the_cron_workflow_has():
+    largest = minimal_spec(stages=children(199))
+    templates = cron(pipeline_manifests(largest))["spec"]["workflowSpec"]["templates"]
+    assert len(templates) == V4_MAX_TEMPLATES == 200
+    # The exit child is a child too: 197 in stages, one in onExit, and the exit handler.
+    with_exit = minimal_spec(stages=children(197), onExit={"name": "e", "workflowTemplate": "t"})
+    templates = cron(pipeline_manifests(with_exit))["spec"]["workflowSpec"]["templates"]
+    assert len(templates) == 200
+
+
+def test_v4_refuses_more_templates_than_its_crd_allows_naming_the_limit():
+    assert problems(minimal_spec(stages=children(200))) == {
+        "stages": "Argo v4 allows at most 200 templates in a workflow (its CRD's `maxItems`; the "
+        "API server would refuse the CronWorkflow), and this pipeline needs 201: `main` and one "
+        "spawn template for each of its 200 children. Split it into pipelines of at most 199 "
+        "children"
+    }
+    exit_child = {"name": "e", "workflowTemplate": "t"}
+    found = problems(minimal_spec(stages=children(198), onExit=exit_child))
+    assert (
+        "needs 201: `main`, the exit handler and one spawn template for each of its 199"
+        in (found["stages"])
+    )
+
+
+def test_v4_refuses_a_dag_of_more_than_200_tasks_and_500_arguments():
+    arguments = {f"a{i}": "x" for i in range(501)}
+    found = problems(minimal_spec(stages=children(1, arguments=arguments)))
+    assert found == {
+        "stages[0][0].arguments": "Argo v4 allows at most 500 input parameters in a template "
+        "(its CRD's `maxItems`), and each of the 501 arguments of this child is one in its spawn "
+        "template"
+    }
+    dag = minimal_spec(tasks=children(201)[0])
+    del dag["stages"]
+    with pytest.raises(SpecError) as caught:
+        load_pipeline(dag)
+    assert [p.path for p in caught.value.problems] == ["tasks", "tasks"]
+    assert caught.value.problems[0].message.startswith("Argo v4 allows at most 200 templates")
+    assert caught.value.problems[1].message == (
+        "Argo v4 allows at most 200 tasks in a DAG (its CRD's `maxItems`), and there are 201"
+    )
+
+
+def test_v3_5_has_no_such_caps(argo_v35_schemas):
+    spec = minimal_spec(stages=children(250), argoVersion="3.5")
+    document = cron(pipeline_manifests(spec))
+    assert len(document["spec"]["workflowSpec"]["templates"]) == 251
+    assert argo_v35_schemas.problems(document) == []
+
+
+def test_strict_names_the_cap_instead_of_cutting_the_message(argo_schemas):
+    document = cron(pipeline_manifests(minimal_spec(stages=children(199))))
+    templates = document["spec"]["workflowSpec"]["templates"]
+    templates.append({**copy.deepcopy(templates[-1]), "name": "spawn-extra"})
+    found = [p for p in argo_schemas.problems(document) if "spec.workflowSpec.templates:" in p]
+    assert found, argo_schemas.problems(document)
+    assert all("is too long (maxItems 200)" in p for p in found)
+    assert all(len(p) < 400 for p in found)
