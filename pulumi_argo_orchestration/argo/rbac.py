@@ -99,14 +99,9 @@ def account_manifests(
     ]
 
 
-def token_secret_name(account: str) -> str:
-    """The name Argo looks for first when the account lists no secrets."""
-    return f"{account}.service-account-token"
-
-
 def token_secret(account: str, namespace: str, labels: dict[str, str]) -> dict[str, Any]:
     """A long-lived token for an executor account; Kubernetes fills in the token itself."""
-    metadata = _metadata(token_secret_name(account), namespace, labels)
+    metadata = _metadata(names.token_secret_name(account), namespace, labels)
     metadata["annotations"] = {TOKEN_SECRET_ANNOTATION: account}
     return {"apiVersion": "v1", "kind": "Secret", "metadata": metadata, "type": TOKEN_SECRET_TYPE}
 

@@ -76,11 +76,30 @@ def file_names(documents: Sequence[dict[str, Any]], fmt: str) -> list[str]:
     # Two kinds of the same name from different API groups: spell the group out for those.
     clashing = {key for key in plain if plain.count(key) > 1}
     keys = [parts(d, with_group=p in clashing) for d, p in zip(documents, plain, strict=True)]
-    names = [re.sub(_UNSAFE, "_", ".".join(key)) + f".{fmt}" for key in keys]
+    names = [_fitting(re.sub(_UNSAFE, "_", ".".join(key)), f".{fmt}") for key in keys]
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
         raise OutputError("two resources declare the same object: " + ", ".join(duplicates))
     return names
+
+
+# Most file systems (ext4, XFS, APFS, NTFS) allow a file name of at most 255 bytes, and a legal
+# object name has up to 253 characters: `<namespace>.<kind>.<name>` can be longer.
+NAME_MAX = 255
+_HASH = 8
+
+
+def _fitting(stem: str, suffix: str) -> str:
+    """`stem + suffix`, or, when too long for a file name, the stem cut short with a hash of
+    the whole (so two long names that share their start still differ), then the suffix."""
+    name = stem + suffix
+    if len(name.encode()) <= NAME_MAX:
+        return name
+    import hashlib
+
+    digest = hashlib.sha256(stem.encode()).hexdigest()[:_HASH]
+    room = NAME_MAX - len(suffix.encode()) - _HASH - 1
+    return f"{stem.encode()[:room].decode(errors='ignore')}-{digest}{suffix}"
 
 
 class _Replaced(Exception):

@@ -448,6 +448,15 @@ StepName = Annotated[
 ObjectName = Annotated[
     str, _at_most(253, "a Kubernetes object name"), AfterValidator(_dns_subdomain)
 ]
+ExecutorAccountName = Annotated[
+    str,
+    _at_most(
+        names.EXECUTOR_ACCOUNT_NAME_MAX,
+        f"Argo reads the account's token from the Secret `<name>{names.TOKEN_SECRET_SUFFIX}`, "
+        f"whose name must fit in {names.OBJECT_NAME_MAX} characters",
+    ),
+    AfterValidator(_dns_subdomain),
+]
 TemplateName = Annotated[
     str,
     _at_most(names.WORKFLOW_NAME_MAX, "Argo's limit for WorkflowTemplate names"),

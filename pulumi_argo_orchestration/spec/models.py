@@ -32,6 +32,7 @@ from .fields import (
     Capability,
     ContainerName,
     Duration,
+    ExecutorAccountName,
     FileMode,
     FurtherContainerFields,
     FurtherTemplateFields,
@@ -761,7 +762,7 @@ class Template(_Spec):
     """Create the account (default true); false when it already exists."""
     automount_service_account_token: bool | None = None
     """false: no API token in the pods' own containers; needs executorServiceAccountName."""
-    executor_service_account_name: ObjectName | None = None
+    executor_service_account_name: ExecutorAccountName | None = None
     """Account whose token only Argo's containers get (Argo's `executor.serviceAccountName`)."""
     security: PodSecurity | None = None
     """Explicit exceptions to the restricted pod security defaults."""
@@ -927,7 +928,7 @@ class PipelineFields(_Spec):
     """Create the account (default true); false when it already exists."""
     automount_service_account_token: bool | None = None
     """false: no API token in the pods' own containers; needs executorServiceAccountName."""
-    executor_service_account_name: ObjectName | None = None
+    executor_service_account_name: ExecutorAccountName | None = None
     """Account whose token only Argo's containers get (Argo's `executor.serviceAccountName`)."""
     labels: Annotated[Labels, INPUT_ITEMS] = Field(default_factory=empty_dict)
     """Labels added to every object, run and child."""

@@ -29,6 +29,17 @@ INTEGER_RANGE = "out of range: Kubernetes and Argo hold integers in 64 bits (at 
 INPUT_MAX_BYTES = 8 * 2**20
 """The most a spec or project file may hold, aliases expanded: far more than any pipeline needs
 (Kubernetes stores an object in at most 1.5 MiB), little enough to read and validate quickly."""
+# Argo finds an executor account's token in the Secret `<account>.service-account-token`
+# (util/secrets, TokenNameForServiceAccount), so that account's name has less room.
+TOKEN_SECRET_SUFFIX = ".service-account-token"
+EXECUTOR_ACCOUNT_NAME_MAX = OBJECT_NAME_MAX - len(TOKEN_SECRET_SUFFIX)
+
+
+def token_secret_name(account: str) -> str:
+    """The Secret holding an executor account's long-lived token, where Argo looks first."""
+    return f"{account}{TOKEN_SECRET_SUFFIX}"
+
+
 # Rendering is deterministic: the gaps between a schedule's runs, which size the missed-run
 # alert, are measured over the years after this moment, not after today.
 SCHEDULE_GAP_REFERENCE = datetime(2026, 1, 1, tzinfo=timezone.utc)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from pulumi_argo_orchestration import SharedWorkflowTemplate, pipeline_manifests
+from pulumi_argo_orchestration import SharedWorkflowTemplate, SpecError, pipeline_manifests
 from pulumi_argo_orchestration.argo.manifests import shared_template_manifests
 from pulumi_argo_orchestration.testing import run_pulumi
 from tests.conftest import ROOT, minimal_spec
@@ -264,3 +264,23 @@ def test_the_documented_rbac_table_is_the_rbac_we_emit():
             f"`{rule['resources'][0]}`: " + ", ".join(f"`{verb}`" for verb in rule["verbs"])
             for rule in rules
         ]
+
+
+@pytest.mark.parametrize("where", ["", "templates[0]."])
+def test_an_executor_account_too_long_for_its_token_secret_is_refused(where):
+    """Its token Secret is `<account>.service-account-token`, an object name of at most 253."""
+    longest = "e" * 231
+    spec = spec_with_templates()
+    target = spec["templates"][0] if where else spec
+    target["executorServiceAccountName"] = longest
+    secrets = of_kind(pipeline_manifests(spec), "Secret")
+    assert f"{longest}.service-account-token" in secrets
+    assert max(len(name) for name in secrets) == 253
+    target["executorServiceAccountName"] = longest + "e"
+    with pytest.raises(SpecError) as caught:
+        pipeline_manifests(spec)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{where}executorServiceAccountName: 232 characters, at most 231 allowed: Argo reads the "
+        "account's token from the Secret `<name>.service-account-token`, whose name must fit in "
+        "253 characters"
+    ]

@@ -224,6 +224,34 @@ def test_output_directory_has_one_readable_file_per_resource(tmp_path):
     assert sorted(result.stdout.split()) == sorted(str(out / f) for f in files)
 
 
+def test_legal_names_too_long_for_a_file_name_are_shortened_with_a_hash(tmp_path):
+    """A 253-character account name made `<namespace>.<kind>.<name>.yaml` 278 bytes: the
+    file system refused it ("File name too long")."""
+    spec = tmp_path / "long.yaml"
+    long_a, long_b = "a" * 250 + "-one", "a" * 250 + "-two"
+    spec.write_text(
+        "name: nightly\nschedule: '@daily'\nstages: [[{name: a, workflowTemplate: t}]]\n"
+        f"serviceAccountName: {long_a[:253]}\n"
+        f"templates: [{{name: t, image: alpine, serviceAccountName: {long_b[:253]}}}]\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = invoke("render", spec, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    files = {p.name: yaml.safe_load(p.read_text(encoding="utf-8")) for p in out.iterdir()}
+    assert all(len(name.encode()) <= render_output.NAME_MAX for name in files)
+    accounts = {
+        name: doc["metadata"]["name"]
+        for name, doc in files.items()
+        if doc["kind"] == "ServiceAccount"
+    }
+    assert sorted(accounts.values()) == sorted([long_a[:253], long_b[:253]])
+    assert all(len(name) == 255 and name.endswith(".yaml") for name in accounts)
+    assert render_output.file_names(list(files.values()), "yaml") == render_output.file_names(
+        list(files.values()), "yaml"
+    )
+
+
 def test_rendering_again_replaces_the_directory_and_leaves_no_temporary_files(tmp_path):
     out = tmp_path / "out"
     assert invoke("render", EXAMPLES / "parallel-sync" / "pipeline.yaml", "-o", out).exit_code == 0
