@@ -43,10 +43,6 @@ def control_flow_problems(pipeline: PipelineFields) -> list[Problem]:
         from . import dag  # imported when used: most pipelines have stages
 
         problems += dag.dependency_problems(pipeline.tasks)
-    for path, child in pipeline.children:
-        if getattr(child, "depends_on", None) and not path.startswith("tasks["):
-            # A Task object placed in `stages` or `onExit` from Python: its order would be ignored.
-            problems.append(Problem(f"{path}.dependsOn", "only `tasks` can have `dependsOn`"))
     if any(child.synchronization is not None for _, child in pipeline.children):
         from . import locks  # imported when used, like dag
 

@@ -5,29 +5,35 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from pydantic.alias_generators import to_camel
 
 from .._gc import gc_paused
 from ..errors import Problem, SpecError, format_path, shown
 from . import names
-from .pipeline import Pipeline, SharedTemplate
+from .pipeline import Pipeline, SharedTemplate, validated
 from .yaml_input import InputError, parse_spec_yaml, parse_yaml_stream, read_text
 
 
 @gc_paused
 def load_pipeline(spec: Pipeline | Mapping[str, Any], source: str | None = None) -> Pipeline:
-    """Validate a spec (camelCase or snake_case keys) into a Pipeline, or raise SpecError."""
-    if isinstance(spec, Pipeline):
+    """Validate a spec (camelCase or snake_case keys) into a Pipeline, or raise SpecError.
+
+    A Pipeline is validated again unless pydantic validated that very object: one built with
+    `model_construct` or `model_copy(update=...)` never was.
+    """
+    if isinstance(spec, Pipeline) and validated(spec):
         return spec
-    if not isinstance(spec, Mapping):
+    if not isinstance(spec, (Mapping, Pipeline)):
         raise SpecError(
             [_top_level_problem(spec)],
             source,
         )
     try:
-        return Pipeline.model_validate(dict(spec))
+        return Pipeline.model_validate(spec if isinstance(spec, Pipeline) else dict(spec))
     except ValidationError as error:
         raise SpecError(problems_from_errors(error.errors()), source) from None
     except ValueError:
@@ -45,15 +51,17 @@ def _top_level_problem(spec: object) -> Problem:
 def load_shared_template(
     spec: SharedTemplate | Mapping[str, Any], source: str | None = None
 ) -> SharedTemplate:
-    """Validate a shared template spec, or raise SpecError."""
-    if isinstance(spec, SharedTemplate):
+    """Validate a shared template spec, or raise SpecError (a model again, as load_pipeline)."""
+    if isinstance(spec, SharedTemplate) and validated(spec):
         return spec
-    if not isinstance(spec, Mapping):
+    if not isinstance(spec, (Mapping, SharedTemplate)):
         raise SpecError([_top_level_problem(spec)], source)
     try:
-        return SharedTemplate.model_validate(dict(spec))
+        return SharedTemplate.model_validate(
+            spec if isinstance(spec, SharedTemplate) else dict(spec)
+        )
     except ValidationError as error:
-        raise SpecError(problems_from_errors(error.errors()), source) from None
+        raise SpecError(problems_from_errors(error.errors(), SharedTemplate), source) from None
     except ValueError:
         raise SpecError(_huge_integers(spec), source) from None
 
@@ -85,8 +93,12 @@ _MESSAGES = {
 }
 
 
-def problems_from_errors(errors: list[Any]) -> list[Problem]:
-    """Turn pydantic's error list into our problems, expanding whole-pipeline checks."""
+def problems_from_errors(errors: list[Any], model: type[BaseModel] = Pipeline) -> list[Problem]:
+    """Turn pydantic's error list into our problems, expanding whole-pipeline checks.
+
+    `model` is what was validated: a location inside a model given as input (validated again
+    from its attributes) has Python names, which are written in the spec's camelCase here.
+    """
     problems: list[Problem] = []
     for error in errors:
         ctx = error.get("ctx") or {}
@@ -95,11 +107,12 @@ def problems_from_errors(errors: list[Any]) -> list[Problem]:
             continue
         if error["type"] == "nested" and "problems" in ctx:
             # Several problems below one value (fields.check_nested), each with its own path.
-            where = _clean_loc(error["loc"])
+            where = _as_written(_clean_loc(error["loc"]), model)
             problems += [
                 Problem(format_path([*where, *path]), message) for path, message in ctx["problems"]
             ]
             continue
+        loc = _as_written(_clean_loc(error["loc"]), model)
         message = _MESSAGES.get(error["type"], error["msg"])
         if error["type"] == "enum":
             message = _enum_message(error)
@@ -108,8 +121,50 @@ def problems_from_errors(errors: list[Any]) -> list[Problem]:
                 f"{error.get('input')!r} is larger than any integer Kubernetes stores "
                 "(int64 at most)"
             )
-        problems.append(Problem(format_path(_clean_loc(error["loc"])), message))
+        elif error["type"] == "extra_forbidden" and loc and loc[-1] == "dependsOn":
+            message = "only `tasks` can have `dependsOn`"
+        problems.append(Problem(format_path(loc), message))
     return problems
+
+
+def _as_written(loc: list[str | int], model: type[BaseModel]) -> list[str | int]:
+    """The location with each field spelled as in a spec file (its alias), following the model."""
+    written: list[str | int] = []
+    current: Any = model
+    for part in loc:
+        fields = (
+            current.model_fields
+            if isinstance(current, type) and issubclass(current, BaseModel)
+            else None
+        )
+        if fields is not None and isinstance(part, str):
+            field = fields.get(part) or next((f for f in fields.values() if f.alias == part), None)
+            if field is None:  # a field the model does not have (reported as unknown)
+                written.append(to_camel(part))
+                current = None
+                continue
+            written.append(field.alias or part)
+            current = _bare(field.annotation)
+            continue
+        written.append(part)
+        origin = get_origin(current)
+        current = _bare(get_args(current)[-1]) if origin in (list, dict) else None
+    return written
+
+
+def _bare(annotation: Any) -> Any:
+    """The type inside `Annotated[...]` and `X | None`."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (Union, UnionType):
+            options = [a for a in get_args(annotation) if a is not type(None)]
+            if len(options) != 1:
+                return annotation
+            annotation = options[0]
+        else:
+            return annotation
 
 
 def _enum_message(error: Any) -> str:

@@ -87,6 +87,9 @@ class _Spec(BaseModel):
         # Build validators on first use, not one per class at import: a render validates only
         # Pipeline (its schema inlines the nested models) and serializes a few leaf models.
         defer_build=True,
+        # A model given where a model goes (a Child in `stages`, a Pipeline to pipeline_manifests)
+        # is validated again: `model_construct` and `model_copy(update=...)` skip validation.
+        revalidate_instances="always",
     )
 
 

@@ -5,9 +5,10 @@ file report the same problems.
 """
 
 # No `from __future__ import annotations`: see models.py.
+import weakref
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from .fields import Namespace
@@ -15,6 +16,15 @@ from .inputs import INPUT
 from .models import ArgoVersion, PipelineFields, PodGC, Template
 from .rules import pipeline_problems, pod_gc_problems, template_problems
 from .targets import template_target_problems
+
+# The roots pydantic validated, by identity: `load_pipeline` validates any other one again (a model
+# built with `model_construct` or `model_copy(update=...)` skipped validation).
+_VALIDATED: "weakref.WeakValueDictionary[int, BaseModel]" = weakref.WeakValueDictionary()
+
+
+def validated(model: BaseModel) -> bool:
+    """True when this very object came out of pydantic's validation."""
+    return _VALIDATED.get(id(model)) is model
 
 
 class Pipeline(PipelineFields):
@@ -29,6 +39,7 @@ class Pipeline(PipelineFields):
                 "the pipeline has {count} problem(s)",
                 {"problems": problems, "count": len(problems)},
             )
+        _VALIDATED[id(self)] = self
         return self
 
 
@@ -57,4 +68,5 @@ class SharedTemplate(Template):
                 "the template has {count} problem(s)",
                 {"problems": problems, "count": len(problems)},
             )
+        _VALIDATED[id(self)] = self
         return self

@@ -167,3 +167,19 @@ def test_shared_workflow_template_component():
     assert all(r.parent == component.urn for r in run.resources if r.custom)
     (template,) = run.of_type("kubernetes:argoproj.io/v1alpha1:WorkflowTemplate")
     assert len(template.dependencies) == 3
+
+
+def test_from_spec_validates_a_model_built_without_validation_and_registers_nothing():
+    unchecked = load_pipeline(minimal_spec()).model_copy(update={"name": "BAD NAME!"})
+    registered = []
+
+    def program():
+        try:
+            ScheduledPipeline.from_spec("etl", unchecked)
+        except SpecError as error:
+            registered.append(error)
+
+    run = run_pulumi(program)
+    (error,) = registered
+    assert [p.path for p in error.problems] == ["name"]
+    assert run.resources == []

@@ -63,7 +63,7 @@ def test_stages_and_tasks_are_exclusive_and_one_is_required():
 
 def test_depends_on_is_only_for_tasks():
     spec = minimal_spec(stages=[[{"name": "a", "workflowTemplate": "t", "dependsOn": ["b"]}]])
-    assert problems(spec) == [("stages[0][0].dependsOn", "unknown field")]
+    assert problems(spec) == [("stages[0][0].dependsOn", "only `tasks` can have `dependsOn`")]
     # From Python a Task object fits where a Child goes; its dependencies would be ignored there.
     from pydantic import ValidationError
 

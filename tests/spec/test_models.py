@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from pulumi_argo_orchestration import ConcurrencyPolicy, Pipeline, SpecError, load_pipeline
+from pulumi_argo_orchestration import (
+    Child,
+    ConcurrencyPolicy,
+    Pipeline,
+    SpecError,
+    load_pipeline,
+    pipeline_manifests,
+)
+from pulumi_argo_orchestration.argo.manifests import shared_template_manifests
+from pulumi_argo_orchestration.spec.pipeline import SharedTemplate
 from tests.conftest import minimal_spec
 
 
@@ -175,3 +184,54 @@ def test_pipeline_model_can_be_built_in_python():
         stages=[[Child(name="one", workflow_template="t")]],
     )
     assert load_pipeline(pipeline) is pipeline
+
+
+# --- models that skipped validation are validated again ----------------------------------------
+
+
+def built_unchecked():
+    """The ways Python builds a Pipeline without pydantic's validation (model_construct,
+    model_copy with an update), as a library user might."""
+    good = load_pipeline(minimal_spec())
+    return {
+        "model_construct": Pipeline.model_construct(
+            name="BAD NAME!",
+            schedule="0 2 * * *",
+            stages=[[{"name": "a", "workflowTemplate": "t"}]],
+        ),
+        "model_copy": good.model_copy(update={"name": "BAD NAME!"}),
+        "nested": good.model_copy(update={"stages": [[Child.model_construct(name="BAD NAME!")]]}),
+    }
+
+
+@pytest.mark.parametrize("how", ["model_construct", "model_copy", "nested"])
+def test_pipeline_manifests_validates_a_model_built_without_validation(how):
+    with pytest.raises(SpecError) as caught:
+        pipeline_manifests(built_unchecked()[how])
+    (problem,) = caught.value.problems
+    assert problem.path == ("stages[0][0].name" if how == "nested" else "name")
+    assert problem.message.startswith("'BAD NAME!' must be a lowercase DNS-1123 label")
+
+
+def test_an_incomplete_model_is_one_spec_error_not_an_attribute_error():
+    with pytest.raises(SpecError) as caught:
+        pipeline_manifests(Pipeline.model_construct(schedule="@daily"))
+    assert [str(p) for p in caught.value.problems] == ["name: required field is missing"]
+    with pytest.raises(SpecError) as caught:
+        pipeline_manifests(
+            load_pipeline(minimal_spec()).model_copy(
+                update={"stages": [[Child.model_construct(workflow_template="t")]]}
+            )
+        )
+    assert [str(p) for p in caught.value.problems] == [
+        "stages[0][0].name: required field is missing"
+    ]
+    with pytest.raises(SpecError) as caught:
+        shared_template_manifests(SharedTemplate.model_construct(name="t", image=""))
+    assert [p.path for p in caught.value.problems] == ["image"]
+
+
+def test_a_validated_model_is_not_validated_twice():
+    pipeline = load_pipeline(minimal_spec())
+    assert load_pipeline(pipeline) is pipeline
+    assert load_pipeline(pipeline.model_copy()) is not pipeline  # a copy is checked again
