@@ -264,7 +264,8 @@ def validate(
 
     Each PATH is a pipeline spec file, a Pulumi program directory or a program's .py file.
     Valid files are listed on stdout; problems go to stderr, one per line, and the exit
-    status is 1 if there is any.
+    status is 1 if there is any. The PATHs are checked as one deployment: an object that
+    two of them declare (the same kind, namespace and name) is a problem.
     """
     if strict != (argo_schema is not None):
         raise _UsageError("--strict and --argo-schema DIR go together")
