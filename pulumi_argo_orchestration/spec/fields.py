@@ -17,6 +17,7 @@ from pydantic_core import PydanticCustomError
 from ..errors import shown
 from ..syntax import go_duration, govaluate, kubernetes_names, robfig_cron, template_text
 from . import names
+from .yaml_scalars import yaml_values
 
 _DURATION = r"^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$|^[0-9]+$"
 _QUANTITY = (
@@ -353,9 +354,12 @@ def _retry_expression(value: str) -> str:
     return value
 
 
+# Free-form Argo and Kubernetes data gets YAML's own values (yaml_scalars): its schema decides what
+# is a number, a boolean or text, as when Kubernetes reads a manifest.
 def _further_template_fields(value: dict[str, Any]) -> dict[str, Any]:
     from . import argo_fields  # imported when used: it reads Argo's schema
 
+    value = yaml_values(value)
     check_nested(argo_fields.template_field_problems(value))
     return value
 
@@ -363,6 +367,7 @@ def _further_template_fields(value: dict[str, Any]) -> dict[str, Any]:
 def _further_container_fields(value: dict[str, Any]) -> dict[str, Any]:
     from . import argo_fields
 
+    value = yaml_values(value)
     check_nested(argo_fields.container_field_problems(value))
     return value
 
@@ -373,6 +378,7 @@ def schema_checked(definition: str) -> AfterValidator:
     def conforming(value: dict[str, Any]) -> dict[str, Any]:
         from . import argo_fields
 
+        value = yaml_values(value)
         check_nested(argo_fields.schema_problems(value, definition))
         return value
 

@@ -179,3 +179,27 @@ def test_the_largest_values_that_fit_are_accepted():
         )
     )
     assert pipeline.successful_jobs_history_limit == 2147483647
+
+
+def test_free_form_argo_and_kubernetes_fields_get_yamls_own_values(tmp_path):
+    """`argo:` and `affinity` are checked against Argo's schema, as Kubernetes reads a manifest:
+    their numbers and booleans stay numbers and booleans."""
+    path = tmp_path / "pipeline.yaml"
+    path.write_text(
+        SPEC.format(value="1", name="work")
+        + "    argo:\n"
+        + "      container: {stdin: yes, tty: true}\n"
+        + "    affinity:\n"
+        + "      nodeAffinity:\n"
+        + "        preferredDuringSchedulingIgnoredDuringExecution:\n"
+        + "          - weight: 010\n"
+        + "            preference: {matchExpressions: [{key: zone, operator: In, values: [eu]}]}\n",
+        encoding="utf-8",
+    )
+    pipeline = load_spec_file(path)
+    template = pipeline.templates[0]
+    assert template.argo == {"container": {"stdin": True, "tty": True}}
+    preferred = template.affinity["nodeAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"]
+    assert preferred[0]["weight"] == 8 and type(preferred[0]["weight"]) is int
+    (documents,) = [d for d in pipeline_manifests(pipeline) if d["kind"] == "WorkflowTemplate"]
+    assert documents["spec"]["templates"][0]["container"]["stdin"] is True

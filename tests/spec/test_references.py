@@ -287,3 +287,38 @@ def test_the_scopes_list_what_argo_sets():
         == 18
     )
     assert references.NODE_ATTRIBUTES == ("status", "id", "startedAt", "finishedAt", "hostNodeName")
+
+
+def test_the_template_argo_runs_has_its_locals_in_every_field_the_spec_does_not():
+    """Scripts, sidecars, init containers, outputs and `argo:` fields are part of the template
+    Argo substitutes with the node's locals; the WorkflowTemplate's spec gets the globals only."""
+    spec = with_template(
+        command=["sh"],
+        source="echo {{pod.name}} {{inputs.parameters.region}}",
+        sidecars=[{"name": "proxy", "image": "envoy", "args": ["{{workflow.paramters.region}}"]}],
+        initContainers=[{"name": "setup", "image": "alpine", "args": ["{{retries}}"]}],
+        outputs={
+            "parameters": [
+                {
+                    "name": "rows",
+                    "valueFrom": {"path": "/tmp/rows", "default": "{{workflow.nothing-here}}"},
+                }
+            ]
+        },
+        argo={"script": {"terminationMessagePath": "/tmp/{{node.name}}/{{workflow.nme}}"}},
+        podMetadata={"annotations": {"run": "{{pod.name}}"}},
+    )
+    assert problems(spec) == {
+        "templates[0].source": "`{{inputs.parameters.region}}`: a template here has no inputs; "
+        "parameters are workflow arguments, read as `{{workflow.parameters.region}}`",
+        "templates[0].sidecars[0].args[0]": "`{{workflow.paramters.region}}` is not a variable "
+        "Argo sets in WorkflowTemplate 'worker': did you mean `{{workflow.parameters.region}}`?",
+        "templates[0].initContainers[0].args[0]": "`{{retries}}` is not a variable Argo sets in "
+        "WorkflowTemplate 'worker'",
+        "templates[0].outputs.parameters[0].valueFrom.default": "`{{workflow.nothing-here}}` "
+        "is not a variable Argo sets in WorkflowTemplate 'worker'",
+        "templates[0].argo.script.terminationMessagePath": "`{{workflow.nme}}` is not a "
+        "variable Argo sets in WorkflowTemplate 'worker': did you mean `{{workflow.name}}`?",
+        "templates[0].podMetadata.annotations.run": "`{{pod.name}}` is set only in the template "
+        "Argo runs (its containers, script, volumes, outputs), not in the WorkflowTemplate's spec",
+    }
