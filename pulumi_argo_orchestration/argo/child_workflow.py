@@ -39,6 +39,7 @@ missing yields an empty string.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -121,9 +122,13 @@ def child_manifest(
         default_timeout=default_timeout,
         argo_version=argo_version,
     )
+    # Every owned child has the same owner-reference block: dumped once, not with each child.
+    owned = document["metadata"].pop("ownerReferences", None) is not None
     text = dump_document(document)
     for index, key in enumerate(keys):
         text = text.replace(f"{_SENTINEL.format(index)}\n", f"{argument_expression(key)}\n", 1)
+    if owned:  # the last entry of `metadata`, just before `spec:`
+        text = text.replace("\nspec:\n", f"\n{_owner_references_text()}spec:\n", 1)
     return text
 
 
@@ -184,6 +189,13 @@ def child_document(
         "metadata": metadata,
         "spec": spec,
     }
+
+
+@functools.cache
+def _owner_references_text() -> str:
+    """`ownerReferences` as `metadata` holds it, dumped once: every owned child has the same."""
+    text = dump_document({"metadata": {"ownerReferences": owner_references()}})
+    return text.removeprefix("metadata:\n")
 
 
 def spawn_template(
