@@ -108,12 +108,18 @@ def contract_problems(pipeline: PipelineFields) -> list[Problem]:
     return problems
 
 
+# Below this length one edit turns any name into many others (`a` and `x`): no guess is made.
+_TYPO_MIN_LENGTH = 4
+
+
 def _misspelt(child: Child, known: dict[tuple[bool, str], Contract]) -> Contract | None:
     """The known template of the child's kind one typo away from its reference, if exactly one."""
     close = [
         contract
         for (cluster, name), contract in known.items()
-        if cluster == child.cluster_scope and one_edit_apart(child.template_ref, name)
+        if cluster == child.cluster_scope
+        and len(name) >= _TYPO_MIN_LENGTH
+        and one_edit_apart(child.template_ref, name)
     ]
     return close[0] if len(close) == 1 else None
 

@@ -257,6 +257,7 @@ def test_a_name_two_typos_away_or_close_to_two_names_only_warns():
     for stages, templates in (
         ([[{"name": "a", "workflowTemplate": "cnofig-snyc"}]], ["config-sync"]),
         ([[{"name": "a", "workflowTemplate": "load-c"}]], ["load-a", "load-b"]),
+        ([[{"name": "a", "workflowTemplate": "x"}]], ["a"]),  # too short to guess
     ):
         spec = minimal_spec(
             stages=stages, templates=[{"name": n, "image": "alpine"} for n in templates]
