@@ -76,8 +76,11 @@ def rbac_documents(spec: dict[str, Any], labels: dict[str, str]) -> list[dict[st
     orchestrator = [
         {"apiGroups": [ARGO], "resources": ["workflows"], "verbs": ["create", "get", "delete"]}
     ]
-    accounts = [(f"{spec['name']}-orchestrator", orchestrator + executor)]
-    accounts += [(f"{t['name']}-executor", executor) for t in spec["templates"]]
+    # The templates need no account of their own, so they share the pipeline's executor account.
+    accounts = [
+        (f"{spec['name']}-orchestrator", orchestrator + executor),
+        (f"{spec['name']}-executor", executor),
+    ]
     service_accounts = [
         {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": _meta(name, ns, labels)}
         for name, _ in accounts
@@ -136,7 +139,7 @@ def workflow_template(
         namespace=namespace,
         labels=dict(labels),
         entrypoint="main",
-        service_account_name=f"{t['name']}-executor",
+        service_account_name=f"{labels[PART_OF]}-executor",  # the pipeline's shared account
         security_context=_pod_security(),
         arguments=[Parameter(name=p["name"], value=p["value"]) for p in t["parameters"]],
         templates=[container],
