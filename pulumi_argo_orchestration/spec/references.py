@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Container, Iterable
-from difflib import SequenceMatcher, get_close_matches
 from enum import Enum
 from types import UnionType
 from typing import Annotated, Any, NamedTuple, Union, get_args, get_origin
@@ -417,6 +416,8 @@ def _candidates(scope: Scope, place: Place) -> list[str]:
 
 def _closest(name: str, candidates: Iterable[str]) -> str | None:
     """The one candidate close enough to be a typo of `name` (difflib's ratio >= 0.8)."""
+    from difflib import get_close_matches  # imported when used: only a misspelled name needs it
+
     ranked = sorted(set(candidates))
     matches = get_close_matches(name, ranked, n=2, cutoff=0.8)
     if len(matches) == 2 and _ratio(name, matches[0]) == _ratio(name, matches[1]):
@@ -425,6 +426,8 @@ def _closest(name: str, candidates: Iterable[str]) -> str | None:
 
 
 def _ratio(a: str, b: str) -> float:
+    from difflib import SequenceMatcher
+
     return SequenceMatcher(None, a, b).ratio()
 
 
