@@ -121,6 +121,11 @@ def problems_from_errors(errors: list[Any], model: type[BaseModel] = Pipeline) -
                 f"{error.get('input')!r} is larger than any integer Kubernetes stores "
                 "(int64 at most)"
             )
+        elif error["type"] == "string_type" and isinstance(error.get("input"), bool):
+            message = (
+                f"YAML reads the unquoted word as the boolean {str(error['input']).lower()} "
+                '(true, false, yes, no, on, off): quote it to mean the text, e.g. "yes"'
+            )
         elif error["type"] == "extra_forbidden" and loc and loc[-1] == "dependsOn":
             message = "only `tasks` can have `dependsOn`"
         problems.append(Problem(format_path(loc), message))

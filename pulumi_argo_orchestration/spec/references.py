@@ -431,9 +431,12 @@ def _ratio(a: str, b: str) -> float:
     return SequenceMatcher(None, a, b).ratio()
 
 
-# Checked elsewhere or never emitted: run control is expr over `cronworkflow.*` (syntax/expr.py),
-# external templates are declarations only.
-_OWN_CHECKS = frozenset({"when", "stopStrategy", "externalTemplates"})
+# Not read by Argo's templating: run control is expr over `cronworkflow.*` (syntax/expr.py),
+# external templates are declarations only, ServiceAccount annotations and `alerts` (a
+# PrometheusRule, whose own `{{ $labels.x }}` templates are Prometheus's) are other objects, and
+# `window` and `calendar` are read by the package itself.
+_NOT_ARGO_TEXT = frozenset({"serviceAccountAnnotations", "alerts", "window", "calendar"})
+_OWN_CHECKS = frozenset({"when", "stopStrategy", "externalTemplates", *_NOT_ARGO_TEXT})
 _CHILD_HOLDERS = frozenset({"stages", "tasks", "onExit"})
 _CHILD_PLACES = {"arguments": Place.VALUE, "when": Place.CONDITION}
 # Template fields that go into the template Argo runs (argo/workflow_template.py, `main`); the
@@ -467,7 +470,8 @@ def pipeline_reference_problems(
     for loc, text in found:
         head = loc[0]
         if head == "templates":
-            templates.setdefault(loc[1], []).append((loc[2:], text))
+            if len(loc) > 2 and loc[2] not in _NOT_ARGO_TEXT:
+                templates.setdefault(loc[1], []).append((loc[2:], text))
             continue
         scope, place = orchestrator, Place.SPEC
         if head == "parameters":
@@ -487,7 +491,7 @@ def template_reference_problems(
     template: Template, path: str, labels: Iterable[str] | None = None
 ) -> list[Problem]:
     """Every tag of a WorkflowTemplate; `labels` are those its child runs carry."""
-    found = list(_strings(template, ()))
+    found = [(loc, text) for loc, text in _strings(template, ()) if loc[0] not in _NOT_ARGO_TEXT]
     if not found:
         return []
     if labels is None:  # a shared template: any pipeline's children may run it

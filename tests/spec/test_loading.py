@@ -63,15 +63,21 @@ def test_every_text_field_keeps_a_number_as_written(tmp_path, written, yaml_1_1)
     ]
 
 
-def test_booleans_and_dates_stay_text_where_text_is_wanted(tmp_path):
+def test_a_boolean_in_a_text_field_is_refused_with_quote_it_and_dates_stay_text(tmp_path):
     path = tmp_path / "pipeline.yaml"
     path.write_text(SPEC.format(value="yes", name="work") + "suspend: on\n", encoding="utf-8")
-    pipeline = load_spec_file(path)
-    assert pipeline.parameters[0].value == "yes"
-    assert pipeline.templates[0].node_selector == {"zone": "yes"}
-    assert pipeline.suspend is True  # a boolean field still reads YAML's booleans
+    with pytest.raises(SpecError) as caught:
+        load_spec_file(path)
+    found = {p.path: p.message for p in caught.value.problems}
+    quote_it = (
+        "YAML reads the unquoted word as the boolean true (true, false, yes, no, on, off): "
+        'quote it to mean the text, e.g. "yes"'
+    )
+    assert found["parameters[0].value"] == quote_it
+    assert found["templates[0].nodeSelector.zone"] == quote_it
+    assert "suspend" not in found  # a boolean field reads YAML's booleans
     dated = parse_spec_text("value: 2024-01-01\nwhen: NO\n", "x")
-    assert dated == {"value": "2024-01-01", "when": "NO"}
+    assert dated == {"value": "2024-01-01", "when": False}
 
 
 def test_keys_are_text_so_numbers_that_yaml_equates_stay_two_keys():

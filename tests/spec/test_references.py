@@ -40,8 +40,8 @@ def with_template(**fields: Any) -> dict[str, Any]:
 
 
 def test_tags_run_to_the_first_closing_braces_and_an_unclosed_one_is_no_tag():
-    assert template_text.tags("a{{b}} {{ c }}{{d") == ["b", " c "]
-    assert template_text.tags("'{{\"{{workflow.name}}'") == ['"{{workflow.name']
+    assert template_text.tags("a{{b}} {{ c }}{{d") == ["{{b}}", "{{ c }}"]
+    assert template_text.tags("'{{\"{{workflow.name}}'") == ['{{"{{workflow.name}}']
     assert template_text.variable_name(" \u00a0workflow.name\t") == "workflow.name"
     assert template_text.is_expression("=1+1") and not template_text.is_expression(" =1+1")
 
@@ -321,4 +321,14 @@ def test_the_template_argo_runs_has_its_locals_in_every_field_the_spec_does_not(
         "variable Argo sets in WorkflowTemplate 'worker': did you mean `{{workflow.name}}`?",
         "templates[0].podMetadata.annotations.run": "`{{pod.name}}` is set only in the template "
         "Argo runs (its containers, script, volumes, outputs), not in the WorkflowTemplate's spec",
+    }
+
+
+def test_text_argo_never_templates_is_not_checked_as_argo_text():
+    """ServiceAccount annotations and alert labels are other objects: a `{{` there is not Argo's
+    (Prometheus has its own `{{ $labels.x }}`)."""
+    spec = with_template(serviceAccountAnnotations={"note": "{{ not argo }}"})
+    spec["serviceAccountAnnotations"] = {"note": "{{ not argo }}"}
+    assert load_pipeline(spec).templates[0].service_account_annotations == {
+        "note": "{{ not argo }}"
     }
