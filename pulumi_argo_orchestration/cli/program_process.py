@@ -561,7 +561,7 @@ def _collisions(run: Any) -> list[Problem]:
     def owner(resource: Any) -> str:
         while resource.parent in by_urn:
             resource = by_urn[resource.parent]
-        return f"{resource.type.rsplit(':', 1)[-1]} {shown(resource.name, code=True)}"
+        return f"{resource.type.rsplit(':', 1)[-1]} {shown(resource.name)}"
 
     declared = sorted(
         run.kubernetes_resources(),

@@ -108,10 +108,11 @@ def _go_int(bits: int, minimum: int) -> AfterValidator:
         check(
             value <= largest,
             "int_range",
-            f"{value} is larger than {largest}, the largest int{bits}, which is how Kubernetes "
-            "stores this field: the object would be stored but the controller could not read it",
+            f"{shown(value)} is larger than {largest}, the largest int{bits}, which is how "
+            "Kubernetes stores this field: the object would be stored but the controller could "
+            "not read it",
         )
-        check(value >= minimum, "int_range", f"{value} is less than {minimum}")
+        check(value >= minimum, "int_range", f"{shown(value)} is less than {minimum}")
         return value
 
     return AfterValidator(fits)
@@ -122,7 +123,7 @@ def _seconds_within_a_duration(value: str, what: str) -> None:
     check(
         seconds is None or seconds <= DURATION_MAX_SECONDS,
         what,
-        f"{what} {value!r} is longer than {DURATION_MAX_SECONDS} seconds (about 292 years), "
+        f"{what} {shown(value)} is longer than {DURATION_MAX_SECONDS} seconds (about 292 years), "
         "the longest Go time.Duration Argo can hold",
     )
 

@@ -37,7 +37,7 @@ def load_pipeline(spec: Pipeline | Mapping[str, Any], source: str | None = None)
     except ValidationError as error:
         raise SpecError(problems_from_errors(error.errors()), source) from None
     except ValueError:
-        raise SpecError(_huge_integers(spec), source) from None
+        raise SpecError(_huge_integers(spec if isinstance(spec, Mapping) else {}), source) from None
 
 
 def _top_level_problem(spec: object) -> Problem:
@@ -63,7 +63,7 @@ def load_shared_template(
     except ValidationError as error:
         raise SpecError(problems_from_errors(error.errors(), SharedTemplate), source) from None
     except ValueError:
-        raise SpecError(_huge_integers(spec), source) from None
+        raise SpecError(_huge_integers(spec if isinstance(spec, Mapping) else {}), source) from None
 
 
 def _huge_integers(spec: Mapping[str, Any]) -> list[Problem]:
@@ -118,7 +118,7 @@ def problems_from_errors(errors: list[Any], model: type[BaseModel] = Pipeline) -
             message = _enum_message(error)
         elif error["type"] == "int_parsing_size":
             message = (
-                f"{error.get('input')!r} is larger than any integer Kubernetes stores "
+                f"{shown(error.get('input'))} is larger than any integer Kubernetes stores "
                 "(int64 at most)"
             )
         elif error["type"] == "string_type" and isinstance(error.get("input"), bool):

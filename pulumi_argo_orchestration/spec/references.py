@@ -38,7 +38,7 @@ from typing import Annotated, Any, NamedTuple, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from ..errors import Problem, format_path
+from ..errors import Problem, format_path, shown
 from ..syntax import template_text
 from . import names
 from .fields import NO_TEMPLATE_TEXT
@@ -142,7 +142,7 @@ def template_scope(template: Template, child_labels: Iterable[str]) -> Scope:
     if template.retry_strategy is not None:
         local |= set(_RETRY_LOCALS)
     return Scope(
-        f"in WorkflowTemplate {template.name!r}",
+        f"in WorkflowTemplate {shown(template.name)}",
         frozenset(variables),
         declared,
         "the template",
@@ -232,6 +232,11 @@ def _join(path: str, loc: list[Any]) -> str:
     return f"{path}.{tail}"
 
 
+def _tag(body: str) -> str:
+    """A tag as messages echo it: in backticks, cut to a line (`errors.shown`)."""
+    return shown("{{" + body + "}}", code=True)
+
+
 def text_problems(path: str, text: str, scope: Scope, place: Place) -> list[Problem]:
     """Every `{{` in `text` that Argo would not resolve as the spec means it, with why."""
     problems = []
@@ -256,14 +261,14 @@ def _tag_problem(tag: str, scope: Scope, place: Place) -> str | None:
             return _expression_problem(tag, scope)
         what = "condition" if place is Place.CONDITION else "value"
         return (
-            f"`{{{{{tag}}}}}` is an expression, which Argo would evaluate: the {what} would not "
+            f"{_tag(tag)} is an expression, which Argo would evaluate: the {what} would not "
             "arrive as written. Here only variables resolve, e.g. `{{workflow.parameters.NAME}}` "
             f"({_NO_ESCAPE})"
         )
     name = template_text.variable_name(tag)
     if "{{" in name:
         return (
-            f"`{{{{{tag}}}}}` is not a variable: Argo reads a tag from '{{{{' to the first '}}}}', "
+            f"{_tag(tag)} is not a variable: Argo reads a tag from '{{{{' to the first '}}}}', "
             f"so this text would be templated, not kept ({_NO_ESCAPE})"
         )
     return variable_problem(name, scope, place, written=tag)
@@ -288,8 +293,8 @@ def variable_problem(
     if name in EXIT_ONLY and scope.orchestrator:
         if scope.nodes is not None and scope.nodes[0] == "":
             return None
-        return f"`{{{{{name}}}}}` is set only for the `onExit` child"
-    tagged = f"`{{{{{name if written is None else written}}}}}`"
+        return f"{_tag(name)} is set only for the `onExit` child"
+    tagged = _tag(name if written is None else written)
     inputs = re.match(_INPUT_PARAMETER, name)
     if inputs is not None:
         owner = "a template here" if not scope.orchestrator else "the orchestrator's steps"
@@ -318,7 +323,7 @@ def variable_problem(
         listed = ", ".join(_TIMESTAMP_FORMATS)
         return f"{tagged}: Argo formats `workflow.creationTimestamp.<format>` only for {listed}"
     suggestion = _closest(name, _candidates(scope, place))
-    hint = f": did you mean `{{{{{suggestion}}}}}`?" if suggestion else ""
+    hint = f": did you mean {_tag(suggestion)}?" if suggestion else ""
     return f"{tagged} is not a variable Argo sets {scope.where}{hint}"
 
 
@@ -326,18 +331,18 @@ def _parameter_problem(parameter: str, scope: Scope) -> str | None:
     if parameter == "json" and scope.parameters:
         return None
     if parameter == scope.itself:
-        return f"parameter {parameter!r} refers to itself"
+        return f"parameter {shown(parameter)} refers to itself"
     if parameter in scope.parameters:
         return None
     if scope.orchestrator and parameter in names.WINDOW_PARAMETERS:
         return (
-            f"references {parameter!r}, which the pipeline's `window` adds: set `window` "
+            f"references {shown(parameter)}, which the pipeline's `window` adds: set `window` "
             "(e.g. `window: {length: 4h}`)"
         )
     close = _closest(parameter, scope.parameters)
-    hint = f" (did you mean {close!r}?)" if close else ""
+    hint = f" (did you mean {shown(close)}?)" if close else ""
     return (
-        f"references undeclared parameter {parameter!r}: declare it in {scope.owner}'s "
+        f"references undeclared parameter {shown(parameter)}: declare it in {scope.owner}'s "
         f"`parameters`{hint}"
     )
 
@@ -347,14 +352,16 @@ def _node_problem(
 ) -> str | None:
     prefix, earlier = scope.nodes if scope.nodes is not None else (None, frozenset())
     if prefix is None:
-        return (
-            f"`{{{{{name}}}}}`: Argo resolves `{kind}.*` only in a child's `arguments` and `when`"
-        )
+        return f"{_tag(name)}: Argo resolves `{kind}.*` only in a child's `arguments` and `when`"
     if prefix == "":
-        return f"`{kind}.{child}` is not defined in the exit handler, where `onExit` runs"
+        where = shown(f"{kind}.{child}", code=True)
+        return f"{where} is not defined in the exit handler, where `onExit` runs"
     if kind != prefix:
         mode = "stages" if prefix == "steps" else "tasks"
-        return f"`{kind}.{child}`: this pipeline has `{mode}`, use `{prefix}.{child}`"
+        return (
+            f"{shown(f'{kind}.{child}', code=True)}: this pipeline has `{mode}`, use "
+            f"{shown(f'{prefix}.{child}', code=True)}"
+        )
     if child not in earlier:
         return _not_before(kind, child, scope)
     if attribute in NODE_ATTRIBUTES:
@@ -364,18 +371,18 @@ def _node_problem(
     listed = ", ".join(NODE_ATTRIBUTES)
     close = _closest(attribute or "", NODE_ATTRIBUTES)
     hint = (
-        f": did you mean `{{{{{kind}.{child}.{close}}}}}`?"
+        f": did you mean {_tag(f'{kind}.{child}.{close}')}?"
         if close
         else f" (Argo records {listed})"
     )
-    return f"`{{{{{name}}}}}` is not something Argo records of a child's {kind[:-1]}{hint}"
+    return f"{_tag(name)} is not something Argo records of a child's {kind[:-1]}{hint}"
 
 
 def _not_before(kind: str, child: str, scope: Scope) -> str:
     if child not in scope.children:
         close = _closest(child, scope.children)
-        hint = f" (did you mean `{kind}.{close}`?)" if close else ""
-        return f"`{kind}.{child}` refers to no child of this pipeline{hint}"
+        hint = f" (did you mean {shown(f'{kind}.{close}', code=True)}?)" if close else ""
+        return f"{shown(f'{kind}.{child}', code=True)} refers to no child of this pipeline{hint}"
     if kind == "steps":
         return (
             f"`steps.{child}` has not run yet: only children of earlier stages can be referred to"
@@ -387,7 +394,7 @@ def _expression_problem(tag: str, scope: Scope) -> str | None:
     expression = tag[len(template_text.EXPRESSION_PREFIX) :]
     if re.search(r"\binputs\.", expression):
         return (
-            f"`{{{{{tag}}}}}`: a template here has no inputs; parameters are workflow "
+            f"{_tag(tag)}: a template here has no inputs; parameters are workflow "
             "arguments, read as `workflow.parameters['NAME']`"
         )
     for match in re.finditer(_EXPRESSION_PARAMETER, expression):

@@ -128,8 +128,8 @@ def test_render_of_a_program_names_both_owners(tmp_path):
     assert result.stdout == ""
     assert f"{directory}: 1 object is declared twice" in result.stderr
     assert (
-        '  - ServiceAccount argo/nightly-orchestrator is declared by both ScheduledPipeline "etl" '
-        'and ServiceAccount "mine"'
+        "  - ServiceAccount argo/nightly-orchestrator is declared by both ScheduledPipeline 'etl' "
+        "and ServiceAccount 'mine'"
     ) in result.stderr
 
 

@@ -29,7 +29,8 @@ def test_render_warns_when_no_timezone_is_set(tmp_path):
     assert result.exit_code == 0
     assert result.stderr == (
         "warning: p: no `timezone`: the schedule runs in the Argo controller's time zone\n"
-        "warning: p: stages[0][0] (a): WorkflowTemplate 't' is not declared under "
+        "warning: p: stages[0][0] (a): WorkflowTemplate 't' must already exist in namespace "
+        "'argo': this pipeline does not create it and it is not declared under "
         "`externalTemplates`, so its arguments are not checked\n"
     )
     documents = list(yaml.safe_load_all(result.stdout))

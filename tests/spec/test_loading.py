@@ -141,8 +141,8 @@ INT64 = "the largest int64, which is how Kubernetes stores this field"
             INT32,
         ),
         (
-            {"templates": [{"name": "w", "image": "a", "security": {"runAsUser": 2**63}}]},
-            "templates[0].security.runAsUser",
+            {"templates": [{"name": "w", "image": "a", "security": {"fsGroup": 2**63}}]},
+            "templates[0].security.fsGroup",
             INT64,
         ),
         (
