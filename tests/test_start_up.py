@@ -94,3 +94,50 @@ def test_argos_schema_is_read_only_by_specs_that_need_it():
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.splitlines()[-1]) == [False, True]
+
+
+RENDER_MODULES_SCRIPT = """
+import contextlib, io, json, sys
+before = set(sys.modules)
+from pulumi_argo_orchestration.cli.main import main
+with contextlib.redirect_stdout(io.StringIO()):
+    try:
+        main(["render", "examples/scheduled-sync/pipeline.yaml"])
+    except SystemExit:
+        pass
+print(json.dumps(sorted(set(sys.modules) - before)))
+"""
+# Modules only some commands need: each is imported in the function that uses it.
+ONLY_SOME_COMMANDS = {
+    "subprocess",  # status runs kubectl; programs render in a process of their own
+    "signal",  # SIGTERM is handled where a command has something to undo
+    "glob",
+    "heapq",
+    "unicodedata",
+    "pulumi",
+    "pulumi_argo_orchestration.cli.status",
+    "pulumi_argo_orchestration.cli.simulate",
+    "pulumi_argo_orchestration.cli.runs",
+    "pulumi_argo_orchestration.cli.import_command",
+    "pulumi_argo_orchestration.cli.program_process",
+    "pulumi_argo_orchestration.spec.dag",
+    "pulumi_argo_orchestration.spec.window",
+    "pulumi_argo_orchestration.syntax.expr",
+    "pulumi_argo_orchestration.views.simulation",
+    "pulumi_argo_orchestration.migrate",
+}
+
+
+def test_a_spec_render_imports_no_module_only_other_commands_need():
+    result = subprocess.run(
+        [sys.executable, "-c", RENDER_MODULES_SCRIPT],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = set(json.loads(result.stdout.splitlines()[-1]))
+    assert loaded & ONLY_SOME_COMMANDS == set()
+    assert "yaml" in loaded  # the script did render

@@ -57,14 +57,14 @@ def cron_workflow(pipeline: Pipeline) -> dict[str, Any]:
 
 def _annotations(pipeline: Pipeline) -> dict[str, str]:
     """The spec's `calendar` and `window` as compact JSON (camelCase, defaults left out)."""
-    import json
-
     found = {}
     for key, model in (
         (names.CALENDAR_ANNOTATION, pipeline.calendar),
         (names.WINDOW_ANNOTATION, pipeline.window),
     ):
         if model is not None:
+            import json  # imported when used: most pipelines have neither
+
             data = model.model_dump(by_alias=True, exclude_defaults=True, mode="json")
             found[key] = json.dumps(data, separators=(",", ":"), sort_keys=True)
     return found

@@ -21,7 +21,6 @@ from ..spec.models import Task
 from ..spec.pipeline import Pipeline
 from . import metrics, pod_security
 from .child_workflow import spawn_step, spawn_template
-from .window import window_parameters
 from .workflow_template import pod_gc_spec, pod_metadata_spec
 
 ENTRYPOINT = "main"
@@ -47,7 +46,10 @@ def orchestrator_spec(pipeline: Pipeline) -> dict[str, Any]:
     if pipeline.pod_gc is not None:
         spec["podGC"] = pod_gc_spec(pipeline.pod_gc)
     parameters = [p.model_dump(exclude_none=True) for p in pipeline.parameters]
-    parameters += window_parameters(pipeline)
+    if pipeline.window is not None:
+        from .window import window_parameters  # imported when used: windows are rare
+
+        parameters += window_parameters(pipeline)
     if parameters:
         spec["arguments"] = {"parameters": parameters}
     handler = exit_handler(pipeline)

@@ -130,3 +130,6 @@ def _program_dir(text: str) -> str:
 def _fail(message: str) -> NoReturn:
     print(message, file=sys.stderr)
     sys.exit(1)
+
+
+COMMAND = (arguments, import_files)

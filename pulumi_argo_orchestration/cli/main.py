@@ -22,9 +22,6 @@ from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
 from ..errors import shown
-from . import import_command, runs
-from . import simulate as simulate_command
-from . import status as status_command
 from .common import (
     _PATH_HELP,
     _existing_path,
@@ -38,6 +35,7 @@ from .common import (
     _UsageError,
 )
 from .rendering import ProgramOptions, RenderFailure
+from .signals import Terminated, undo_on_sigterm
 from .sources import render_path
 
 if TYPE_CHECKING:
@@ -222,6 +220,7 @@ def render(
     if output_dir is None:
         _output(format_documents(rendered.documents, fmt))
         return
+    undo_on_sigterm()  # the staging directory goes, as on Ctrl-C
     try:
         written = write_directory(output_dir, rendered.documents, fmt)
     except OutputError as error:
@@ -422,35 +421,50 @@ def schedule(
 # --- dispatch ----------------------------------------------------------------------------------
 
 # name: (help line, arguments, command); listed in this order by --help.
-COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[..., None]]] = {
-    "backfill": ("Print a Workflow for every run a schedule missed.", *runs.BACKFILL),
-    "graph": ("Draw a pipeline as a Mermaid (or DOT) flowchart.", _graph_arguments, graph),
+# name -> (one line of help, arguments, function); a command in a module of its own is named as
+# `module.ATTRIBUTE` (its (arguments, function) pair) and imported only when that command runs.
+_Command = tuple[Callable[[argparse.ArgumentParser], None], Callable[..., None]]
+COMMANDS: dict[str, tuple[str, _Command | str]] = {
+    "backfill": ("Print a Workflow for every run a schedule missed.", "runs.BACKFILL"),
+    "graph": ("Draw a pipeline as a Mermaid (or DOT) flowchart.", (_graph_arguments, graph)),
     "import": (
         "Read Argo CronWorkflows and WorkflowTemplates into specs.",
-        import_command.arguments,
-        import_command.import_files,
+        "import_command.COMMAND",
     ),
     "render": (
         "Print the Kubernetes manifests of a spec file or a Pulumi program.",
-        _render_arguments,
-        render,
+        (_render_arguments, render),
     ),
-    "run": ("Print a Workflow that runs the pipeline, or one child, now.", *runs.RUN),
-    "schedule": ("List the next run times, with DST warnings.", _schedule_arguments, schedule),
-    "simulate": (simulate_command.HELP, simulate_command.arguments, simulate_command.simulate),
-    "status": (status_command.HELP, status_command.arguments, status_command.status),
+    "run": ("Print a Workflow that runs the pipeline, or one child, now.", "runs.RUN"),
+    "schedule": (
+        "List the next run times, with DST warnings.",
+        (_schedule_arguments, schedule),
+    ),
+    "simulate": ("Simulate runs under Argo's rules, without a cluster.", "simulate.COMMAND"),
+    "status": ("Show runs and their child Workflows, from JSON or kubectl.", "status.COMMAND"),
     "validate": (
         "Check spec files and programs; list every problem.",
-        _validate_arguments,
-        validate,
+        (_validate_arguments, validate),
     ),
 }
+
+
+def _command(name: str) -> _Command:
+    """A command's arguments and function, importing its module if it has one."""
+    found = COMMANDS[name][1]
+    if isinstance(found, str):
+        from importlib import import_module
+
+        module, attribute = found.split(".")
+        command: _Command = getattr(import_module(f".{module}", __package__), attribute)
+        return command
+    return found
 
 
 def _command_parser(
     name: str, new: Callable[..., argparse.ArgumentParser] = argparse.ArgumentParser
 ) -> argparse.ArgumentParser:
-    _, arguments, command = COMMANDS[name]
+    arguments, command = _command(name)
     parser = _parser(f"{PROG} {name}", command.__doc__, new)
     arguments(parser)
     return parser
@@ -465,7 +479,7 @@ def _main_parser() -> argparse.ArgumentParser:
         help="Show the version and exit.",
     )
     commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
-    for name, (help_line, _, _) in COMMANDS.items():
+    for name, (help_line, _) in COMMANDS.items():
         _command_parser(name, functools.partial(commands.add_parser, name, help=help_line))
     return parser
 
@@ -497,7 +511,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             parser.error("a COMMAND is required")
         parser = _command_parser(name)  # for the usage line of the command's errors
     try:
-        COMMANDS[name][2](**options)
+        _command(name)[1](**options)
         _flush_output()
     except _UsageError as error:
         parser.error(str(error))
@@ -511,7 +525,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except KeyboardInterrupt:
         print("Aborted!", file=sys.stderr)
         sys.exit(1)
-    except _Terminated:
+    except Terminated:
         # Everything the command had started is undone by now (staging directories, a program's
         # process); end as a process killed by SIGTERM would, by the shell's convention.
         print("Terminated!", file=sys.stderr)
@@ -541,19 +555,8 @@ def _discard_output() -> None:
         os.close(devnull)
 
 
-class _Terminated(BaseException):
-    """SIGTERM, raised where the command is so that it cleans up as for Ctrl-C."""
-
-
-def _terminate(signum: int, frame: object) -> None:
-    raise _Terminated
-
-
 def run() -> None:
     """The `argo-orchestration` console script: `main`, then a quick exit."""
-    import signal
-
-    signal.signal(signal.SIGTERM, _terminate)
     try:
         main()
     finally:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import glob
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -206,6 +205,8 @@ def _clean_up_after_interrupted_renders(target: Path, locked: bool) -> None:
     only under the lock, when no other render can be writing one), and a previous render moved
     aside (put back when `target` is missing)."""
     staging, retired = f".{target.name}{_STAGING}", f".{target.name}{_RETIRED}"
+    import glob  # imported when used: only -o DIR
+
     for leftover in sorted(target.parent.glob(f".{glob.escape(target.name)}.*")):
         if not leftover.is_dir() or leftover.is_symlink():
             continue

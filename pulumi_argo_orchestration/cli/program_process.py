@@ -32,6 +32,7 @@ from typing import IO, Any, cast
 from ..errors import Problem, ResolvedValueError, SpecError, shown
 from ..offline.project import ProjectError
 from .rendering import DEFAULT_TIMEOUT, ProgramOptions, Rendered, RenderFailure, spec_failure
+from .signals import undo_on_sigterm
 
 _PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 _RUN = f"import sys; sys.path.append({_PACKAGE_ROOT!r}); "
@@ -56,6 +57,7 @@ def render_program(path: str, options: ProgramOptions) -> Rendered:
         "env": dict(os.environ),
         "path_entries": list(sys.path),  # the program imports what the command could
     }
+    undo_on_sigterm()  # the program's process is stopped, as on Ctrl-C
     _write_stderr("")  # flush what the command wrote so far: the program's output follows it
     try:
         server = _server()

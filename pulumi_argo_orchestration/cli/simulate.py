@@ -26,7 +26,6 @@ from .sources import ProgramOptions
 if TYPE_CHECKING:
     from datetime import datetime
 
-HELP = "Simulate runs under Argo's rules, without a cluster."
 MAX_RUNS = 100
 
 
@@ -166,3 +165,6 @@ def simulate(
     simulations = [run_simulation(plan, scenario, origin) for plan in plans]
     show = format_mermaid if fmt == "mermaid" else format_text
     sys.stdout.write("\n".join(show(s) for s in simulations))
+
+
+COMMAND = (arguments, simulate)

@@ -7,10 +7,7 @@ workflows` when kubectl has a current context) and prints the tree or JSON.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import shutil
-import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -28,9 +25,9 @@ from .common import (
 from .sources import ProgramOptions
 
 if TYPE_CHECKING:
+    import subprocess
     from datetime import datetime
 
-HELP = "Show runs and their child Workflows, from JSON or kubectl."
 # A kubectl List of a busy pipeline is megabytes; anything past this is refused, not read.
 MAX_INPUT_BYTES = 256 * 1024 * 1024
 KUBECTL_TIMEOUT_SECONDS = 60
@@ -131,6 +128,10 @@ def _read(source: str) -> str:
 
 def _kubectl_workflows(documents: Sequence[Mapping[str, Any]]) -> list[Any]:
     """Every Workflow of each pipeline, per namespace its runs and children live in."""
+    # Imported here, like everything only one command needs: every command pays for the rest.
+    import json
+    import shutil
+
     from ..spec.names import child_selector
     from ..views.graph import flows_from_manifests
 
@@ -172,6 +173,8 @@ def _kubectl_workflows(documents: Sequence[Mapping[str, Any]]) -> list[Any]:
 
 
 def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
+    import subprocess
+
     try:
         return subprocess.run(
             command,
@@ -182,3 +185,6 @@ def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
         )
     except (OSError, subprocess.TimeoutExpired) as error:
         _fail(f"{command[0]} {command[1]}: {error}")
+
+
+COMMAND = (arguments, status)

@@ -8,7 +8,7 @@ a user fixes a spec in one go.
 from __future__ import annotations
 
 from ..errors import Problem, shown
-from . import calendar, contracts, control_flow, references, targets, window
+from . import calendar, contracts, control_flow, references, targets
 from .models import Container, EnvFromSource, EnvVar, PipelineFields, PodGC, Template
 
 # Volumes Argo adds to every pod, and the script volume (workflow/controller/workflowpod.go:
@@ -68,7 +68,10 @@ def pipeline_problems(pipeline: PipelineFields) -> list[Problem]:
     problems += targets.target_problems(pipeline)
     problems += control_flow.control_flow_problems(pipeline)
     problems += calendar.calendar_problems(pipeline)
-    problems += window.window_problems(pipeline)
+    if pipeline.window is not None:
+        from . import window  # imported when used: windows are rare
+
+        problems += window.window_problems(pipeline)
     problems += _orchestrator_template_problems(pipeline)
     problems += references.pipeline_reference_problems(
         pipeline, control_flow.node_scopes(pipeline), control_flow.ChildOutputs(pipeline).problem

@@ -14,7 +14,6 @@ Only the standard library is used, and nothing is computed at import time beyond
 from __future__ import annotations
 
 import functools
-import heapq
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta, tzinfo
@@ -508,6 +507,8 @@ def iter_merged_runs(
     """
     streams = [iter_runs(expression, timezone, start) for expression in expressions]
     last: datetime | None = None
+    import heapq  # imported when used: only several schedules are merged
+
     for run in heapq.merge(*streams, key=_unix):
         if last is None or _unix(run) != _unix(last):
             yield run

@@ -19,7 +19,6 @@ carried unchanged; see `argo/child_workflow.py` for how values reach a child Wor
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Mapping
 
 _JSON_ESCAPED_CONTROLS = frozenset("\b\t\n\f\r")  # strconv.Quote writes \b \t \n \f \r, JSON too
@@ -68,7 +67,13 @@ def is_expression(tag: str) -> bool:
 
 def _go_space(char: str) -> bool:
     # Go's unicode.IsSpace: the ASCII spaces, NEL, and the Unicode space separators.
-    return char in "\t\n\v\f\r \x85\xa0" or unicodedata.category(char) in ("Zs", "Zl", "Zp")
+    if char in "\t\n\v\f\r \x85\xa0":
+        return True
+    if char.isascii():
+        return False
+    import unicodedata  # imported when used: only non-ASCII text needs it
+
+    return unicodedata.category(char) in ("Zs", "Zl", "Zp")
 
 
 def variable_name(tag: str) -> str:
