@@ -220,9 +220,9 @@ def render(
     if output_dir is None:
         _output(format_documents(rendered.documents, fmt))
         return
-    undo_on_sigterm()  # the staging directory goes, as on Ctrl-C
     try:
-        written = write_directory(output_dir, rendered.documents, fmt)
+        with undo_on_sigterm():  # the staging directory goes, as on Ctrl-C
+            written = write_directory(output_dir, rendered.documents, fmt)
     except OutputError as error:
         _fail(f"{path}: {error}" if error.written else f"{path}: nothing written: {error}")
     _output("".join(f"{file}\n" for file in written))

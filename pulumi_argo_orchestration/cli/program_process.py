@@ -57,14 +57,14 @@ def render_program(path: str, options: ProgramOptions) -> Rendered:
         "env": dict(os.environ),
         "path_entries": list(sys.path),  # the program imports what the command could
     }
-    undo_on_sigterm()  # the program's process is stopped, as on Ctrl-C
     _write_stderr("")  # flush what the command wrote so far: the program's output follows it
     try:
-        server = _server()
-        if server is not None:
-            status, timed_out, reply = server.render(request, timeout)
-        else:
-            status, timed_out, reply = _render_in_new_process(request, timeout)
+        with undo_on_sigterm():  # the program's process is stopped, as on Ctrl-C
+            server = _server()
+            if server is not None:
+                status, timed_out, reply = server.render(request, timeout)
+            else:
+                status, timed_out, reply = _render_in_new_process(request, timeout)
     except OSError as error:
         raise RenderFailure(
             path, "cannot run the program", [f"cannot start a process for it: {error}"]

@@ -8,6 +8,9 @@ raises `Terminated` where the command is, so both are undone on the way out as f
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 
 class Terminated(BaseException):
     """SIGTERM, raised where the command is so that it cleans up as for Ctrl-C."""
@@ -17,8 +20,18 @@ def _terminate(signum: int, frame: object) -> None:
     raise Terminated
 
 
-def undo_on_sigterm() -> None:
-    """From here on, SIGTERM raises `Terminated` in the main thread."""
+@contextlib.contextmanager
+def undo_on_sigterm() -> Iterator[None]:
+    """While the block runs, SIGTERM raises `Terminated` (in the main thread; elsewhere, and
+    where a caller of `main` set its own handler, the handler is left as it is)."""
     import signal
+    import threading
 
-    signal.signal(signal.SIGTERM, _terminate)
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
