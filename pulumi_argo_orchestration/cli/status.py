@@ -144,7 +144,7 @@ def _kubectl_workflows(documents: Sequence[Mapping[str, Any]]) -> list[Any]:
         )
     crons = [d for d in documents if d.get("kind") == "CronWorkflow"]
     items: list[Any] = []
-    for flow, cron in zip(flows_from_manifests(crons), crons, strict=True):
+    for flow, cron in zip(flows_from_manifests(documents), crons, strict=True):
         home = str(cron["metadata"].get("namespace") or "default")
         steps = [*(s for stage in flow.stages for s in stage), *flow.tasks, *flow.exit_steps]
         namespaces = dict.fromkeys([home, *(s.namespace for s in steps if s.namespace)])

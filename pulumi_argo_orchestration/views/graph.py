@@ -90,10 +90,11 @@ def flows_from_manifests(documents: Sequence[Mapping[str, Any]]) -> list[Flow]:
     return flows
 
 
-def _referenced_spec(
+def orchestrator_spec(
     name: str, workflow: Mapping[str, Any], namespace: Any, documents: Sequence[Mapping[str, Any]]
 ) -> tuple[Mapping[str, Any], str | None]:
-    """The orchestrator's spec: the CronWorkflow's own, or the WorkflowTemplate it references."""
+    """The orchestrator's spec and template: the CronWorkflow's own, or the WorkflowTemplate it
+    references (`orchestratorTemplate: true`), which every reader of the plan must follow."""
     ref = workflow.get("workflowTemplateRef")
     if not isinstance(ref, Mapping) or workflow.get("templates"):
         return workflow, None
@@ -114,7 +115,7 @@ def _flow(document: Mapping[str, Any], documents: Sequence[Mapping[str, Any]]) -
     name = str((document.get("metadata") or {}).get("name") or "cron-workflow")
     spec = document.get("spec") or {}
     namespace = (document.get("metadata") or {}).get("namespace")
-    workflow, template = _referenced_spec(
+    workflow, template = orchestrator_spec(
         name, spec.get("workflowSpec") or {}, namespace, documents
     )
     templates: dict[str, Any] = {

@@ -171,7 +171,7 @@ def statuses_from_manifests(
 ) -> list[PipelineStatus]:
     """A status per CronWorkflow among `documents`; GraphError when there is none."""
     crons = [d for d in documents if d.get("kind") == "CronWorkflow"]
-    flows = flows_from_manifests(crons)
+    flows = flows_from_manifests(documents)
     return [
         pipeline_status(flow, _namespace(cron), workflows, at)
         for flow, cron in zip(flows, crons, strict=True)

@@ -55,7 +55,14 @@ from ..errors import shown
 from ..syntax.go_duration import duration_seconds
 from ..syntax.govaluate import GovaluateError, evaluate
 from ..syntax.robfig_cron import next_runs
-from .graph import Flow, GraphError, Step, flows_from_manifests, spawned_workflow
+from .graph import (
+    Flow,
+    GraphError,
+    Step,
+    flows_from_manifests,
+    orchestrator_spec,
+    spawned_workflow,
+)
 
 POLL_SECONDS = 5
 SYNC_SECONDS = 10
@@ -134,7 +141,8 @@ def plans_from_manifests(documents: Sequence[Mapping[str, Any]]) -> list[Pipelin
     """A plan per CronWorkflow among `documents`; SimulationError when there is none."""
     crons = [d for d in documents if d.get("kind") == "CronWorkflow"]
     try:
-        flows = flows_from_manifests(crons)
+        flows = flows_from_manifests(documents)
+        workflows = [_workflow_spec(cron, documents) for cron in crons]
     except GraphError as error:
         raise SimulationError(str(error)) from None
     templates: dict[tuple[str, Any, Any], Mapping[str, Any]] = {}
@@ -143,14 +151,28 @@ def plans_from_manifests(documents: Sequence[Mapping[str, Any]]) -> list[Pipelin
             metadata = document.get("metadata") or {}
             key = (str(document["kind"]), metadata.get("namespace"), metadata.get("name"))
             templates[key] = document
-    return [_plan(flow, cron, templates) for flow, cron in zip(flows, crons, strict=True)]
+    return [
+        _plan(flow, cron, workflow, templates)
+        for flow, cron, workflow in zip(flows, crons, workflows, strict=True)
+    ]
+
+
+def _workflow_spec(cron: Mapping[str, Any], documents: Sequence[Mapping[str, Any]]) -> Any:
+    metadata = cron.get("metadata") or {}
+    workflow = (cron.get("spec") or {}).get("workflowSpec") or {}
+    spec, _ = orchestrator_spec(
+        str(metadata.get("name")), workflow, metadata.get("namespace"), documents
+    )
+    return spec
 
 
 def _plan(
-    flow: Flow, cron: Mapping[str, Any], templates: Mapping[tuple[str, Any, Any], Any]
+    flow: Flow,
+    cron: Mapping[str, Any],
+    workflow: Mapping[str, Any],
+    templates: Mapping[tuple[str, Any, Any], Any],
 ) -> PipelinePlan:
     spec = cron.get("spec") or {}
-    workflow = spec.get("workflowSpec") or {}
     namespace = (cron.get("metadata") or {}).get("namespace")
     by_name: dict[str, Any] = {
         str(t.get("name")): t for t in workflow.get("templates") or [] if isinstance(t, Mapping)

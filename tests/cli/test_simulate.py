@@ -126,3 +126,12 @@ def test_a_terminated_childs_own_retries_are_not_drawn_in_its_run():
         "    rebuild-cache not run :milestone, 2026-01-01 08:00:00, 0s",
         "    section run 2 Succeeded",
     ]
+
+
+def test_an_orchestrator_template_simulates_like_the_inline_orchestrator(tmp_path):
+    spec = tmp_path / "pipeline.yaml"
+    spec.write_text(SEED.read_text() + "orchestratorTemplate: true\n")
+    inline = invoke("simulate", SEED, "--fail", "sync-config:1", "--from", FROM)
+    referenced = invoke("simulate", spec, "--fail", "sync-config:1", "--from", FROM)
+    assert (referenced.exit_code, referenced.stderr) == (0, "")
+    assert referenced.stdout == inline.stdout

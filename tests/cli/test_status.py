@@ -173,3 +173,11 @@ def test_colour_on_a_terminal_unless_no_color():
     assert b"\x1b[31mFailed\x1b[0m" in coloured
     plain = _on_a_terminal({"NO_COLOR": "1"})
     assert b"\x1b[" not in plain and b"Failed" in plain
+
+
+def test_an_orchestrator_template_reads_the_same_runs(tmp_path):
+    spec = tmp_path / "pipeline.yaml"
+    spec.write_text(PARALLEL.read_text() + "orchestratorTemplate: true\n")
+    result = invoke("status", spec, "--from-json", FIXTURES / "parallel-sync.json", "--at", AT)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == (FIXTURES / "parallel-sync.txt").read_text()

@@ -380,3 +380,17 @@ def test_any_value_anywhere_is_read_without_a_traceback(changes):
     FIGURES["status: altered Workflow lists read"] += 1
     format_status(found[0])
     status_to_json(found)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_an_orchestrator_template_shows_the_same_runs(name):
+    """With `orchestratorTemplate: true` the plan is read through the CronWorkflow's
+    workflowTemplateRef; the status is the one of the inline orchestrator."""
+    example, at = CASES[name]
+    spec = load_spec_file(EXAMPLES / example / "pipeline.yaml")
+    documents = pipeline_manifests(spec.model_copy(update={"orchestrator_template": True}))
+    assert any(
+        d["kind"] == "WorkflowTemplate" and d["metadata"]["name"] == spec.name for d in documents
+    )
+    found = statuses_from_manifests(documents, fixture(name), datetime.fromisoformat(at))
+    assert "\n".join(format_status(s) for s in found) == tree(name)

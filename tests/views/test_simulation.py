@@ -489,3 +489,20 @@ def test_a_schedule_that_stops_simulates_the_ticks_there_are():
     simulation = run(plan(schedule="0 0 30 2 *", stages=[[child("a")]]), runs=3)
     assert (simulation.tick_count, simulation.runs) == (0, ())
     assert simulation.notes == ("the schedule fires 0 times in the five years robfig searches",)
+
+
+def test_an_orchestrator_template_is_followed_to_the_same_plan():
+    """`orchestratorTemplate: true` moves the orchestrator into a WorkflowTemplate the
+    CronWorkflow references: the plan read through the reference is the inline one."""
+    fields = {
+        "stages": [[child("a")], [child("b", optional=True)]],
+        "templates": [template(retryStrategy={"limit": 2})],
+        "parameters": [{"name": "region", "value": "eu"}],
+        "maxParallel": 3,
+    }
+    inline = plan(**fields)
+    referenced = plan(orchestratorTemplate=True, **fields)
+    assert referenced == inline
+    assert referenced.parameters == {"region": "eu"}
+    assert [c.name for stage in referenced.stages for c in stage] == ["a", "b"]
+    assert referenced.stages[0][0].retry is not None and referenced.parallelism == 3
