@@ -308,13 +308,17 @@ def test_a_window_starts_at_the_previous_run_away_from_dst_changes(schedules, zo
     assert isinstance(plan, WallClockWindow)
     start = utc(2026, 1, 1) + timedelta(days=day)
     tz = ZoneInfo(zone)
-    previous = None
+    earlier: list[datetime] = []
     for count, run in enumerate(iter_merged_runs(effective_schedules(spec), zone, start)):
         if count == 60:
             break
-        # Both ends of the window in the same UTC offset: no change in between.
-        if previous is not None and (
-            previous.astimezone(tz).utcoffset() == run.astimezone(tz).utcoffset()
-        ):
-            assert window_start(plan, run) == previous.astimezone(UTC), run
-        previous = run
+        # The run, the previous one and the one before in the same UTC offset: no change in
+        # between. The third is needed because robfig's minute loop can fire just after a change
+        # at a time the hour field does not hold (01:59 + 1m is 02:30 at Lord Howe's half-hour
+        # change, and `30 1 * * *` fires then: robfig/cron v3 spec.go, `Next`; so does v3.0.1 from
+        # Debian, 2026-10-04T02:30:00+11:00 after 01:30+10:30); the window table, keyed by
+        # wall-clock times, cannot know that run (docs/scheduling.md, "Around a DST change").
+        offsets = {moment.astimezone(tz).utcoffset() for moment in [*earlier[-2:], run]}
+        if len(earlier) >= 2 and len(offsets) == 1:
+            assert window_start(plan, run) == earlier[-1].astimezone(UTC), run
+        earlier.append(run)
