@@ -544,7 +544,7 @@ class TemplateArgs(TypedDict):
     retry_strategy: NotRequired[RetryStrategyArgs]
     """Retries with backoff."""
     labels: NotRequired[dict[str, pulumi.Input[str]]]
-    """Extra labels on the WorkflowTemplate. Values accept Outputs; keys are plain."""
+    """Extra labels on the WorkflowTemplate; not Argo's own keys. Values accept Outputs; keys are plain."""
     argo: NotRequired[dict[str, Any]]
     """Further fields of Argo's Template (`container:` or `script:` for the main container's)."""
     service_account_annotations: NotRequired[dict[str, pulumi.Input[str]]]
@@ -651,7 +651,7 @@ class ScheduledPipelineArgs(TypedDict):
     executor_service_account_name: NotRequired[str]
     """Account whose token only Argo's containers get (Argo's `executor.serviceAccountName`)."""
     labels: NotRequired[dict[str, pulumi.Input[str]]]
-    """Labels added to every object, run and child. Values accept Outputs; keys are plain."""
+    """Labels added to every object, run and child; not Argo's own keys. Values accept Outputs; keys are plain."""
     pod_metadata: NotRequired[PodMetadataArgs]
     """Labels and annotations of every pod: the orchestrator's and its templates' (theirs win)."""
     pod_gc: NotRequired[PodGCArgs]
@@ -752,7 +752,7 @@ class SharedWorkflowTemplateArgs(TypedDict):
     retry_strategy: NotRequired[RetryStrategyArgs]
     """Retries with backoff."""
     labels: NotRequired[dict[str, pulumi.Input[str]]]
-    """Extra labels on the WorkflowTemplate. Values accept Outputs; keys are plain."""
+    """Extra labels on the WorkflowTemplate; not Argo's own keys. Values accept Outputs; keys are plain."""
     argo: NotRequired[dict[str, Any]]
     """Further fields of Argo's Template (`container:` or `script:` for the main container's)."""
     service_account_annotations: NotRequired[dict[str, pulumi.Input[str]]]

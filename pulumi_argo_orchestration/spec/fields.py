@@ -242,6 +242,14 @@ def _labels(value: dict[str, str]) -> dict[str, str]:
             f"label {shown(key)} is set by pulumi-argo-orchestration itself and cannot be "
             "overridden",
         )
+        # The same rule as the pods' labels: a run labelled `workflows.argoproj.io/completed`
+        # is one the controller's informer no longer watches.
+        check(
+            not key.startswith(_ARGO_PREFIX),
+            "label",
+            f"label {shown(key)}: keys under {_ARGO_PREFIX} are Argo's own: its controller reads "
+            "them",
+        )
     return value
 
 

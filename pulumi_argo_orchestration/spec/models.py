@@ -772,7 +772,7 @@ class Template(_Spec):
     retry_strategy: RetryStrategy | None = None
     """Retries with backoff."""
     labels: Annotated[Labels, INPUT_ITEMS] = Field(default_factory=empty_dict)
-    """Extra labels on the WorkflowTemplate."""
+    """Extra labels on the WorkflowTemplate; not Argo's own keys."""
     argo: FurtherTemplateFields = Field(default_factory=empty_dict)
     """Further fields of Argo's Template (`container:` or `script:` for the main container's)."""
     service_account_annotations: Annotated[Annotations, INPUT_ITEMS] = Field(
@@ -934,7 +934,7 @@ class PipelineFields(_Spec):
     executor_service_account_name: ExecutorAccountName | None = None
     """Account whose token only Argo's containers get (Argo's `executor.serviceAccountName`)."""
     labels: Annotated[Labels, INPUT_ITEMS] = Field(default_factory=empty_dict)
-    """Labels added to every object, run and child."""
+    """Labels added to every object, run and child; not Argo's own keys."""
     pod_metadata: PodMetadata | None = None
     """Labels and annotations of every pod: the orchestrator's and its templates' (theirs win)."""
     pod_gc: PodGC | None = Field(default=None, alias="podGC")

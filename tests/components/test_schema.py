@@ -175,7 +175,7 @@ def test_outputs_are_required_documented_strings_and_lists(token):
 
 def test_the_docs_schema_reference_is_the_inferred_schema():
     written = schema_docs.current_block(schema_docs.DOCS.read_text())
-    assert written == schema_docs.render(_schema()), "run `python -m tests.schema_docs`"
+    assert written == schema_docs.render(_schema()), "run `python -m tests.support.schema_docs`"
 
 
 def test_the_docs_yaml_example_uses_the_schema_and_a_valid_spec():

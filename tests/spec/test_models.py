@@ -163,6 +163,20 @@ def test_reserved_and_malformed_labels_are_rejected():
     assert "label 'team': the value must be" in found["labels"]
 
 
+def test_argo_s_own_label_keys_are_refused_on_runs_and_templates():
+    """A run labelled `workflows.argoproj.io/completed: "true"` is one Argo's informer skips."""
+    argo_own = "keys under workflows.argoproj.io/ are Argo's own: its controller reads them"
+    key = "workflows.argoproj.io/completed"
+    found = problems(minimal_spec(labels={key: "true"}))
+    assert found == {"labels": f"label {key!r}: {argo_own}"}
+    spec = minimal_spec(
+        templates=[{"name": "worker", "image": "alpine:3.20", "labels": {key: "t"}}]
+    )
+    assert problems(spec) == {"templates[0].labels": f"label {key!r}: {argo_own}"}
+    other = {"workflows.argoproj.io.team/x": "y"}
+    assert load_pipeline(minimal_spec(labels=other)).labels == other
+
+
 def test_pipeline_parameters_need_a_value():
     assert (
         "needs a value" in problems(minimal_spec(parameters=[{"name": "p"}]))["parameters[0].value"]
