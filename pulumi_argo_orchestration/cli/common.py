@@ -40,20 +40,6 @@ def _seconds(text: str) -> float:
     return seconds
 
 
-def _start_time(value: str) -> datetime:
-    from datetime import datetime
-
-    text = value.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{shown(value)} is not an ISO 8601 time (e.g. 2025-03-29T00:00:00+01:00)"
-        ) from None
-
-
 def _now() -> datetime:
     from datetime import datetime, timezone
 

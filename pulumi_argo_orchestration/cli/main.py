@@ -31,12 +31,12 @@ from .common import (
     _output,
     _OutputFailed,
     _program_options,
-    _start_time,
     _UsageError,
 )
 from .rendering import ProgramOptions, RenderFailure
 from .signals import Terminated, undo_on_sigterm
 from .sources import render_path
+from .time_arguments import iso_time
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -382,7 +382,7 @@ def _schedule_arguments(parser: argparse.ArgumentParser) -> None:
         "--from",
         dest="start",
         metavar="ISO-TIME",
-        type=_start_time,
+        type=iso_time,
         help="List runs after this time instead of now; without an offset it is read in the "
         "pipeline's time zone.",
     )

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from ..errors import shown
+from .time_arguments import rfc3339_time
 from .usage import UsageError
 
 if TYPE_CHECKING:
@@ -36,17 +37,6 @@ def _spec_file(text: str) -> str:
             f"{shown(text)} is a Pulumi program: give the pipeline's spec file (YAML)"
         )
     return text
-
-
-def _time(text: str) -> datetime:
-    from ..syntax.rfc3339 import EXAMPLE, parse_rfc3339
-
-    moment = parse_rfc3339(text)
-    if moment is None:
-        raise argparse.ArgumentTypeError(
-            f"{shown(text)} is not an RFC 3339 time with an offset (e.g. {EXAMPLE})"
-        )
-    return moment
 
 
 def _parameter(text: str) -> tuple[str, str]:
@@ -138,7 +128,7 @@ def _run_arguments(parser: argparse.ArgumentParser) -> None:
         "--scheduled-time",
         dest="scheduled",
         metavar="TIME",
-        type=_time,
+        type=rfc3339_time,
         help="The run's scheduled time, which ends its window: RFC 3339, e.g. "
         "2026-03-29T00:00:00Z. [default: now]",
     )
@@ -189,7 +179,7 @@ def _backfill_arguments(parser: argparse.ArgumentParser) -> None:
         "--from",
         dest="start",
         metavar="TIME",
-        type=_time,
+        type=rfc3339_time,
         required=True,
         help="The first scheduled time to run, included (RFC 3339, e.g. 2026-03-29T00:00:00Z).",
     )
@@ -197,7 +187,7 @@ def _backfill_arguments(parser: argparse.ArgumentParser) -> None:
         "--to",
         dest="end",
         metavar="TIME",
-        type=_time,
+        type=rfc3339_time,
         required=True,
         help="The end of the range, excluded (RFC 3339).",
     )
@@ -233,8 +223,6 @@ def backfill(
 
     if start >= end:
         raise UsageError("--from must be before --to")
-    if start.timestamp() < 0:
-        raise UsageError("--from must be 1970-01-01T00:00:00Z or later")
     rendered = _load(spec)
     try:
         documents, skipped = runs.backfill_manifests(

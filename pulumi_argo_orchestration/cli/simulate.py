@@ -18,10 +18,10 @@ from .common import (
     _load,
     _now,
     _program_options,
-    _start_time,
     _UsageError,
 )
 from .sources import ProgramOptions
+from .time_arguments import iso_time
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -106,7 +106,7 @@ def arguments(parser: argparse.ArgumentParser) -> None:
         "--from",
         dest="start",
         metavar="ISO-TIME",
-        type=_start_time,
+        type=iso_time,
         help="Start at the first tick after this time instead of now.",
     )
     parser.add_argument(
@@ -162,7 +162,10 @@ def simulate(
             raise _UsageError(str(error)) from None
         _fail(f"{path}: {error}")
     origin = start or _now()
-    simulations = [run_simulation(plan, scenario, origin) for plan in plans]
+    try:
+        simulations = [run_simulation(plan, scenario, origin) for plan in plans]
+    except SimulationError as error:
+        _fail(f"{path}: {error}")
     show = format_mermaid if fmt == "mermaid" else format_text
     sys.stdout.write("\n".join(show(s) for s in simulations))
 

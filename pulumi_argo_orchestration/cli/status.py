@@ -19,10 +19,10 @@ from .common import (
     _load,
     _now,
     _program_options,
-    _start_time,
     _UsageError,
 )
 from .sources import ProgramOptions
+from .time_arguments import iso_time
 
 if TYPE_CHECKING:
     import subprocess
@@ -56,7 +56,7 @@ def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--at",
         metavar="ISO-TIME",
-        type=_start_time,
+        type=iso_time,
         help="Measure what still runs up to this time instead of now.",
     )
 
@@ -129,11 +129,11 @@ def _read(source: str) -> str:
 def _kubectl_workflows(documents: Sequence[Mapping[str, Any]]) -> list[Any]:
     """Every Workflow of each pipeline, per namespace its runs and children live in."""
     # Imported here, like everything only one command needs: every command pays for the rest.
-    import json
     import shutil
 
     from ..spec.names import child_selector
     from ..views.graph import flows_from_manifests
+    from ..views.run_status import StatusInputError, workflows_from_json
 
     kubectl = shutil.which("kubectl")
     if kubectl is None or _run([kubectl, "config", "current-context"]).returncode != 0:
@@ -165,10 +165,9 @@ def _kubectl_workflows(documents: Sequence[Mapping[str, Any]]) -> list[Any]:
             if done.returncode != 0:
                 _fail(f"kubectl get workflows -n {namespace} failed: {done.stderr.strip()}")
             try:
-                listed = json.loads(done.stdout)
-            except ValueError as error:
-                _fail(f"kubectl get workflows -n {namespace}: not JSON: {error}")
-            items += (listed.get("items") or []) if isinstance(listed, dict) else []
+                items += workflows_from_json(done.stdout)
+            except StatusInputError as error:
+                _fail(f"kubectl get workflows -n {namespace}: {error}")
     return items
 
 

@@ -137,6 +137,9 @@ def workflows_from_json(text: str) -> list[dict[str, Any]]:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise StatusInputError(f"not JSON: {error}") from None
+    except RecursionError:
+        # json's decoder recurses once per level; a Workflow is a few dozen levels deep.
+        raise StatusInputError("JSON nested too deeply to be a Workflow list") from None
     return workflows_from_data(data)
 
 
@@ -424,7 +427,7 @@ def _decompress(text: str) -> tuple[Any, str]:
         return None, f"compressedNodes inflate past {MAX_NODES_BYTES} bytes: steps not shown"
     try:
         return json.loads(plain), "nodes read from compressedNodes (the Workflow was too large)"
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         return None, "compressedNodes holds no JSON: steps not shown"
 
 

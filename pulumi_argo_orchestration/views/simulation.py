@@ -795,9 +795,28 @@ def simulate(plan: PipelinePlan, scenario: Scenario, origin: datetime) -> Simula
     _late_start(plan, scenario, runs, ticks, skipped=skipped, next_tick=None, zero=zero)
     if len(ticks_at) < scenario.runs:
         notes.append(f"the schedule fires {len(ticks_at)} times in the five years robfig searches")
+    _check_horizon(zero, ticks, runs)
     return Simulation(
         plan, scenario, zero, tuple(ticks), tuple(runs), tuple(notes), tick_count=len(ticks_at)
     )
+
+
+def _check_horizon(zero: datetime, ticks: list[Tick], runs: list[RunTimeline]) -> None:
+    """SimulationError when a time the simulation reached is past the last one a date can show:
+    backoffs grow by their factor per retry, so a long retry chain can reach any year."""
+    times = [t.at for t in ticks]
+    for run in runs:
+        times.append(run.end)
+        for child in run.children:
+            times += [child.end or 0, child.child_end or 0]
+            times += [a.end + (a.wait or 0) for a in child.attempts]
+    latest = max(times, default=0)
+    room = (datetime.max.replace(tzinfo=zero.tzinfo) - zero).total_seconds() - 2 * 86400
+    if latest > room:
+        raise SimulationError(
+            "the simulated runs go on past the year 9999 (retries whose backoff grows without "
+            "a cap, or long --slow durations): simulate fewer runs, or give the backoff a cap"
+        )
 
 
 def _late_start(

@@ -187,7 +187,11 @@ def test_backfill_refuses_every_schedules(tmp_path):
         (["--from", "2026-01-02T00:00:00Z", "--to", "2026-01-01T00:00:00Z"],
          "--from must be before --to"),
         (["--from", "1969-12-31T00:00:00Z", "--to", "1970-01-02T00:00:00Z"],
-         "--from must be 1970-01-01T00:00:00Z or later"),
+         "argument --from: '1969-12-31T00:00:00Z' is not between 1970-01-01T00:00:00Z and "
+         "2999-12-31T23:59:59Z"),
+        (["--from", "2026-01-01T00:00:00Z", "--to", "9999-12-31T23:59:59Z"],
+         "argument --to: '9999-12-31T23:59:59Z' is not between 1970-01-01T00:00:00Z and "
+         "2999-12-31T23:59:59Z"),
         (["--from", "2026-01-01", "--to", "2026-01-02T00:00:00Z"],
          "argument --from: '2026-01-01' is not an RFC 3339 time with an offset "
          "(e.g. 2026-03-29T00:00:00Z)"),
@@ -210,6 +214,14 @@ def test_run_takes_a_spec_file_not_a_program():
     assert message == (
         "argument --scheduled-time: 'now' is not an RFC 3339 time with an offset "
         "(e.g. 2026-03-29T00:00:00Z)"
+    )
+    # Python's dates end with the year 9999; a run's window reaches back before its time.
+    message = usage_error(
+        invoke("run", WINDOWED, "--scheduled-time", "0001-01-01T00:00:00Z"), "run"
+    )
+    assert message == (
+        "argument --scheduled-time: '0001-01-01T00:00:00Z' is not between 1970-01-01T00:00:00Z "
+        "and 2999-12-31T23:59:59Z"
     )
 
 

@@ -135,3 +135,28 @@ def test_an_orchestrator_template_simulates_like_the_inline_orchestrator(tmp_pat
     referenced = invoke("simulate", spec, "--fail", "sync-config:1", "--from", FROM)
     assert (referenced.exit_code, referenced.stderr) == (0, "")
     assert referenced.stdout == inline.stdout
+
+
+def test_a_backoff_that_grows_past_the_year_9999_is_one_error(tmp_path):
+    spec = tmp_path / "pipeline.yaml"
+    spec.write_text(
+        SEED.read_text().replace("limit: 3", "limit: 100").replace("factor: 2", "factor: 10")
+    )
+    result = invoke("simulate", spec, "--fail", "sync-config", "--from", FROM)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"{spec}: the simulated runs go on past the year 9999 (retries whose backoff grows "
+        "without a cap, or long --slow durations): simulate fewer runs, or give the backoff a cap\n"
+    )
+    result = invoke("simulate", SEED, "--slow", "sync-config=99999999999h", "--from", FROM)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert "past the year 9999" in result.stderr
+
+
+def test_a_start_outside_the_range_of_times_is_a_usage_error():
+    result = invoke("simulate", SEED, "--from", "9999-12-31T23:00:00Z")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1].endswith(
+        "argument --from: '9999-12-31T23:00:00Z' is not between 1970-01-01T00:00:00Z and "
+        "2999-12-31T23:59:59Z"
+    )

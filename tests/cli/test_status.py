@@ -181,3 +181,21 @@ def test_an_orchestrator_template_reads_the_same_runs(tmp_path):
     result = invoke("status", spec, "--from-json", FIXTURES / "parallel-sync.json", "--at", AT)
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == (FIXTURES / "parallel-sync.txt").read_text()
+
+
+def test_times_past_what_a_date_holds_are_usage_errors():
+    result = invoke("status", PARALLEL, "--from-json", FIXTURES / "parallel-sync.json", "--at",
+                    "9999-12-31T23:59:59Z")  # fmt: skip
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.splitlines()[-1] == (
+        "argo-orchestration status: error: argument --at: '9999-12-31T23:59:59Z' is not between "
+        "1970-01-01T00:00:00Z and 2999-12-31T23:59:59Z"
+    )
+
+
+def test_json_nested_too_deeply_is_one_error(tmp_path):
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000)
+    result = invoke("status", PARALLEL, "--from-json", deep, "--at", AT)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"{deep}: JSON nested too deeply to be a Workflow list\n"
