@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from ..errors import shown
+from .common import _output
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
@@ -76,7 +77,7 @@ def import_files(*, files: Sequence[str], program: str | None, allow_partial: bo
             _fail(f"{program}: nothing written: {error}")
         for path in written:
             print(f"wrote {path}", file=sys.stderr)
-    sys.stdout.write(specs_text(result))
+    _output(specs_text(result))
 
 
 class _NotOurs(Exception):

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from ..errors import shown
+from .common import _output
 from .time_arguments import rfc3339_time
 from .usage import UsageError
 
@@ -110,7 +111,7 @@ def _print(documents: list[dict[str, Any]]) -> None:
     from ..argo.yaml_text import dump_documents
 
     if documents:
-        sys.stdout.write(dump_documents(documents))
+        _output(dump_documents(documents))
 
 
 # --- run ---------------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ scenario from the command line.
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import TYPE_CHECKING
 
 from ..errors import shown
@@ -17,6 +16,7 @@ from .common import (
     _fail,
     _load,
     _now,
+    _output,
     _program_options,
     _UsageError,
 )
@@ -167,7 +167,7 @@ def simulate(
     except SimulationError as error:
         _fail(f"{path}: {error}")
     show = format_mermaid if fmt == "mermaid" else format_text
-    sys.stdout.write("\n".join(show(s) for s in simulations))
+    _output("\n".join(show(s) for s in simulations))
 
 
 COMMAND = (arguments, simulate)

@@ -18,6 +18,7 @@ from .common import (
     _fail,
     _load,
     _now,
+    _output,
     _program_options,
     _UsageError,
 )
@@ -106,10 +107,10 @@ def status(
     except GraphError as error:
         _fail(f"{path}: {error}")
     if fmt == "json":
-        sys.stdout.write(status_to_json(statuses))
+        _output(status_to_json(statuses))
         return
     colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    sys.stdout.write("\n".join(format_status(s, colour) for s in statuses))
+    _output("\n".join(format_status(s, colour) for s in statuses))
 
 
 def _read(source: str) -> str:

@@ -248,13 +248,51 @@ def test_a_closed_stdout_is_an_error_not_a_traceback(command, when):
     assert "Traceback" not in closed.stderr
 
 
+# Every command that prints: its output goes through `cli.common._output`.
+PRINTING = {
+    "render": ["render", SEED],
+    "run": ["run", SEED],
+    "backfill": [
+        "backfill",
+        SEED,
+        "--from",
+        "2026-01-01T00:00:00Z",
+        "--to",
+        "2026-01-01T09:00:00Z",
+    ],
+    "simulate": ["simulate", SEED, "--from", "2026-01-01T00:00:00Z"],
+    "schedule": ["schedule", SEED],
+    "graph": ["graph", SEED],
+    "status": [
+        "status",
+        SEED,
+        "--from-json",
+        ROOT / "tests/views/fixtures/status/scheduled-sync.json",
+    ],
+}
+
+
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full on this system")
-def test_a_full_disk_is_an_error_not_a_traceback():
+@pytest.mark.parametrize("command", sorted(PRINTING))
+def test_a_full_disk_is_an_error_not_a_traceback(command):
     with open("/dev/full", "w") as full:
-        result = run_console("render", SEED, stdout=full)
-    assert (result.returncode, result.stderr) == (
+        result = run_console(*PRINTING[command], stdout=full)
+    assert (result.returncode, result.stderr.splitlines()[-1:]) == (
         1,
-        "argo-orchestration: cannot write the output: No space left on device\n",
+        ["argo-orchestration: cannot write the output: No space left on device"],
+    )
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full on this system")
+def test_import_to_a_full_disk_is_an_error_not_a_traceback(tmp_path):
+    rendered = tmp_path / "rendered.yaml"
+    rendered.write_text(run_console("render", SEED).stdout)
+    with open("/dev/full", "w") as full:
+        result = run_console("import", rendered, stdout=full)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == (
+        "argo-orchestration: cannot write the output: No space left on device"
     )
 
 
