@@ -17,8 +17,10 @@ yet some values (an image, a namespace, a role ARN) are Outputs. The plan:
    warnings. If it fails, no child is registered: `pulumi up` stops with the field path.
 """
 
+import ast
+import re
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from typing import Any, NamedTuple, Optional
 
@@ -451,4 +453,30 @@ def _redact(problem: Problem, secrets: list[str]) -> Problem:
         message = message.replace(repr(text), REDACTED)
         if len(text) >= 4:
             message = message.replace(text, REDACTED)
+    if secrets:
+        # A message may quote a piece of a secret (the parameter a `{{...}}` inside it names,
+        # the first 80 characters): any quoted piece with a letter or digit in it goes too.
+        message = re.sub(_QUOTED, lambda m: _quoted_piece(m.group(0), secrets), message)
     return Problem(problem.path, message)
+
+
+# Text as `errors.shown` quotes it: a repr in single or double quotes, or code in backticks; a
+# quote after a letter is an apostrophe ("the template's"), not the start of a value.
+_QUOTED = r"(?<!\w)'(?:[^'\\]|\\.)*'|(?<!\w)\"(?:[^\"\\]|\\.)*\"|`[^`]*`"
+
+
+def _quoted_piece(quoted: str, secrets: list[str]) -> str:
+    piece = quoted[1:-1]
+    if quoted[0] != "`":
+        with suppress(ValueError, SyntaxError):
+            piece = ast.literal_eval(quoted)
+    piece = piece.removesuffix("...")
+    if not any(c.isalnum() for c in piece):
+        return quoted
+    # Backticks quote a whole value (`shown(code=True)`) or words of the message's own hint.
+    found = (
+        any(text.startswith(piece) for text in secrets)
+        if quoted[0] == "`"
+        else any(piece in text for text in secrets)
+    )
+    return REDACTED if found else quoted

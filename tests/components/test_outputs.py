@@ -349,6 +349,20 @@ def test_a_secret_value_never_appears_in_an_error():
     assert problem.message.startswith("invalid quantity [secret]: use a Kubernetes quantity")
 
 
+def test_no_piece_of_a_secret_is_quoted_in_an_error():
+    """A message may quote part of a value, e.g. the parameter a `{{...}}` inside it names."""
+
+    def program() -> None:
+        token = pulumi.Output.secret("pw-{{workflow.parameters.hunter2}}-x")
+        ScheduledPipeline("etl", with_template(args=["--token", token]))
+
+    recorded = run(program, preview=False)
+    assert [str(p) for p in recorded.error.problems] == [
+        "templates[0].args[1]: references undeclared parameter [secret]: declare it in the "
+        "template's `parameters`"
+    ]
+
+
 def test_a_namespace_that_resolves_to_a_childs_is_named_with_the_child():
     def program() -> None:
         namespace = Source("ns", "data")
