@@ -15,6 +15,7 @@ from ..syntax.rfc3339 import EXAMPLE, parse_rfc3339
 from ..syntax.template_text import argo_text_problem
 from . import names
 from .models import PipelineFields
+from .references import Place, orchestrator_scope, text_problems
 
 
 def run_parameter_problems(pipeline: PipelineFields, values: Mapping[str, str]) -> list[Problem]:
@@ -32,9 +33,14 @@ def run_parameter_problems(pipeline: PipelineFields, values: Mapping[str, str]) 
                     Problem(path, f"{shown(value)} is not an RFC 3339 time (e.g. {EXAMPLE})")
                 )
         else:
+            # The same rules as the spec's parameter values: `{{workflow.name}}` is resolved
+            # when the run starts, `{{=1+1}}` would arrive as 2, `a{{b` fails the run.
             problem = argo_text_problem(value)
             if problem is not None:
                 problems.append(Problem(path, problem))
+            else:
+                scope = orchestrator_scope(pipeline)._replace(itself=name)
+                problems += text_problems(path, value, scope, Place.VALUE)
     return problems
 
 

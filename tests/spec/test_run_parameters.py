@@ -41,6 +41,22 @@ def test_values_argo_cannot_substitute_are_refused():
     }
 
 
+def test_tags_follow_the_rules_of_the_spec_s_parameter_values():
+    """Argo templates a submitted value: only the references the spec could hold are kept."""
+    spec = minimal_spec(parameters=PARAMETERS)
+    assert messages(spec, {"region": "{{workflow.parameters.run-date}}"}) == {}
+    found = messages(spec, {"region": "{{=1+1}}", "run-date": "{{workflow.parameters.run-date}}"})
+    assert found == {
+        "-p region": "`{{=1+1}}` is an expression, which Argo would evaluate: the value would not "
+        "arrive as written. Here only variables resolve, e.g. `{{workflow.parameters.NAME}}` (a "
+        "'{{' cannot be escaped (argo #8253))",
+        "-p run-date": "parameter 'run-date' refers to itself",
+    }
+    assert messages(spec, {"region": "{{workflow.parameters.nope}}"})["-p region"].startswith(
+        "references undeclared parameter 'nope'"
+    )
+
+
 def test_the_window_may_be_set_with_rfc3339_times():
     spec = minimal_spec(window={"length": "4h"})
     assert messages(spec, {"window-start": "2026-03-28T00:00:00Z"}) == {}
