@@ -554,13 +554,26 @@ def _zone(name: str | None) -> tzinfo:
         return _UTC
 
 
+# Characters a terminal acts on rather than shows: C0 and C1 controls, DEL, and the bidi controls
+# that reorder what is shown. Names, phases and messages come from the cluster: each is shown
+# escaped (`\x1b`), so a Workflow cannot clear the screen or disguise a line of the tree.
+_UNPRINTABLE = "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+
+
+def _printable(text: str) -> str:
+    if not re.search(_UNPRINTABLE, text):
+        return text
+    return re.sub(_UNPRINTABLE, lambda m: repr(m.group(0))[1:-1], text)
+
+
 def format_status(status: PipelineStatus, colour: bool = False) -> str:
     """A tree per run, newest first: stages, then one line per child; orphans at the end."""
     zone = _zone(status.timezone)
+    safe = _printable
 
     def paint(phase: str) -> str:
         code = _COLOURS.get(phase)
-        return f"\033[{code}m{phase}\033[0m" if colour and code else phase
+        return f"\033[{code}m{phase}\033[0m" if colour and code else safe(phase)
 
     def stamp(moment: datetime | None, day: bool = False) -> str:
         if moment is None:
@@ -578,7 +591,7 @@ def format_status(status: PipelineStatus, colour: bool = False) -> str:
     if not status.runs:
         lines.append("  no runs found")
     for run in status.runs:
-        head = [run.name, paint(run.phase)]
+        head = [safe(run.name), paint(run.phase)]
         if run.started:
             head.append(f"started {stamp(run.started, day=True)}")
         if run.duration is not None:
@@ -590,13 +603,16 @@ def format_status(status: PipelineStatus, colour: bool = False) -> str:
             *([run.message] if run.message else []),
             *(f"note: {note}" for note in run.notes),
         ):
-            lines.append(f"│ {detail}")
-        rows = _rows(run, stamp)
+            lines.append(f"│ {safe(detail)}")
+        rows = [
+            (index, [safe(cell) for cell in row], [safe(line) for line in more])
+            for index, row, more in _rows(run, stamp)
+        ]
         widths = [max((len(row[i]) for _, row, _ in rows), default=0) for i in range(6)]
         last_stage = len(run.stages) - 1 + (1 if run.unplanned else 0)
         for index, stage in enumerate(run.stages):
             branch, stem = ("└─ ", "   ") if index == last_stage else ("├─ ", "│  ")
-            lines.append(f"{branch}{stage.name}  {paint(stage.phase)}")
+            lines.append(f"{branch}{safe(stage.name)}  {paint(stage.phase)}")
             entries = [(p, r, m) for p, r, m in rows if p == index]
             for number, (_, row, more) in enumerate(entries):
                 twig = "└─ " if number == len(entries) - 1 else "├─ "
@@ -607,19 +623,22 @@ def format_status(status: PipelineStatus, colour: bool = False) -> str:
             lines.append("└─ children of steps not in the plan")
             for number, child in enumerate(run.unplanned):
                 twig = "└─ " if number == len(run.unplanned) - 1 else "├─ "
-                lines.append(f"   {twig}{child.name}  {paint(child.phase)}  {child.namespace}")
+                lines.append(
+                    f"   {twig}{safe(child.name)}  {paint(child.phase)}  {safe(child.namespace)}"
+                )
     if status.orphans:
         lines.append("")
         lines.append("orphans: children whose run is gone or has ended")
         for number, orphan in enumerate(status.orphans):
             twig = "└─ " if number == len(status.orphans) - 1 else "├─ "
             child = orphan.child
-            where = f"{child.namespace}/{child.name}"
+            where = safe(f"{child.namespace}/{child.name}")
             lines.append(
-                f"{twig}{orphan.step}  {paint(child.phase)}  started "
+                f"{twig}{safe(orphan.step)}  {paint(child.phase)}  started "
                 f"{stamp(child.started, day=True)}  {human_duration(child.duration)}  {where}"
             )
-            lines.append(f"{'   ' if number == len(status.orphans) - 1 else '│  '}{orphan.reason}")
+            stem = "   " if number == len(status.orphans) - 1 else "│  "
+            lines.append(f"{stem}{safe(orphan.reason)}")
     return "\n".join(lines) + "\n"
 
 

@@ -394,3 +394,19 @@ def test_an_orchestrator_template_shows_the_same_runs(name):
     )
     found = statuses_from_manifests(documents, fixture(name), datetime.fromisoformat(at))
     assert "\n".join(format_status(s) for s in found) == tree(name)
+
+
+def test_control_characters_from_the_cluster_are_shown_escaped():
+    """A message or name holding ESC or a bidi override cannot act on the terminal."""
+    workflows = fixture("scheduled-sync")
+    hostile = json.dumps("Stopped\u001b[2J\u202eevil\r\nfake line")[1:-1]
+    text = json.dumps(workflows).replace("Stopped with strategy 'Terminate'", hostile)
+    plain = tree("scheduled-sync", json.loads(text))
+    assert "\u001b" not in plain and "\u202e" not in plain and "\r" not in plain
+    assert "Stopped\\x1b[2J\\u202eevil\\r\\nfake line" in plain
+    assert plain.replace("Stopped\\x1b[2J\\u202eevil\\r\\nfake line", "Stopped with strategy "
+                         "'Terminate'") == tree("scheduled-sync")  # fmt: skip
+    coloured = "\n".join(
+        format_status(s, colour=True) for s in statuses("scheduled-sync", json.loads(text))
+    )
+    assert "\u001b[2J" not in coloured and "\u001b[" in coloured
