@@ -34,6 +34,8 @@ from .versions import singular_synchronization
 
 # A backfill prints one Workflow per run: enough for years of daily runs, and a bounded output.
 BACKFILL_RUNS_MAX = 10_000
+# ...and at most this much YAML in all: a run of a large inline pipeline can be megabytes.
+BACKFILL_BYTES_MAX = 128 * 2**20
 # Slots looked at, skipped ones included, before a backfill gives up on a range.
 BACKFILL_SLOTS_MAX = 100_000
 _UTC = timezone.utc
@@ -280,4 +282,26 @@ def backfill_manifests(
                 synchronization=synchronization,
             )
         )
+        if len(documents) == 1 + (parallel is not None):
+            _check_size(documents[-1], len(kept))
     return documents, skipped
+
+
+def _check_size(first_run: dict[str, Any], count: int) -> None:
+    """SpecError, before the other runs are built, when they would print too much YAML: the runs
+    differ only in their name and times, so the first one's size tells."""
+    from .yaml_text import dump_documents
+
+    each = len(dump_documents([first_run]).encode())
+    if each * count > BACKFILL_BYTES_MAX:
+        raise SpecError(
+            [
+                Problem(
+                    "--to",
+                    f"the {count:,} runs would print about {each * count / 2**20:,.0f} MiB of "
+                    f"YAML ({each / 1024:,.1f} KiB each), more than {BACKFILL_BYTES_MAX // 2**20} "
+                    "MiB: backfill it in parts, or set `orchestratorTemplate: true` so each run "
+                    "only references the orchestrator",
+                )
+            ]
+        )

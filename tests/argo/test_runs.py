@@ -128,6 +128,37 @@ def test_a_range_too_large_is_refused():
     ]
 
 
+@pytest.mark.parametrize("parallel", [None, 2])
+def test_a_backfill_whose_yaml_would_be_too_large_is_refused_before_it_is_built(
+    monkeypatch, parallel
+):
+    """The first run's size times the runs: 10,000 runs of a large inline pipeline would be
+    gigabytes. The runs differ only in names and times, so the estimate is close."""
+    from pulumi_argo_orchestration.argo import runs
+
+    built = []
+    real = runs.scheduled_run
+    monkeypatch.setattr(runs, "scheduled_run", lambda *a, **k: built.append(1) or real(*a, **k))
+    spec = rendered(schedule="0 * * * *")
+    start, end = utc(2026, 1, 1), utc(2026, 1, 2)  # 24 runs
+    documents, _ = backfill_manifests(spec, start, end, parallel=parallel)
+    total = len(dump_documents([d for d in documents if d["kind"] == "Workflow"]).encode())
+    monkeypatch.setattr(runs, "BACKFILL_BYTES_MAX", total - 1)
+    built.clear()
+    with pytest.raises(SpecError) as caught:
+        backfill_manifests(spec, start, end, parallel=parallel)
+    (problem,) = caught.value.problems
+    assert problem.path == "--to"
+    assert problem.message.startswith("the 24 runs would print about 0 MiB of YAML (")
+    assert problem.message.endswith(
+        "KiB each), more than 0 MiB: backfill it in parts, or set `orchestratorTemplate: true` "
+        "so each run only references the orchestrator"
+    )
+    assert built == [1]
+    monkeypatch.setattr(runs, "BACKFILL_BYTES_MAX", total)
+    assert backfill_manifests(spec, start, end, parallel=parallel)[0] == documents
+
+
 def backfill_names(**overrides):
     documents, _ = backfill_manifests(
         rendered(**overrides), utc(2026, 10, 24), utc(2026, 10, 26), parallel=2
