@@ -131,6 +131,7 @@ def import_input(source: Input) -> ImportResult:
     _duplicates(templates)
     uses = _uses(pipelines, templates)
     shared = _place_templates(pipelines, templates, uses, derived)
+    _separate_accounts(pipelines)
     for draft in pipelines:
         _declare_read_outputs(draft)
     valid = [_validated(draft) for draft in pipelines]
@@ -173,6 +174,29 @@ def import_input(source: Input) -> ImportResult:
         list(source.unreadable),
         len(derived),
     )
+
+
+def _separate_accounts(pipelines: list[PipelineDraft]) -> None:
+    """Orchestrators of one namespace that share an account (the seed's `orchestrator-sa`): each
+    spec renders the account's Role and RoleBinding for its own pipeline, so two specs naming it
+    would declare one object twice. The first keeps the account; each other gets its own."""
+    first: dict[tuple[str, str], str] = {}
+    for draft in pipelines:
+        account = draft.data.get("serviceAccountName")
+        if account is None:
+            continue
+        owner = first.setdefault((draft.namespace, account), draft.name)
+        if owner == draft.name:
+            continue
+        where = draft.origins.get(("serviceAccountName",), draft.where)
+        del draft.data["serviceAccountName"]
+        draft.data.pop("createServiceAccount", None)
+        draft.findings.change(
+            where,
+            f"{shown(account)} is also the account of pipeline {shown(owner)} in "
+            f"{shown(draft.namespace)}, and each spec renders the Role and RoleBinding of its "
+            f"account: this one runs as its own '{draft.name}-orchestrator', with the same rights",
+        )
 
 
 def _key(where: Where) -> tuple[str, int, Loc]:

@@ -116,6 +116,37 @@ def test_the_three_together_share_the_template_two_of_them_use(seed_dir, argo_sc
     assert [p for d in documents for p in argo_schemas.problems(d)] == []
 
 
+def test_the_three_together_declare_each_object_once(seed_dir):
+    """The seed's orchestrators share `orchestrator-sa`; each spec renders its account's Role and
+    RoleBinding, so the first keeps the account and the others get their own, with the change
+    listed. Applied together (or as one Pulumi program) no object is declared twice."""
+    result = import_input(read_files([seed_dir / seed for seed in SEEDS]))
+    accounts = {p.spec.name: p.spec.account_name for p in result.pipelines}
+    assert accounts == {
+        "scheduled-sync": "orchestrator-sa",
+        "parallel-sync": "parallel-sync-orchestrator",
+        "daily-report": "daily-report-orchestrator",
+    }
+    changes = [
+        f.message
+        for d in result.documents
+        for f in d.findings.changes
+        if "also the account" in f.message
+    ]
+    assert changes == [
+        f"'orchestrator-sa' is also the account of pipeline 'scheduled-sync' in 'argo-workflows', "
+        f"and each spec renders the Role and RoleBinding of its account: this one runs as its own "
+        f"'{name}-orchestrator', with the same rights"
+        for name in ("parallel-sync", "daily-report")
+    ]
+    keys = [
+        (d["kind"], d["metadata"].get("namespace"), d["metadata"]["name"])
+        for p in result.pipelines
+        for d in pipeline_manifests(p.spec)
+    ]
+    assert len(keys) == len(set(keys))
+
+
 def test_the_seed_template_keeps_its_container_and_retries(seed_dir):
     result = import_input(read_files([seed_dir / "params.yaml"]))
     (template,) = result.templates
