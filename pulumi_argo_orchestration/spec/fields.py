@@ -84,11 +84,20 @@ def _schedule(value: str) -> str:
 
 
 def _timezone(value: str) -> str:
-    check(
-        kubernetes_names.is_iana_timezone(value),
-        "timezone",
-        f"unknown time zone {shown(value)}: use an IANA name such as 'Europe/Zurich' or 'UTC'",
-    )
+    if not kubernetes_names.is_iana_timezone(value):
+        hint = kubernetes_names.closest_timezone(value)
+        check(
+            False,
+            "timezone",
+            f"unknown time zone {shown(value)}: "
+            + (
+                "use an IANA name such as 'Europe/Zurich' or 'UTC'"
+                if hint is None
+                else f"a region of the database: name one of its zones, e.g. {shown(hint)}"
+                if hint.startswith(value + "/")
+                else f"did you mean {shown(hint)}?"
+            ),
+        )
     return value
 
 

@@ -100,6 +100,15 @@ def problems_from_errors(errors: list[Any], model: type[BaseModel] = Pipeline) -
     from its attributes) has Python names, which are written in the spec's camelCase here.
     """
     problems: list[Problem] = []
+    # A misspelt required field is one mistake, not two: `expresion` unknown, `expression`
+    # missing. The missing one is left out when an unknown sibling is its likely spelling.
+    misspelt = set()
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            loc = _clean_loc(error["loc"])
+            hint = _hint(loc, model)
+            if hint is not None:
+                misspelt.add(format_path(_as_written([*loc[:-1], hint], model)))
     for error in errors:
         ctx = error.get("ctx") or {}
         if error["type"] == "pipeline" and "problems" in ctx:
@@ -113,6 +122,8 @@ def problems_from_errors(errors: list[Any], model: type[BaseModel] = Pipeline) -
             ]
             continue
         loc = _as_written(_clean_loc(error["loc"]), model)
+        if error["type"] == "missing" and format_path(loc) in misspelt:
+            continue
         message = _MESSAGES.get(error["type"], error["msg"])
         if error["type"] == "enum":
             message = _enum_message(error)
@@ -128,12 +139,36 @@ def problems_from_errors(errors: list[Any], model: type[BaseModel] = Pipeline) -
             )
         elif error["type"] == "extra_forbidden" and loc and loc[-1] == "dependsOn":
             message = "only `tasks` can have `dependsOn`"
+        elif error["type"] == "extra_forbidden":
+            message = _unknown_field(_clean_loc(error["loc"]), model)
         problems.append(Problem(format_path(loc), message))
     return problems
 
 
 def _as_written(loc: list[str | int], model: type[BaseModel]) -> list[str | int]:
     """The location with each field spelled as in a spec file (its alias), following the model."""
+    return _walk(loc, model)[0]
+
+
+def _unknown_field(loc: list[str | int], model: type[BaseModel]) -> str:
+    """`unknown field`, with the field of that mapping it most likely meant."""
+    hint = _hint(loc, model)
+    return "unknown field" + (f" (did you mean {shown(hint)}?)" if hint else "")
+
+
+def _hint(loc: list[str | int], model: type[BaseModel]) -> str | None:
+    """The field (as written) of the mapping at `loc[:-1]` that `loc[-1]` most likely meant."""
+    from ..syntax.spelling import closest
+
+    parent = _walk(loc[:-1], model)[1] if loc else None
+    if not (isinstance(parent, type) and issubclass(parent, BaseModel)):
+        return None
+    known = sorted(f.alias or name for name, f in parent.model_fields.items())
+    return closest(str(loc[-1]), known)
+
+
+def _walk(loc: list[str | int], model: type[BaseModel]) -> tuple[list[str | int], Any]:
+    """The location as written, and the type found at its end (None when it leaves the model)."""
     written: list[str | int] = []
     current: Any = model
     for part in loc:
@@ -154,7 +189,7 @@ def _as_written(loc: list[str | int], model: type[BaseModel]) -> list[str | int]
         written.append(part)
         origin = get_origin(current)
         current = _bare(get_args(current)[-1]) if origin in (list, dict) else None
-    return written
+    return written, current
 
 
 def _bare(annotation: Any) -> Any:

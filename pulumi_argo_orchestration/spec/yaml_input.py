@@ -181,6 +181,12 @@ def _parsed(text: str, load: Callable[[], T]) -> T:
         reason = getattr(error, "problem", None) or str(error)
         if isinstance(error, _YamlRefused):
             raise InputError(f"{where}{reason}") from None
+        if reason == "but found another document":
+            # yaml.load reads one document: a `---` after the first starts a second one.
+            raise InputError(
+                f"{where}a second YAML document ('---'): a spec file holds one spec; put "
+                "each in a file of its own"
+            ) from None
         lines = text.splitlines()
         if (
             mark is not None

@@ -86,6 +86,23 @@ def load_location(name: str | None) -> tzinfo:
     return ZoneInfo(name)
 
 
+def closest_timezone(name: str) -> str | None:
+    """The zone a misspelt name most likely meant (`Europe/Zurch`, `europe/zurich`), or None."""
+    if len(name) > ZONE_NAME_MAX or not re.fullmatch(_ZONE_NAME, name):
+        return None  # a path, or no name at all: nothing to suggest
+    from zoneinfo import available_timezones  # imported when used: a typo reads the database
+
+    from .spelling import closest
+
+    zones = sorted(z for z in available_timezones() if z not in _NOT_ZONES)
+    region = [z for z in zones if z.startswith(name + "/")]
+    return region[0] if region else closest(name, zones)
+
+
+# Files of the database that are not zones Argo's users mean.
+_NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+
+
 @lru_cache(maxsize=256)
 def _zone_file_exists(name: str) -> bool:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError

@@ -116,7 +116,7 @@ def test_every_bad_calendar_is_reported_with_its_path():
         minimal_spec(calendar={"skipDates": ["2026-12-25", "2027-01-01", "2026-12-25"]})
     ) == {"calendar.skipDates[2]": "2026-12-25 is listed twice (first at calendar.skipDates[0])"}
     assert problems(minimal_spec(calendar={"weekendsOff": True})) == {
-        "calendar.weekendsOff": "unknown field"
+        "calendar.weekendsOff": "unknown field (did you mean 'weekdaysOnly'?)"
     }
 
 
