@@ -333,19 +333,30 @@ def _steps(
             ids.append(step_id)
             nodes.append(Node(step_id, _step_lines(step), "child"))
             edges.append(Edge(previous, step_id, previous_label))
-        if previous_label is not None:
+        if previous_label == "Yes":
             edges.append(Edge(previous, failed, "No"))
         check = node_id(f"check_{index}")
-        question = "All succeeded?" if len(stage) > 1 else "Success?"
-        nodes.append(Node(check, (question,), "check"))
+        nodes.append(Node(check, (_stage_question(stage),), "check"))
         edges += [Edge(step_id, check, "Wait for completion") for step_id in ids]
         if len(ids) > 1:
             groups.append(tuple(ids))
-        previous, previous_label = check, "Yes"
+        # A stage of optional children only (`continueOn.failed`) goes on whatever they do.
+        required = any(not step.optional for step in stage)
+        previous, previous_label = check, "Yes" if required else "Done"
     edges.append(Edge(previous, succeeded, previous_label))
-    if previous_label is not None:
+    if previous_label == "Yes":
         edges.append(Edge(previous, failed, "No"))
     return nodes, edges, groups
+
+
+def _stage_question(stage: Sequence[Step]) -> str:
+    """What decides whether the run goes on after a stage: its children that are not optional."""
+    required = [step for step in stage if not step.optional]
+    if not required:
+        return "All done?" if len(stage) > 1 else "Done?"
+    if len(required) < len(stage):
+        return "Required ones succeeded?"
+    return "All succeeded?" if len(stage) > 1 else "Success?"
 
 
 def _dag(

@@ -94,11 +94,15 @@ def expected_edges(pipeline, prefix=""):
         for index, stage in enumerate(pipeline.stages, 1):
             check = f"{p}check_{index}"
             edges += [(previous, sid(child.name, p), label) for child in stage]
-            if label:
+            if label == "Yes":
                 edges.append((previous, p + "failed", "No"))
             edges += [(sid(child.name, p), check, "Wait for completion") for child in stage]
-            previous, label = check, "Yes"
-        edges += [(previous, p + "succeeded", "Yes"), (previous, p + "failed", "No")]
+            # Argo goes on past a stage whose children are all `continueOn.failed`.
+            label = "Done" if all(child.optional for child in stage) else "Yes"
+            previous = check
+        edges.append((previous, p + "succeeded", label))
+        if label == "Yes":
+            edges.append((previous, p + "failed", "No"))
     if getattr(pipeline, "on_exit", None) is not None:
         edges += [
             (p + "succeeded", p + "exit_handler", "then"),
@@ -130,7 +134,13 @@ def test_mermaid_follows_the_stages(spec):
     for index, stage in enumerate(getattr(pipeline, "stages", None) or [], 1):
         shape, label = nodes[f"check_{index}"]
         assert shape == "decision"
-        assert label == ["All succeeded?" if len(stage) > 1 else "Success?"]
+        required = [child for child in stage if not child.optional]
+        if not required:
+            assert label == ["All done?" if len(stage) > 1 else "Done?"]
+        elif len(required) < len(stage):
+            assert label == ["Required ones succeeded?"]
+        else:
+            assert label == ["All succeeded?" if len(stage) > 1 else "Success?"]
     for child in children(pipeline):
         assert nodes[sid(child.name)][1][0].startswith(f"Spawn: {child.template_ref}")
         assert classes[sid(child.name)] == "child"
@@ -338,3 +348,18 @@ def test_a_referenced_template_missing_from_the_documents_is_an_error():
     without = [d for d in documents if d["kind"] != "WorkflowTemplate"]
     with pytest.raises(GraphError, match=r"^nightly: its WorkflowTemplate 'nightly' is not among"):
         render_graph(without)
+
+
+def test_a_stage_of_optional_children_goes_on_whatever_they_do():
+    """`continueOn.failed` on every child of a stage: the run never fails there."""
+    spec = minimal_spec(
+        stages=[
+            [{"name": "a", "workflowTemplate": "worker", "optional": True}],
+            [{"name": "b", "workflowTemplate": "worker"}],
+        ]
+    )
+    nodes, edges, _ = parse_mermaid(render_graph(pipeline_manifests(spec)))
+    assert nodes["check_1"][1] == ["Done?"]
+    assert ("check_1", "step_b", "Done") in edges
+    assert ("check_1", "failed", "No") not in edges
+    assert ("check_2", "failed", "No") in edges
