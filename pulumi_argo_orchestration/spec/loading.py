@@ -137,6 +137,11 @@ def problems_from_errors(errors: list[Any], model: type[BaseModel] = Pipeline) -
                 f"YAML reads the unquoted word as the boolean {str(error['input']).lower()} "
                 '(true, false, yes, no, on, off): quote it to mean the text, e.g. "yes"'
             )
+        elif error["type"] == "bool_type":
+            given = error.get("input")
+            message = f"expected true or false, got {shown(given)}"
+            if isinstance(given, str):
+                message += ": quoted, YAML reads it as text; write true or false without quotes"
         elif error["type"] == "extra_forbidden" and loc and loc[-1] == "dependsOn":
             message = "only `tasks` can have `dependsOn`"
         elif error["type"] == "extra_forbidden":

@@ -17,6 +17,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     StringConstraints,
     model_validator,
 )
@@ -174,7 +175,7 @@ class Window(_Spec):
 
     length: WindowLength | None = None
     """A fixed window that starts this long before the scheduled time, e.g. `4h`."""
-    since_previous_schedule: bool = False
+    since_previous_schedule: StrictBool = False
     """The window starts at the schedule's previous run time (weekly-repeating schedules)."""
 
 
@@ -187,9 +188,9 @@ class Calendar(_Spec):
 
     skip_dates: list[IsoDate] = Field(default_factory=empty_list)
     """Dates without runs, e.g. holidays: ISO dates such as '2026-12-25'."""
-    weekdays_only: bool = False
+    weekdays_only: StrictBool = False
     """Run Monday to Friday only (default false)."""
-    last_day_of_month: bool = False
+    last_day_of_month: StrictBool = False
     """Run on the last day of each month only (default false)."""
 
 
@@ -198,7 +199,7 @@ class ExternalParameter(_Spec):
 
     name: ParameterName
     """Parameter name."""
-    has_default: bool = False
+    has_default: StrictBool = False
     """True when the template gives the parameter a value, so a child may leave it out."""
 
 
@@ -211,7 +212,7 @@ class ExternalTemplate(_Spec):
 
     name: TemplateName
     """The template's name, as children reference it."""
-    cluster_scope: bool = False
+    cluster_scope: StrictBool = False
     """True for a ClusterWorkflowTemplate (children use `cluster_workflow_template`)."""
     parameters: list[ExternalParameter] = Field(default_factory=empty_list)
     """Every parameter the template declares."""
@@ -256,7 +257,7 @@ class Child(_Spec):
     """Namespace the child Workflow runs in (default: the pipeline's)."""
     ttl_strategy: TtlStrategy | None = None
     """When Argo deletes the finished child (cross-namespace: 1 day after success, else 7)."""
-    optional: bool = False
+    optional: StrictBool = False
     """Let the pipeline go on when this child fails (Argo `continueOn: {failed: true}`)."""
     when: When | None = None
     """Run the child only if this govaluate condition holds: `{{workflow.parameters.x}} == y`."""
@@ -347,7 +348,7 @@ class KeySelector(_Spec):
     """The Secret's or ConfigMap's name."""
     key: Annotated[str, StringConstraints(min_length=1, max_length=253)]
     """The key within it."""
-    optional: bool | None = None
+    optional: StrictBool | None = None
     """Start the container even when the key is missing."""
 
 
@@ -385,7 +386,7 @@ class EnvFromReference(_Spec):
 
     name: Annotated[ObjectName, INPUT]
     """The ConfigMap's or Secret's name."""
-    optional: bool | None = None
+    optional: StrictBool | None = None
     """Start the container even when it is missing."""
 
 
@@ -415,7 +416,7 @@ class VolumeMount(_Spec):
     """The volume's name, as under the template's `volumes`."""
     mount_path: AbsolutePath
     """Where it appears in the container, e.g. '/data'."""
-    read_only: bool | None = None
+    read_only: StrictBool | None = None
     """Mount it read-only."""
     sub_path: RelativePath | None = None
     """Mount this path inside the volume instead of its root."""
@@ -441,7 +442,7 @@ class SecretVolumeSource(_Spec):
     """Only these keys, under these file names (default: every key, named after it)."""
     default_mode: FileMode | None = None
     """Permission bits of the files (Kubernetes' default 0o644)."""
-    optional: bool | None = None
+    optional: StrictBool | None = None
     """Start the pod even when the Secret is missing."""
 
 
@@ -454,7 +455,7 @@ class ConfigMapVolumeSource(_Spec):
     """Only these keys, under these file names (default: every key, named after it)."""
     default_mode: FileMode | None = None
     """Permission bits of the files (Kubernetes' default 0o644)."""
-    optional: bool | None = None
+    optional: StrictBool | None = None
     """Start the pod even when the ConfigMap is missing."""
 
 
@@ -463,7 +464,7 @@ class PersistentVolumeClaimVolumeSource(_Spec):
 
     claim_name: Annotated[ObjectName, INPUT]
     """The claim's name."""
-    read_only: bool | None = None
+    read_only: StrictBool | None = None
     """Mount it read-only in every container."""
 
 
@@ -637,9 +638,9 @@ class PodSecurity(_Spec):
     """GID the containers run as (default: the same number as `runAsUser`)."""
     fs_group: Int64 | None = None
     """Group that owns mounted volumes, so a non-root user can write to a PVC (default unset)."""
-    run_as_non_root: bool = True
+    run_as_non_root: StrictBool = True
     """false lets the image's own user, root included, run the container."""
-    allow_privilege_escalation: bool = False
+    allow_privilege_escalation: StrictBool = False
     """true lets setuid programs gain privileges."""
     add_capabilities: list[Capability] = Field(default_factory=empty_list)
     """Linux capabilities added back after `drop: [ALL]`, e.g. NET_BIND_SERVICE."""
@@ -761,9 +762,9 @@ class Template(_Spec):
     """Upper bound on the container's run time."""
     service_account_name: ObjectName | None = None
     """Account the pods run under (default: shared `<pipeline>-executor`, or `<name>-executor`)."""
-    create_service_account: bool = True
+    create_service_account: StrictBool = True
     """Create the account (default true); false when it already exists."""
-    automount_service_account_token: bool | None = None
+    automount_service_account_token: StrictBool | None = None
     """false: no API token in the pods' own containers; needs executorServiceAccountName."""
     executor_service_account_name: ExecutorAccountName | None = None
     """Account whose token only Argo's containers get (Argo's `executor.serviceAccountName`)."""
@@ -868,7 +869,7 @@ class Alerts(_Spec):
     `alerts: true` takes every default; a mapping tunes them.
     """
 
-    missed_runs: bool = True
+    missed_runs: StrictBool = True
     """Alert when no scheduled run starts within the schedule's longest gap plus the grace."""
     missed_run_grace: Duration = "15m"
     """How long after a due run the missed-run alert fires (default 15m)."""
@@ -907,7 +908,7 @@ class PipelineFields(_Spec):
     """CronWorkflow name: a DNS-1123 label of at most 52 characters."""
     namespace: Annotated[Namespace, INPUT] = "argo"
     """Namespace of every object (default 'argo'); it must exist unless `createNamespace`."""
-    create_namespace: bool = False
+    create_namespace: StrictBool = False
     """Create the namespace, and every namespace a child runs in (default false: they exist)."""
     schedule: Schedule | None = None
     """A cron schedule (robfig syntax: 5 fields or @descriptors)."""
@@ -923,13 +924,13 @@ class PipelineFields(_Spec):
     """Succeeded runs kept (default 3)."""
     failed_jobs_history_limit: Int32 = 1
     """Failed runs kept (default 1)."""
-    suspend: bool = False
+    suspend: StrictBool = False
     """Pause scheduling (default false)."""
     service_account_name: ObjectName | None = None
     """The orchestrator's account (default `<name>-orchestrator`)."""
-    create_service_account: bool = True
+    create_service_account: StrictBool = True
     """Create the account (default true); false when it already exists."""
-    automount_service_account_token: bool | None = None
+    automount_service_account_token: StrictBool | None = None
     """false: no API token in the pods' own containers; needs executorServiceAccountName."""
     executor_service_account_name: ExecutorAccountName | None = None
     """Account whose token only Argo's containers get (Argo's `executor.serviceAccountName`)."""
@@ -965,7 +966,7 @@ class PipelineFields(_Spec):
     """Most children running at once (Argo `parallelism` on the entry template)."""
     child_timeout: Timeout | None = None
     """Default `timeout` for every child that sets none, e.g. `2h`."""
-    orchestrator_template: bool = False
+    orchestrator_template: StrictBool = False
     """Make the orchestrator a WorkflowTemplate named after the pipeline (default false)."""
     window: Window | None = None
     """Give each run its time window as the parameters `window-start` and `window-end`."""

@@ -140,6 +140,14 @@ CASES: dict[str, tuple[str | bytes, dict[str, str]]] = {
         VALID + "stopStrategy: {expresion: 'true'}\n",
         {"stopStrategy.expresion": "unknown field (did you mean 'expression'?)"},
     ),
+    "quoted-boolean": (
+        VALID + 'suspend: "yes"\norchestratorTemplate: 1\n',
+        {
+            "suspend": "expected true or false, got 'yes': quoted, YAML reads it as text; write "
+            "true or false without quotes",
+            "orchestratorTemplate": "expected true or false, got 1",
+        },
+    ),
     "two-documents": (
         VALID + "---\n" + VALID,
         {
