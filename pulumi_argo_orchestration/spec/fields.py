@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from ..errors import shown
 from ..syntax import go_duration, govaluate, kubernetes_names, robfig_cron, template_text
+from ..syntax.image_reference import image_reference_problem
 from . import names
 from .yaml_scalars import yaml_values
 
@@ -80,6 +81,12 @@ def _dns_subdomain(value: str) -> str:
 def _schedule(value: str) -> str:
     problem = robfig_cron.schedule_problem(value)
     check(problem is None, "cron", f"invalid cron schedule {shown(value)}: {problem}")
+    return value
+
+
+def _image(value: str) -> str:
+    problem = image_reference_problem(value)
+    check(problem is None, "image", f"{shown(value)}: {problem}")
     return value
 
 
@@ -510,6 +517,7 @@ LockName = Annotated[str, StringConstraints(pattern=r"^[-._a-zA-Z0-9]+$", max_le
 ArgoText = Annotated[str, AfterValidator(_argo_text)]
 Capability = Annotated[str, AfterValidator(_capability)]
 PodLabels = Annotated[dict[str, str], AfterValidator(_pod_labels)]
+Image = Annotated[str, StringConstraints(min_length=1), AfterValidator(_image)]
 PodAnnotations = Annotated[dict[str, str], AfterValidator(_pod_annotations)]
 ContainerName = Annotated[
     str, _at_most(63, "a container name is a DNS-1123 label"), AfterValidator(_container_name)

@@ -38,6 +38,7 @@ from .fields import (
     FurtherContainerFields,
     FurtherTemplateFields,
     GoDuration,
+    Image,
     Int32,
     Int64,
     IsoDate,
@@ -662,7 +663,7 @@ class Container(_Spec):
 
     name: ContainerName
     """Container name: a DNS-1123 label, unique in the pod; main, init and wait are Argo's."""
-    image: Annotated[str, StringConstraints(min_length=1), INPUT]
+    image: Annotated[Image, INPUT]
     """Container image."""
     command: Annotated[list[str] | None, INPUT] = None
     """Container entrypoint."""
@@ -716,7 +717,7 @@ class Template(_Spec):
 
     name: TemplateName
     """WorkflowTemplate name (at most 63 characters)."""
-    image: Annotated[str, StringConstraints(min_length=1), INPUT]
+    image: Annotated[Image, INPUT]
     """Container image."""
     command: Annotated[list[str] | None, INPUT] = None
     """Container entrypoint."""
