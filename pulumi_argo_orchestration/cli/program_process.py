@@ -475,7 +475,13 @@ def render_program_here(path: str, options: ProgramOptions) -> Rendered:
     Whatever the program does, it ends here: any exception, `sys.exit`, even a BaseException of
     its own, is one failure naming the line of the program it came from.
     """
-    from ..offline.engine import SUPPORTED, InvalidComponents, OfflineRenderError, run_program
+    from ..offline.engine import (
+        SUPPORTED,
+        DuplicateResources,
+        InvalidComponents,
+        OfflineRenderError,
+        run_program,
+    )
     from ..offline.project import failure_location, find_project
     from ..views.manifest_warnings import manifest_warnings
 
@@ -502,6 +508,13 @@ def render_program_here(path: str, options: ProgramOptions) -> Rendered:
         ) from None
     except ProjectError as error:
         raise RenderFailure(error.source, "cannot run the program", error.problems) from None
+    except DuplicateResources as error:
+        count = len(error.problems)
+        raise RenderFailure(
+            path,
+            f"{count} resource{'s' if count != 1 else ''} declared twice",
+            list(error.problems),
+        ) from None
     except OfflineRenderError as error:
         count = len(error.problems)
         problems = list(error.problems)

@@ -130,6 +130,15 @@ class OfflineRenderError(ValueError):
         super().__init__("\n".join(lines))
 
 
+class DuplicateResources(OfflineRenderError):
+    """Two resources with one URN: the engine would refuse the second ("Duplicate resource URN")."""
+
+    def __init__(self, problems: list[str]) -> None:
+        ValueError.__init__(self, "\n".join(problems))
+        self.problems = tuple(problems)
+        self.cause = None
+
+
 class InvalidComponent(NamedTuple):
     """A component whose spec is invalid, and the program line that declares it."""
 
@@ -274,6 +283,9 @@ class OfflineRun:
         Secret values read `SECRET_MARKER` unless `show_secrets`. Raises OfflineRenderError
         when anything in the run cannot be rendered offline, rather than leaving it out.
         """
+        duplicates = _duplicate_urns(self.resources)
+        if duplicates:
+            raise DuplicateResources(duplicates)
         problems = self.problems()
         if problems:
             raise OfflineRenderError(problems)
@@ -282,6 +294,24 @@ class OfflineRun:
             key=lambda r: self.construction.get((r.type, r.name), len(self.construction)),
         )
         return in_apply_order([resource_manifest(r, show_secrets=show_secrets) for r in declared])
+
+
+def _duplicate_urns(resources: list[RegisteredResource]) -> list[str]:
+    """The engine refuses a second resource with a URN already registered ("Duplicate resource
+    URN"), so `pulumi up` would stop there: each is named once, the outermost only (the children
+    of two components of one name share URNs too)."""
+    counts: dict[str, int] = {}
+    for r in resources:
+        counts[r.urn] = counts.get(r.urn, 0) + 1
+    duplicated = {urn for urn, count in counts.items() if count > 1}
+    found: dict[str, str] = {}
+    for r in resources:
+        if r.urn in duplicated and r.parent not in duplicated and r.urn not in found:
+            found[r.urn] = (
+                f'{r.type} "{r.name}": declared twice ({r.urn}): `pulumi up` would stop at the '
+                'second ("Duplicate resource URN"); give one of them another name'
+            )
+    return list(found.values())
 
 
 def _resource_problem(r: RegisteredResource) -> str | None:

@@ -148,3 +148,39 @@ def test_objects_whose_namespace_is_an_output_are_not_compared_before_it_resolve
         "first",
         "second",
     }
+
+
+@pytest.mark.parametrize("pipeline", ["nightly", "other"])
+def test_two_components_of_one_name_are_refused(tmp_path, pipeline):
+    """Two `ScheduledPipeline("p", ...)`: one URN for two resources, whether or not their
+    objects collide too. Pulumi refuses a duplicate URN at `pulumi up`; render says so first."""
+    directory = tmp_path / "demo"
+    directory.mkdir()
+    (directory / "Pulumi.yaml").write_text("name: demo\nruntime: python\n", encoding="utf-8")
+    (directory / "__main__.py").write_text(
+        textwrap.dedent(
+            f"""
+            from pulumi_argo_orchestration import ScheduledPipeline
+
+            for name in ("nightly", {pipeline!r}):
+                ScheduledPipeline("p", {{
+                    "name": name, "schedule": "@daily",
+                    "stages": [[{{"name": "a", "workflow_template": "t"}}]],
+                }})
+            """
+        ),
+        encoding="utf-8",
+    )
+    result = invoke("render", directory)
+    assert (result.exit_code, result.stdout) == (1, "")
+    lines = result.stderr.splitlines()
+    if pipeline == "nightly":  # the same objects too: the components' own check names them
+        assert lines[0] == f"{directory}: 1 component with an invalid spec"
+        assert "CronWorkflow argo/nightly is declared by ScheduledPipeline 'p' twice" in lines[4]
+    else:  # only the URN: what the engine would refuse
+        assert lines == [
+            f"{directory}: 1 resource declared twice",
+            '  - argo-orchestration:index:ScheduledPipeline "p": declared twice (urn:pulumi:stack::'
+            "demo::pulumi:pulumi:Stack$argo-orchestration:index:ScheduledPipeline::p): `pulumi up` "
+            'would stop at the second ("Duplicate resource URN"); give one of them another name',
+        ]
