@@ -245,7 +245,8 @@ def _validate_arguments(parser: argparse.ArgumentParser) -> None:
         dest="argo_schema",
         metavar="DIR",
         type=_existing_dir,
-        help="Directory laid out like Argo's repository: schema.json and crds/*.yaml.",
+        help="Directory with Argo's schema.json (argo-workflows' api/jsonschema/schema.json) and "
+        "crds/*.yaml (its manifests/base/crds/full/), of the Argo version you run.",
     )
 
 
