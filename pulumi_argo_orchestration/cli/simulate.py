@@ -146,6 +146,8 @@ def simulate(
     from ..views.simulation import simulate as run_simulation
     from ..views.timeline import format_mermaid, format_text
 
+    if start is not None and start.tzinfo is None:
+        raise _UsageError("--from needs a time with an offset, e.g. 2026-01-01T08:00:00+01:00")
     rendered = _load(path, ProgramOptions(stack, config, secrets, timeout=timeout), warn=False)
     scenario = Scenario(
         failures=dict(failures),

@@ -109,7 +109,8 @@ def status(
     if fmt == "json":
         _output(status_to_json(statuses))
         return
-    colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    # No stdout at all (`>&-`) is for `_output` to report.
+    colour = sys.stdout is not None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     _output("\n".join(format_status(s, colour) for s in statuses))
 
 

@@ -443,7 +443,7 @@ def _own_plan(run: Mapping[str, Any]) -> Flow | None:
     }
     try:
         (flow,) = flows_from_manifests([document])
-    except (GraphError, TypeError, AttributeError, ValueError):
+    except (GraphError, TypeError, AttributeError, ValueError, RecursionError):
         # The run's spec is data from the cluster; in a shape the plan reader does not expect,
         # the rendered CronWorkflow's plan is used instead.
         return None
@@ -510,7 +510,12 @@ def _time(value: Any) -> datetime | None:
         moment = datetime.fromisoformat(text)
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=_UTC)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=_UTC)
+    # Go's zero time (0001-01-01) means "not set"; a year near either end of Python's dates
+    # could not be shown in another zone. Neither is a time a run had.
+    if not 1970 <= moment.year < 3000:
+        return None
+    return moment
 
 
 def _duration(started: datetime | None, finished: datetime | None, at: datetime) -> int | None:

@@ -66,7 +66,8 @@ from .graph import (
 
 POLL_SECONDS = 5
 SYNC_SECONDS = 10
-MAX_ATTEMPTS = 100
+MAX_ATTEMPTS = 100  # shown of a retryStrategy without a limit, which Argo retries without end
+MAX_LIMITED_ATTEMPTS = 10_000  # followed of one with a limit; a larger limit is refused
 DEFAULT_ATTEMPT_SECONDS = 60
 
 SUCCEEDED, FAILED, ERROR = "Succeeded", "Failed", "Error"
@@ -433,9 +434,18 @@ def run_child(plan: ChildPlan, scenario: Scenario, start: int) -> _ChildRun:
         t = verdict.at
         if retry.max_duration is not None:
             execution_deadline = first + retry.max_duration
-        if number >= MAX_ATTEMPTS:
-            notes.append(f"retries without end: the simulation stops after {MAX_ATTEMPTS}")
+        if retry.limit is None and number >= MAX_ATTEMPTS:
+            notes.append(
+                f"retryStrategy has no limit: Argo retries without end; shown up to attempt "
+                f"{MAX_ATTEMPTS}, where the simulation stops"
+            )
             return _ChildRun(end, phase, message, tuple(attempts), tuple(notes))
+        if number >= MAX_LIMITED_ATTEMPTS:
+            raise SimulationError(
+                f"step {shown(plan.name)}: retryStrategy.limit {retry.limit} allows more attempts "
+                f"than the simulation follows ({MAX_LIMITED_ATTEMPTS:,}): fail fewer with "
+                "--fail STEP:N"
+            )
 
 
 def _not_retried(policy: str, message: str | None, wait: int) -> str:

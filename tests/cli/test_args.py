@@ -229,7 +229,15 @@ def test_a_reader_that_goes_away_ends_the_command_quietly_with_status_1():
     assert (process.wait(), stderr) == (1, "")
 
 
-@pytest.mark.parametrize("command", [["render", SEED], ["validate", SEED], ["graph", SEED]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["render", SEED],
+        ["validate", SEED],
+        ["graph", SEED],
+        ["status", SEED, "--from-json", ROOT / "tests/views/fixtures/status/scheduled-sync.json"],
+    ],
+)
 @pytest.mark.parametrize("when", ["before start-up", "after start-up"])
 def test_a_closed_stdout_is_an_error_not_a_traceback(command, when):
     # `argo-orchestration render ... >&-`: Python starts with sys.stdout None; closed later, its

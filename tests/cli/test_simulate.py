@@ -160,3 +160,12 @@ def test_a_start_outside_the_range_of_times_is_a_usage_error():
         "argument --from: '9999-12-31T23:00:00Z' is not between 1970-01-01T00:00:00Z and "
         "2999-12-31T23:59:59Z"
     )
+
+
+def test_a_start_without_an_offset_is_a_usage_error():
+    result = invoke("simulate", SEED, "--from", "2026-06-01T00:00:00")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.splitlines()[-1] == (
+        "argo-orchestration simulate: error: --from needs a time with an offset, e.g. "
+        "2026-01-01T08:00:00+01:00"
+    )

@@ -410,3 +410,28 @@ def test_control_characters_from_the_cluster_are_shown_escaped():
         format_status(s, colour=True) for s in statuses("scheduled-sync", json.loads(text))
     )
     assert "\u001b[2J" not in coloured and "\u001b[" in coloured
+
+
+@pytest.mark.parametrize(
+    "moment", ["0001-01-01T00:00:00Z", "0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"]
+)
+def test_go_s_zero_time_and_the_ends_of_the_calendar_are_unknown_times(moment):
+    """Go writes its zero time for "not set"; shown in another zone either end overflows."""
+    workflows = fixture("scheduled-sync")
+    for workflow in workflows:
+        workflow.setdefault("status", {})["startedAt"] = moment
+        workflow["status"]["finishedAt"] = moment
+    found = statuses("scheduled-sync", workflows)
+    assert all(run.started is None for status in found for run in status.runs)
+    assert format_status(found[0]) and status_to_json(found)
+
+
+def test_a_run_spec_nested_too_deeply_falls_back_to_the_rendered_plan():
+    workflows = fixture("scheduled-sync")
+    deep = {"name": "s", "resource": {"action": "create", "manifest": "[" * 2000}}
+    for workflow in workflows:
+        workflow["spec"] = {
+            "entrypoint": "main",
+            "templates": [{"name": "main", "steps": [[{"name": "x", "template": "s"}]]}, deep],
+        }
+    assert tree("scheduled-sync", workflows)

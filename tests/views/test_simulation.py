@@ -506,3 +506,28 @@ def test_an_orchestrator_template_is_followed_to_the_same_plan():
     assert referenced.parameters == {"region": "eu"}
     assert [c.name for stage in referenced.stages for c in stage] == ["a", "b"]
     assert referenced.stages[0][0].retry is not None and referenced.parallelism == 3
+
+
+def test_a_retry_limit_past_a_hundred_attempts_is_followed_to_its_end():
+    """Attempt 121 of `limit: 150` succeeds in Argo: the simulation does not stop at 100."""
+    pipeline = plan(templates=[template(retryStrategy={"limit": 150})])
+    (found,) = outline(run(pipeline, failures={"work": 120}))
+    assert [(step, phase, attempts) for step, phase, _, _, attempts in found] == [
+        ("work", "Succeeded", 121)
+    ]
+    (found,) = outline(run(pipeline, failures={"work": None}))
+    assert [(phase, attempts) for _, phase, _, _, attempts in found] == [("Failed", 151)]
+
+
+def test_a_limit_beyond_what_the_simulation_follows_is_one_error():
+    pipeline = plan(templates=[template(retryStrategy={"limit": 2147483647})])
+    with pytest.raises(SimulationError, match=r"^step 'work': retryStrategy.limit 2147483647 "):
+        run(pipeline, failures={"work": None})
+
+
+def test_without_a_limit_the_note_says_argo_retries_without_end():
+    pipeline = plan(templates=[template(retryStrategy={"backoff": {"duration": "1s"}})])
+    simulation = run(pipeline, failures={"work": None})
+    (child,) = simulation.runs[0].children
+    assert len(child.attempts) == 100
+    assert "retryStrategy has no limit: Argo retries without end" in " ".join(child.notes)
