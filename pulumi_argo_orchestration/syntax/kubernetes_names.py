@@ -69,7 +69,7 @@ def is_iana_timezone(name: str) -> bool:
     The name is checked against the database's naming rules before any file is looked up, so a
     directory of the database (`America`), a path or a very long name is simply not a zone.
     """
-    if not name or len(name) > ZONE_NAME_MAX or name == "Local":
+    if not name or len(name) > ZONE_NAME_MAX or name == "Local" or name in _NOT_ZONES:
         return False
     return bool(re.fullmatch(_ZONE_NAME, name)) and _zone_file_exists(name)
 
@@ -99,8 +99,9 @@ def closest_timezone(name: str) -> str | None:
     return region[0] if region else closest(name, zones)
 
 
-# Files of the database that are not zones Argo's users mean.
-_NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+# Files beside the database that are not zones: `localtime` is this machine's zone (the
+# controller's image has no such file), `posixrules` the default for POSIX TZ strings.
+_NOT_ZONES = frozenset({"localtime", "posixrules"})
 
 
 @lru_cache(maxsize=256)

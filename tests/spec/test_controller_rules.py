@@ -86,6 +86,8 @@ def test_schedules_parse_with_robfig_parse_standard(schedule, reason):
         ("CET+1", "did you mean 'CET'?"),
         ("utc ", "use an IANA name such as 'Europe/Zurich' or 'UTC'"),
         ("Europe/", "use an IANA name such as 'Europe/Zurich' or 'UTC'"),
+        ("localtime", "use an IANA name such as 'Europe/Zurich' or 'UTC'"),
+        ("posixrules", "use an IANA name such as 'Europe/Zurich' or 'UTC'"),
     ],
 )
 def test_timezone_loads_with_go_time_load_location(zone, advice):
