@@ -298,17 +298,32 @@ class OfflineRun:
 
 def _duplicate_urns(resources: list[RegisteredResource]) -> list[str]:
     """The engine refuses a second resource with a URN already registered ("Duplicate resource
-    URN"), so `pulumi up` would stop there: each is named once, the outermost only (the children
-    of two components of one name share URNs too)."""
-    counts: dict[str, int] = {}
-    for r in resources:
-        counts[r.urn] = counts.get(r.urn, 0) + 1
-    duplicated = {urn for urn, count in counts.items() if count > 1}
-    found: dict[str, str] = {}
-    for r in resources:
-        if r.urn in duplicated and r.parent not in duplicated and r.urn not in found:
-            found[r.urn] = (
-                f'{r.type} "{r.name}": declared twice ({r.urn}): `pulumi up` would stop at the '
+    URN"), so `pulumi up` would stop there. A URN is the stack and project, the types of the
+    resource's ancestors and its own, and its name (Pulumi's mocks keep only the parent's last
+    type, so the chain is rebuilt here). Each is named once, the outermost only: the children of
+    two components of one name share URNs too."""
+    by_urn = {r.urn: r for r in resources}
+
+    def chain(r: RegisteredResource) -> str:
+        types, parent = [r.type], by_urn.get(r.parent)
+        while parent is not None and parent.type != "pulumi:pulumi:Stack":
+            types.append(parent.type)
+            parent = by_urn.get(parent.parent)
+        return "$".join(reversed(types))
+
+    keys = [(chain(r), r.name) for r in resources]
+    counts: dict[tuple[str, str], int] = {}
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
+    found: dict[tuple[str, str], str] = {}
+    for r, key in zip(resources, keys, strict=True):
+        parent = by_urn.get(r.parent)
+        parent_twice = parent is not None and counts.get((chain(parent), parent.name), 0) > 1
+        if counts[key] > 1 and not parent_twice and key not in found:
+            prefix = r.urn.split("::")[:2]
+            urn = "::".join([*prefix, key[0], key[1]])
+            found[key] = (
+                f'{r.type} "{r.name}": declared twice ({urn}): `pulumi up` would stop at the '
                 'second ("Duplicate resource URN"); give one of them another name'
             )
     return list(found.values())

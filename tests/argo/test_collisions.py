@@ -181,6 +181,41 @@ def test_two_components_of_one_name_are_refused(tmp_path, pipeline):
         assert lines == [
             f"{directory}: 1 resource declared twice",
             '  - argo-orchestration:index:ScheduledPipeline "p": declared twice (urn:pulumi:stack::'
-            "demo::pulumi:pulumi:Stack$argo-orchestration:index:ScheduledPipeline::p): `pulumi up` "
-            'would stop at the second ("Duplicate resource URN"); give one of them another name',
+            "demo::argo-orchestration:index:ScheduledPipeline::p): `pulumi up` would stop at the "
+            'second ("Duplicate resource URN"); give one of them another name',
         ]
+
+
+def test_components_of_one_name_under_different_parents_are_two_resources(tmp_path):
+    """A URN holds every ancestor's type: `p` at the top and `p` inside a component `w` differ
+    (Pulumi's mocks keep only the parent's last type; the check rebuilds the chain)."""
+    directory = tmp_path / "demo"
+    directory.mkdir()
+    (directory / "Pulumi.yaml").write_text("name: demo\nruntime: python\n", encoding="utf-8")
+    (directory / "__main__.py").write_text(
+        textwrap.dedent(
+            """
+            import pulumi
+            from pulumi_argo_orchestration import ScheduledPipeline
+
+            def spec(namespace):
+                return {
+                    "name": "nightly", "namespace": namespace, "schedule": "@daily",
+                    "stages": [[{"name": "a", "workflow_template": "t"}]],
+                    "templates": [{"name": "t", "image": "alpine:3.20"}],
+                }
+
+            class Wrap(pulumi.ComponentResource):
+                def __init__(self, name):
+                    super().__init__("acme:index:Wrap", name)
+                    ScheduledPipeline("p", spec("b"), opts=pulumi.ResourceOptions(parent=self))
+
+            ScheduledPipeline("p", spec("a"))
+            Wrap("w")
+            """
+        ),
+        encoding="utf-8",
+    )
+    result = invoke("render", directory)
+    assert (result.exit_code, result.stderr.count("declared twice")) == (0, 0), result.stderr
+    assert result.stdout.count("kind: CronWorkflow") == 2
