@@ -179,24 +179,53 @@ def import_input(source: Input) -> ImportResult:
 def _separate_accounts(pipelines: list[PipelineDraft]) -> None:
     """Orchestrators of one namespace that share an account (the seed's `orchestrator-sa`): each
     spec renders the account's Role and RoleBinding for its own pipeline, so two specs naming it
-    would declare one object twice. The first keeps the account; each other gets its own."""
-    first: dict[tuple[str, str], str] = {}
+    would declare one object twice. The first keeps the account; each other gets one of its own,
+    named after it and used by no other pipeline. A CronWorkflow given twice is refused."""
+    used: dict[str, set[str]] = {}
     for draft in pipelines:
-        account = draft.data.get("serviceAccountName")
-        if account is None:
+        names_used = used.setdefault(draft.namespace, set())
+        names_used.add(draft.data.get("serviceAccountName") or f"{draft.name}-orchestrator")
+        executor = draft.data.get("executorServiceAccountName")
+        if executor:
+            names_used.add(executor)
+    first: dict[tuple[str, str], str] = {}
+    pipelines_seen: set[tuple[str, str]] = set()
+    for draft in pipelines:
+        if (draft.namespace, draft.name) in pipelines_seen:
+            draft.findings.refuse(
+                draft.where,
+                f"CronWorkflow {draft.namespace}/{draft.name} is in the input twice: one "
+                "pipeline would overwrite the other",
+            )
             continue
+        pipelines_seen.add((draft.namespace, draft.name))
+        account = draft.data.get("serviceAccountName") or f"{draft.name}-orchestrator"
         owner = first.setdefault((draft.namespace, account), draft.name)
         if owner == draft.name:
             continue
+        own = _unused(f"{draft.name}-orchestrator", used[draft.namespace])
+        used[draft.namespace].add(own)
         where = draft.origins.get(("serviceAccountName",), draft.where)
-        del draft.data["serviceAccountName"]
         draft.data.pop("createServiceAccount", None)
+        if own == f"{draft.name}-orchestrator":
+            draft.data.pop("serviceAccountName", None)  # the default
+        else:
+            draft.put(("serviceAccountName",), own, where)
         draft.findings.change(
             where,
             f"{shown(account)} is also the account of pipeline {shown(owner)} in "
             f"{shown(draft.namespace)}, and each spec renders the Role and RoleBinding of its "
-            f"account: this one runs as its own '{draft.name}-orchestrator', with the same rights",
+            f"account: this one runs as its own {shown(own)}, with the same rights",
         )
+
+
+def _unused(name: str, used: set[str]) -> str:
+    """`name`, or `name-2`, `name-3`, ...: the first no other account of the namespace has."""
+    candidate, number = name, 1
+    while candidate in used:
+        number += 1
+        candidate = f"{name}-{number}"
+    return candidate
 
 
 def _key(where: Where) -> tuple[str, int, Loc]:

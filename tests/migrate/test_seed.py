@@ -11,6 +11,7 @@ template reference, namespace and arguments.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
@@ -18,7 +19,7 @@ import yaml
 
 from pulumi_argo_orchestration import pipeline_manifests
 from pulumi_argo_orchestration.argo.manifests import shared_template_manifests
-from pulumi_argo_orchestration.migrate.documents import read_files
+from pulumi_argo_orchestration.migrate.documents import read_files, read_objects
 from pulumi_argo_orchestration.migrate.importer import import_input
 from tests.conftest import SHARED_SEED, require_shared
 from tests.support.argo_substitution import entry_steps, run_child
@@ -157,3 +158,47 @@ def test_the_seed_template_keeps_its_container_and_retries(seed_dir):
         "command": ["sh", "-c", "echo syncing"],
         "retryStrategy": {"limit": 3, "backoff": {"duration": "10s", "factor": 2}},
     }
+
+
+def _crons(seed_dir, *named: tuple[str, str | None]) -> list[dict[str, Any]]:
+    """Copies of the basic seed CronWorkflow, each with a name and an account (None: none)."""
+    (basic,) = [d for d in yaml.safe_load_all((seed_dir / "basic.yaml").read_text()) if d]
+    crons = []
+    for name, account in named:
+        cron = copy.deepcopy(basic)
+        cron["metadata"]["name"] = name
+        workflow = cron["spec"]["workflowSpec"]
+        workflow.pop("serviceAccountName")
+        if account is not None:
+            workflow["serviceAccountName"] = account
+        crons.append(cron)
+    return crons
+
+
+@pytest.mark.parametrize(
+    ("named", "accounts"),
+    [
+        # b's own default would be c's account: it gets the next free name.
+        ([("a", "shared"), ("b", "shared"), ("c", "b-orchestrator")],
+         {"a": "shared", "b": "b-orchestrator-2", "c": "b-orchestrator"}),
+        # c's default is the account a and b share.
+        ([("a", "c-orchestrator"), ("b", "c-orchestrator"), ("c", None)],
+         {"a": "c-orchestrator", "b": "b-orchestrator", "c": "c-orchestrator-2"}),
+    ],
+)  # fmt: skip
+def test_an_account_given_to_a_second_pipeline_is_one_no_other_uses(seed_dir, named, accounts):
+    result = import_input(read_objects("crons.yaml", _crons(seed_dir, *named)))
+    found = {p.spec.name: p.spec.account_name for p in result.pipelines}
+    assert found == accounts
+    keys = [
+        (d["kind"], d["metadata"].get("namespace"), d["metadata"]["name"])
+        for p in result.pipelines
+        for d in pipeline_manifests(p.spec)
+    ]
+    assert len(keys) == len(set(keys))
+
+
+def test_a_cron_workflow_given_twice_is_refused(seed_dir):
+    result = import_input(read_objects("crons.yaml", _crons(seed_dir, ("a", None), ("a", None))))
+    assert [p.spec.name for p in result.pipelines] == ["a"]
+    assert not result.complete
