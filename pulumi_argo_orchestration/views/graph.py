@@ -298,17 +298,20 @@ def diagram(flow: Flow, prefix: str = "") -> Diagram:
         body, body_edges, groups = _steps(flow.stages, orchestrator, ends, node_id)
     nodes += body
     edges += body_edges
-    nodes += [
-        Node(succeeded, ("Pipeline Succeeds",), "success"),
-        Node(failed, ("Pipeline Fails",), "failure"),
-    ]
+    nodes.append(Node(succeeded, ("Pipeline Succeeds",), "success"))
+    # Children that are all optional cannot fail the run: then there is no failure to draw.
+    can_fail = any(edge.target == failed for edge in edges)
+    if can_fail:
+        nodes.append(Node(failed, ("Pipeline Fails",), "failure"))
     if flow.on_exit:
         handler = node_id("exit_handler")
         lines = [f"Exit handler: {flow.on_exit}"]
         for step in flow.exit_steps:
             lines += _step_lines(step)
         nodes.append(Node(handler, tuple(lines), "exit"))
-        edges += [Edge(succeeded, handler, "then"), Edge(failed, handler, "then")]
+        edges.append(Edge(succeeded, handler, "then"))
+        if can_fail:
+            edges.append(Edge(failed, handler, "then"))
     return Diagram(flow.name, prefix, tuple(nodes), tuple(_ordered(edges)), tuple(groups))
 
 

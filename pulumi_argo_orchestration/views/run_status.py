@@ -559,10 +559,13 @@ def _zone(name: str | None) -> tzinfo:
         return _UTC
 
 
-# Characters a terminal acts on rather than shows: C0 and C1 controls, DEL, and the bidi controls
-# that reorder what is shown. Names, phases and messages come from the cluster: each is shown
+# Characters a terminal acts on rather than shows: C0 and C1 controls, DEL, the bidi controls
+# that reorder what is shown, line and paragraph separators, and the invisible zero-width space
+# and byte-order mark. Names, phases and messages come from the cluster: each is shown
 # escaped (`\x1b`), so a Workflow cannot clear the screen or disguise a line of the tree.
-_UNPRINTABLE = "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+_UNPRINTABLE = (
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 
 
 def _printable(text: str) -> str:

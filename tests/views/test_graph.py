@@ -363,3 +363,18 @@ def test_a_stage_of_optional_children_goes_on_whatever_they_do():
     assert ("check_1", "step_b", "Done") in edges
     assert ("check_1", "failed", "No") not in edges
     assert ("check_2", "failed", "No") in edges
+
+
+def test_a_pipeline_of_optional_children_only_draws_no_failure():
+    optional = {"workflowTemplate": "worker", "optional": True}
+    dag = minimal_spec(tasks=[{"name": "a", **optional}])
+    del dag["stages"]
+    for spec in (
+        minimal_spec(stages=[[{"name": "a", **optional}], [{"name": "b", **optional}]]),
+        dag,
+    ):
+        for fmt, parse in (("mermaid", parse_mermaid), ("dot", parse_dot)):
+            nodes, edges, _ = parse(render_graph(pipeline_manifests(spec), fmt))
+            assert "failed" not in nodes
+            assert all("failed" not in edge[:2] for edge in edges)
+            assert nodes["succeeded"][1] == ["Pipeline Succeeds"]

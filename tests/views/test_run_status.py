@@ -33,6 +33,7 @@ from pulumi_argo_orchestration import pipeline_manifests
 from pulumi_argo_orchestration.spec.loading import load_spec_file
 from pulumi_argo_orchestration.views.run_status import (
     StatusInputError,
+    _printable,
     format_status,
     human_duration,
     status_to_json,
@@ -400,6 +401,7 @@ def test_control_characters_from_the_cluster_are_shown_escaped():
     """A message or name holding ESC or a bidi override cannot act on the terminal."""
     workflows = fixture("scheduled-sync")
     hostile = json.dumps("Stopped\u001b[2J\u202eevil\r\nfake line")[1:-1]
+    assert _printable("a\u2028b\u200bc\ufeff") == "a\\u2028b\\u200bc\\ufeff"
     text = json.dumps(workflows).replace("Stopped with strategy 'Terminate'", hostile)
     plain = tree("scheduled-sync", json.loads(text))
     assert "\u001b" not in plain and "\u202e" not in plain and "\r" not in plain
