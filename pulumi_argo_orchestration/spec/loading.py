@@ -87,6 +87,7 @@ def _huge_integers(spec: Mapping[str, Any]) -> list[Problem]:
     return sorted(found)
 
 
+HINTS_MAX = 100
 _MESSAGES = {
     "extra_forbidden": "unknown field",
     "missing": "required field is missing",
@@ -102,14 +103,16 @@ def problems_from_errors(errors: list[Any], model: type[BaseModel] = Pipeline) -
     problems: list[Problem] = []
     # A misspelt required field is one mistake, not two: `expresion` unknown, `expression`
     # missing. The missing one is left out when an unknown sibling is its likely spelling.
+    # Hints for the first HINTS_MAX unknown fields: a spec of thousands of them stays fast.
+    hints: dict[int, str | None] = {}
     misspelt = set()
-    for error in errors:
-        if error["type"] == "extra_forbidden":
+    for index, error in enumerate(errors):
+        if error["type"] == "extra_forbidden" and len(hints) < HINTS_MAX:
             loc = _clean_loc(error["loc"])
-            hint = _hint(loc, model)
+            hint = hints[index] = _hint(loc, model)
             if hint is not None:
                 misspelt.add(format_path(_as_written([*loc[:-1], hint], model)))
-    for error in errors:
+    for index, error in enumerate(errors):
         ctx = error.get("ctx") or {}
         if error["type"] == "pipeline" and "problems" in ctx:
             problems.extend(ctx["problems"])
@@ -144,8 +147,8 @@ def problems_from_errors(errors: list[Any], model: type[BaseModel] = Pipeline) -
                 message += ": quoted, YAML reads it as text; write true or false without quotes"
         elif error["type"] == "extra_forbidden" and loc and loc[-1] == "dependsOn":
             message = "only `tasks` can have `dependsOn`"
-        elif error["type"] == "extra_forbidden":
-            message = _unknown_field(_clean_loc(error["loc"]), model)
+        elif error["type"] == "extra_forbidden" and hints.get(index):
+            message = f"unknown field (did you mean {shown(hints[index])}?)"
         problems.append(Problem(format_path(loc), message))
     return problems
 
@@ -153,12 +156,6 @@ def problems_from_errors(errors: list[Any], model: type[BaseModel] = Pipeline) -
 def _as_written(loc: list[str | int], model: type[BaseModel]) -> list[str | int]:
     """The location with each field spelled as in a spec file (its alias), following the model."""
     return _walk(loc, model)[0]
-
-
-def _unknown_field(loc: list[str | int], model: type[BaseModel]) -> str:
-    """`unknown field`, with the field of that mapping it most likely meant."""
-    hint = _hint(loc, model)
-    return "unknown field" + (f" (did you mean {shown(hint)}?)" if hint else "")
 
 
 def _hint(loc: list[str | int], model: type[BaseModel]) -> str | None:
@@ -185,7 +182,10 @@ def _walk(loc: list[str | int], model: type[BaseModel]) -> tuple[list[str | int]
         if fields is not None and isinstance(part, str):
             field = fields.get(part) or next((f for f in fields.values() if f.alias == part), None)
             if field is None:  # a field the model does not have (reported as unknown)
-                written.append(to_camel(part))
+                # A model given as input is validated again from its attributes, whose names are
+                # Python's (`depends_on`): spelled as a spec file would. Anything else as written.
+                snake = re.fullmatch(r"[a-z]+(?:_[a-z]+)+", part)
+                written.append(to_camel(part) if snake else part)
                 current = None
                 continue
             written.append(field.alias or part)

@@ -140,6 +140,10 @@ CASES: dict[str, tuple[str | bytes, dict[str, str]]] = {
         VALID + "stopStrategy: {expresion: 'true'}\n",
         {"stopStrategy.expresion": "unknown field (did you mean 'expression'?)"},
     ),
+    "unknown-field-as-written": (
+        VALID + "podGC: {strategy: OnPodSuccess, k1x: 1}\n",
+        {"podGC.k1x": "unknown field"},
+    ),
     "quoted-boolean": (
         VALID + 'suspend: "yes"\norchestratorTemplate: 1\n',
         {

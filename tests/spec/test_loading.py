@@ -213,3 +213,15 @@ def test_free_form_argo_and_kubernetes_fields_get_yamls_own_values(tmp_path):
     assert preferred[0]["weight"] == 8 and type(preferred[0]["weight"]) is int
     (documents,) = [d for d in pipeline_manifests(pipeline) if d["kind"] == "WorkflowTemplate"]
     assert documents["spec"]["templates"][0]["container"]["stdin"] is True
+
+
+def test_only_the_first_unknown_fields_get_a_hint_so_thousands_stay_fast():
+    from pulumi_argo_orchestration.spec.loading import HINTS_MAX
+
+    extra = {f"timezon{i}": "x" for i in range(HINTS_MAX + 5)}
+    with pytest.raises(SpecError) as caught:
+        load_pipeline(minimal_spec(**extra))
+    messages = [p.message for p in caught.value.problems]
+    assert len(messages) == HINTS_MAX + 5
+    assert sum(m.startswith("unknown field (did you mean") for m in messages) == HINTS_MAX
+    assert messages.count("unknown field") == 5
