@@ -8,8 +8,24 @@ import json
 import os
 import subprocess
 import sys
+from typing import Any
 
 from tests.conftest import ROOT
+
+
+def _last_json_line(script: str) -> Any:
+    """What `script` prints last, as JSON, run in a fresh interpreter that has imported nothing."""
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.splitlines()[-1])
+
 
 SCRIPT = """
 import json, re, sys
@@ -49,16 +65,8 @@ print(json.dumps({"regex": compiled_at_import, "dataclasses": dataclasses}))
 def test_the_spec_path_compiles_no_regex_and_builds_no_dataclass_at_import():
     # Both cost start-up time in every command: a pattern is compiled by `re` on first use, and
     # immutable records are NamedTuples (a frozen dataclass execs its methods at import).
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.splitlines()[-1]) == {"regex": [], "dataclasses": []}
+    printed = _last_json_line(SCRIPT)
+    assert printed == {"regex": [], "dataclasses": []}
 
 
 ARGO_SCHEMA_SCRIPT = """
@@ -84,16 +92,8 @@ def test_argos_schema_is_read_only_by_specs_that_need_it():
     script = ARGO_SCHEMA_SCRIPT.replace(
         "SEED", repr(str(examples / "scheduled-sync" / "pipeline.yaml"))
     ).replace("JOBS", repr(str(examples / "data-platform" / "pipeline.yaml")))
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.splitlines()[-1]) == [False, True]
+    printed = _last_json_line(script)
+    assert printed == [False, True]
 
 
 RENDER_MODULES_SCRIPT = """
@@ -129,15 +129,7 @@ ONLY_SOME_COMMANDS = {
 
 
 def test_a_spec_render_imports_no_module_only_other_commands_need():
-    result = subprocess.run(
-        [sys.executable, "-c", RENDER_MODULES_SCRIPT],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    loaded = set(json.loads(result.stdout.splitlines()[-1]))
+    printed = _last_json_line(RENDER_MODULES_SCRIPT)
+    loaded = set(printed)
     assert loaded & ONLY_SOME_COMMANDS == set()
     assert "yaml" in loaded  # the script did render
